@@ -1,0 +1,218 @@
+//! Command-line front end: loads the inventory, runs one command, prints its reply as text,
+//! JSON or Mermaid.
+
+use aiops_commands::{self as commands, Context, Reply, Status};
+use aiops_core::query::Direction;
+use aiops_core::{Aliases, LoadOptions, Topology};
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiops",
+    version,
+    about = "Answers questions about the production inventory: dependencies, impact, owners."
+)]
+pub struct Args {
+    /// Inventory file (xlsx, xls, xlsb, ods, csv, or a Markdown table). Default: the built-in sample.
+    #[arg(long, global = true, env = "AIOPS_INVENTORY")]
+    pub inventory: Option<PathBuf>,
+    /// Alias file (TOML) that pins words to instances or declares them external.
+    #[arg(long, global = true, env = "AIOPS_ALIASES")]
+    pub aliases: Option<PathBuf>,
+    /// Keep test, staging and temporary rows.
+    #[arg(long, global = true)]
+    pub include_nonprod: bool,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// What the matched instances call (downstream) and what calls them (upstream).
+    Deps {
+        /// Exact name, glob (aie1p-ces-*), re:REGEX, or part of an external node's name.
+        pattern: String,
+        /// Only upstreams (callers).
+        #[arg(long, conflicts_with = "down")]
+        up: bool,
+        /// Only downstreams (callees).
+        #[arg(long)]
+        down: bool,
+        /// Follow relations this many hops (1 = direct).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+        depth: u32,
+    },
+    /// Suppose the matched nodes fail: who breaks, who starves, which entry points are hit.
+    Impact {
+        pattern: String,
+        /// Stop after this many hops (default: follow everything).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+        depth: Option<u32>,
+    },
+    /// Role, owner, pool size, environment and neighbours of a node.
+    Whois { name: String },
+    /// Instances whose role contains TEXT.
+    Role { text: String },
+    /// Instances whose owner contains TEXT.
+    Owner { text: String },
+    /// Dependency paths from A to B.
+    Path { from: String, to: String },
+    /// Single points of failure, ranked.
+    Spof,
+    /// The whole resolved graph.
+    Export,
+    /// What to fix in the sheet; with --diagram, how a hand-drawn Mermaid chart differs from it.
+    Lint {
+        /// A Mermaid file, or a Markdown document with a ```mermaid block.
+        #[arg(long)]
+        diagram: Option<PathBuf>,
+    },
+}
+
+pub fn init_tracing(args: &Args) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AIOPS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// Loads the inventory named by the arguments, or the built-in sample.
+pub fn load(args: &Args) -> Result<(Topology, String), aiops_core::LoadError> {
+    let mut opts = LoadOptions {
+        include_nonprod: args.include_nonprod,
+        ..LoadOptions::default()
+    };
+    if let Some(path) = &args.aliases {
+        let bytes = aiops_core::read_file(path)?;
+        let file = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|_| aiops_core::LoadError::Alias {
+            file: file.clone(),
+            detail: "not UTF-8 text".into(),
+        })?;
+        opts.aliases = Aliases::parse(&file, &text)?;
+    }
+    match &args.inventory {
+        Some(path) => Ok((aiops_core::open(path, &opts)?, path.display().to_string())),
+        None => Ok((aiops_core::seed(&opts)?, aiops_core::SEED_NAME.to_string())),
+    }
+}
+
+/// Runs one command; returns the exit code.
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let (topo, source) = match load(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("aiops: {e}");
+            return Ok(e.exit_code());
+        }
+    };
+    tracing::info!(inventory = %source, nodes = topo.nodes().len(), edges = topo.edges().len(), "loaded");
+    let ctx = Context {
+        topo: &topo,
+        source: &source,
+    };
+    let reply = match &args.command {
+        Command::Deps {
+            pattern,
+            up,
+            down,
+            depth,
+        } => {
+            let dir = match (up, down) {
+                (true, _) => Direction::Up,
+                (_, true) => Direction::Down,
+                _ => Direction::Both,
+            };
+            commands::deps(ctx, pattern, dir, *depth)
+        }
+        Command::Impact { pattern, depth } => commands::impact(ctx, pattern, *depth),
+        Command::Whois { name } => commands::whois(ctx, name),
+        Command::Role { text } => commands::role(ctx, text),
+        Command::Owner { text } => commands::owner(ctx, text),
+        Command::Path { from, to } => commands::path(ctx, from, to),
+        Command::Spof => commands::spof(ctx),
+        Command::Export => commands::export(ctx),
+        Command::Lint { diagram } => match diagram {
+            Some(path) => {
+                let bytes = match aiops_core::read_file(path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        eprintln!("aiops: {e}");
+                        return Ok(2);
+                    }
+                };
+                let text = String::from_utf8_lossy(&bytes);
+                commands::lint(ctx, Some((&path.display().to_string(), &text)))
+            }
+            None => commands::lint(ctx, None),
+        },
+    };
+    print_reply(&reply, args.format)
+}
+
+fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> {
+    let code = match reply.status {
+        Status::Ok => 0,
+        Status::NotFound => 1,
+        Status::UserError => 2,
+    };
+    if reply.status != Status::Ok {
+        eprintln!("aiops: {}", reply.title);
+        if format == Format::Json {
+            println!("{}", serde_json_string(&reply.json)?);
+        }
+        return Ok(code);
+    }
+    let out = match format {
+        Format::Text => reply.to_text(),
+        Format::Json => serde_json_string(&reply.json)? + "\n",
+        Format::Mermaid => match &reply.diagram {
+            Some(d) => d.to_mermaid(),
+            None => {
+                eprintln!("aiops: this command has no diagram; use --format text or json");
+                return Ok(2);
+            }
+        },
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(code),
+        // A closed pipe (`aiops export | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e).context("writing to stdout"),
+    }
+}
+
+fn serde_json_string(v: &serde_json::Value) -> anyhow::Result<String> {
+    Ok(aiops_commands::to_json_pretty(v)?)
+}

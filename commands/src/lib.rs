@@ -1,0 +1,32 @@
+//! aiops-commands: the commands of aiops, independent of where they are asked (CLI or chat).
+//!
+//! Grammar (the CLI and the bot share it):
+//! - `deps PATTERN [--up|--down] [--depth N]`
+//! - `impact PATTERN [--depth N]`
+//! - `whois NAME`, `role TEXT`, `owner TEXT`
+//! - `path FROM TO`
+//! - `spof`, `export`, `lint [--diagram FILE]`
+//!
+//! Each handler runs against a [`Context`] and returns a [`Reply`]: text blocks, a JSON value in
+//! the documented shape, and a diagram.
+
+mod handlers;
+mod reply;
+
+pub use handlers::*;
+pub use reply::{align, display_width, Attachment, Block, Reply, Status};
+
+use aiops_core::Topology;
+
+/// What a command runs against.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub topo: &'a Topology,
+    /// The inventory's name, for captions.
+    pub source: &'a str,
+}
+
+/// Pretty JSON for a reply's `json` value.
+pub fn to_json_pretty(v: &serde_json::Value) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(v)
+}

@@ -1,0 +1,157 @@
+//! The platform-neutral answer to a command, and its plain-text rendering.
+
+use aiops_core::diagram::Diagram;
+use std::fmt::Write;
+
+/// How the command went, for exit codes and for how a chat front end shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// The pattern or name matched nothing (CLI exit 1).
+    NotFound,
+    /// The user asked for something malformed (CLI exit 2).
+    UserError,
+}
+
+/// A piece of a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Text(String),
+    /// Rows of cells; the first row is not special. Renderers align the columns.
+    Table(Vec<Vec<String>>),
+}
+
+/// A file that goes with the reply (full text, Mermaid source, a diff).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a command answers. The CLI prints `blocks` (text), `json`, or `diagram` as Mermaid; the
+/// bot renders the same value as an embed with attachments.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub title: String,
+    pub blocks: Vec<Block>,
+    pub json: serde_json::Value,
+    pub diagram: Option<Diagram>,
+    pub attachments: Vec<Attachment>,
+    pub status: Status,
+}
+
+impl Reply {
+    pub fn new(title: impl Into<String>) -> Self {
+        Reply {
+            title: title.into(),
+            blocks: Vec::new(),
+            json: serde_json::Value::Null,
+            diagram: None,
+            attachments: Vec::new(),
+            status: Status::Ok,
+        }
+    }
+
+    /// A reply that tells the user what went wrong with their request.
+    pub fn user_error(status: Status, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut r = Reply::new(message.clone());
+        r.status = status;
+        r.json = serde_json::json!({ "error": message });
+        r
+    }
+
+    pub fn heading(mut self, s: impl Into<String>) -> Self {
+        self.blocks.push(Block::Heading(s.into()));
+        self
+    }
+
+    pub fn text(mut self, s: impl Into<String>) -> Self {
+        self.blocks.push(Block::Text(s.into()));
+        self
+    }
+
+    pub fn table(mut self, rows: Vec<Vec<String>>) -> Self {
+        if !rows.is_empty() {
+            self.blocks.push(Block::Table(rows));
+        }
+        self
+    }
+
+    /// Plain text for a terminal or a chat code block: the title, then each block, tables with
+    /// aligned columns (CJK counted as two columns wide).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.title);
+        for b in &self.blocks {
+            match b {
+                Block::Heading(h) => {
+                    let _ = writeln!(out, "\n{h}");
+                }
+                Block::Text(t) => {
+                    for line in t.lines() {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+                Block::Table(rows) => out.push_str(&align(rows, "  ")),
+            }
+        }
+        if let Some(d) = &self.diagram {
+            if !d.caption.is_empty() {
+                let _ = writeln!(out, "\n{}", d.caption);
+            }
+        }
+        out
+    }
+}
+
+/// Terminal columns a string takes: East Asian wide and full-width characters count two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
+        _ if c.is_control() => 0,
+        _ => 1,
+    }
+}
+
+/// Aligns rows into columns; the last column is not padded.
+pub fn align(rows: &[Vec<String>], indent: &str) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(display_width(c));
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::from(indent);
+        for (i, c) in r.iter().enumerate() {
+            line.push_str(c);
+            if i + 1 < r.len() {
+                line.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

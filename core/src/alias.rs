@@ -1,0 +1,118 @@
+//! The alias file: the team pins a word to instances, or declares it external. It overrides
+//! every resolution rule.
+//!
+//! ```toml
+//! # A word (as written in a cell, or a whole `/` group) → instance names or globs.
+//! [instances]
+//! "Kafka" = ["aie1p-kafka-server-01"]
+//! "做市服务器" = ["maker-*"]
+//!
+//! # A word → the external node it names (canonical name).
+//! [external]
+//! "业务API" = "业务API"
+//! "NGINX" = "ALB nginx-public"
+//! ```
+
+use crate::error::LoadError;
+use crate::text::key;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aliases {
+    instances: BTreeMap<String, Vec<String>>,
+    external: BTreeMap<String, String>,
+}
+
+/// What an alias says about a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasTarget<'a> {
+    Instances(&'a [String]),
+    External(&'a str),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AliasFile {
+    #[serde(default)]
+    instances: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    external: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    /// Parses alias TOML. `file` is only used in the error message.
+    pub fn parse(file: &str, text: &str) -> Result<Self, LoadError> {
+        let raw: AliasFile = toml::from_str(text).map_err(|e| LoadError::Alias {
+            file: file.into(),
+            detail: e.to_string().replace('\n', " "),
+        })?;
+        let mut out = Aliases::default();
+        for (word, targets) in raw.instances {
+            if targets.is_empty() {
+                return Err(LoadError::Alias {
+                    file: file.into(),
+                    detail: format!("[instances] '{word}' lists no instances"),
+                });
+            }
+            out.instances.insert(key(&word), targets);
+        }
+        for (word, name) in raw.external {
+            let k = key(&word);
+            if out.instances.contains_key(&k) {
+                return Err(LoadError::Alias {
+                    file: file.into(),
+                    detail: format!("'{word}' is under both [instances] and [external]"),
+                });
+            }
+            let name = if name.trim().is_empty() {
+                word.clone()
+            } else {
+                name
+            };
+            out.external.insert(k, name.trim().to_string());
+        }
+        Ok(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.instances.is_empty() && self.external.is_empty()
+    }
+
+    /// Looks a word up, width- and case-insensitively.
+    pub fn get(&self, word: &str) -> Option<AliasTarget<'_>> {
+        let k = key(word);
+        if let Some(t) = self.instances.get(&k) {
+            return Some(AliasTarget::Instances(t));
+        }
+        self.external.get(&k).map(|n| AliasTarget::External(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_words_match_width_and_case_insensitively() {
+        let a = Aliases::parse(
+            "a.toml",
+            "[instances]\n\"Kafka\" = [\"aie1p-kafka-server-01\"]\n[external]\n\"业务API\" = \"\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            a.get("ＫＡＦＫＡ"),
+            Some(AliasTarget::Instances(&[
+                "aie1p-kafka-server-01".to_string()
+            ]))
+        );
+        assert_eq!(a.get("业务 api"), Some(AliasTarget::External("业务API")));
+        assert_eq!(a.get("Redis"), None);
+    }
+
+    #[test]
+    fn unknown_alias_sections_are_an_error_naming_the_file() {
+        let e = Aliases::parse("team.toml", "[pins]\nx = 1\n").unwrap_err();
+        assert!(e.to_string().starts_with("team.toml: alias file:"), "{e}");
+    }
+}

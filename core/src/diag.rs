@@ -1,0 +1,67 @@
+//! Diagnostics: what loading noticed but did not fail on (skipped rows, odd words).
+
+use crate::error::Location;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagKind {
+    /// A row without a name.
+    SkippedRow,
+    /// Rows left out because they are test, staging or temporary.
+    NonProduction,
+    /// Repeated rows of one instance that disagree.
+    ConflictingDuplicate,
+    /// A word that matched no instance and no known kind of resource; kept as an external node.
+    Unresolved,
+    /// A word that fits several instances equally well; all were linked.
+    Ambiguous,
+    /// A name pattern or glob that matched no instance.
+    PatternMatchedNothing,
+    /// An alias that names an instance the inventory does not have.
+    AliasTarget,
+    /// A relation only one of its two instances states.
+    OneSided,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub kind: DiagKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, kind: DiagKind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            kind,
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) => write!(f, "{loc}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Diagrams of a topology: one model ([`Diagram`]) from which the Mermaid source is written, so
+//! that anything drawn from the model shows exactly what the source says.
+//!
+//! Mermaid safety: node ids are synthetic (`n1`, `n2`…); labels are always quoted and escaped by
+//! [`escape_label`], edge labels by [`escape_edge_label`], so any cell text renders literally.
+
+use crate::graph::{NodeKind, ResourceKind, Topology};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// How a node is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeClass {
+    Instance,
+    External,
+    /// Selected, or an incident suspect: red.
+    Selected,
+    /// Impacted by a failure: amber.
+    Impacted,
+    /// In a diff: added (green), removed (red, dashed), changed (amber).
+    Added,
+    Removed,
+    Changed,
+}
+
+impl NodeClass {
+    /// The Mermaid class name and its style.
+    pub fn mermaid(self) -> (&'static str, &'static str) {
+        match self {
+            NodeClass::Instance => ("inst", "fill:#ffffff,stroke:#333333,color:#111111"),
+            NodeClass::External => ("ext", "fill:#eeeeee,stroke:#999999,color:#333333"),
+            NodeClass::Selected => (
+                "sel",
+                "fill:#ffd6d6,stroke:#cc0000,stroke-width:3px,color:#111111",
+            ),
+            NodeClass::Impacted => (
+                "imp",
+                "fill:#ffe8b3,stroke:#d98c00,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::Added => (
+                "add",
+                "fill:#d9f7d9,stroke:#2e8b2e,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::Removed => (
+                "del",
+                "fill:#ffd6d6,stroke:#cc0000,stroke-width:2px,stroke-dasharray:5 5,color:#111111",
+            ),
+            NodeClass::Changed => (
+                "chg",
+                "fill:#ffe8b3,stroke:#d98c00,stroke-width:2px,color:#111111",
+            ),
+        }
+    }
+
+    /// The legend text for a highlight class; `None` for the plain classes.
+    pub fn legend(self) -> Option<&'static str> {
+        match self {
+            NodeClass::Instance | NodeClass::External => None,
+            NodeClass::Selected => Some("selected / suspect"),
+            NodeClass::Impacted => Some("impacted"),
+            NodeClass::Added => Some("added"),
+            NodeClass::Removed => Some("removed"),
+            NodeClass::Changed => Some("changed"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramNode {
+    /// The topology node id this box stands for.
+    pub key: String,
+    /// Label lines, unescaped.
+    pub lines: Vec<String>,
+    pub class: NodeClass,
+    /// For external nodes: the kind, used to group them.
+    pub group: Option<ResourceKind>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramEdge {
+    /// Positions in [`Diagram::nodes`].
+    pub from: usize,
+    pub to: usize,
+    pub label: Option<String>,
+    /// Optional, on demand, or removed.
+    pub dashed: bool,
+}
+
+/// A diagram: boxes, arrows, and the caption saying what was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagram {
+    pub nodes: Vec<DiagramNode>,
+    pub edges: Vec<DiagramEdge>,
+    pub caption: String,
+}
+
+/// What to highlight in a view of the topology.
+#[derive(Debug, Clone, Default)]
+pub struct Highlights {
+    pub selected: Vec<usize>,
+    pub impacted: Vec<usize>,
+}
+
+impl Diagram {
+    /// The nodes `include` of the topology (positions), with every edge between them.
+    pub fn view(topo: &Topology, include: &[usize], hl: &Highlights) -> Diagram {
+        let mut include: Vec<usize> = include.to_vec();
+        include.sort_unstable();
+        include.dedup();
+        let pos: HashMap<usize, usize> = include.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        let nodes = include
+            .iter()
+            .map(|&i| {
+                let n = &topo.nodes()[i];
+                let class = if hl.selected.contains(&i) {
+                    NodeClass::Selected
+                } else if hl.impacted.contains(&i) {
+                    NodeClass::Impacted
+                } else if n.kind == NodeKind::Instance {
+                    NodeClass::Instance
+                } else {
+                    NodeClass::External
+                };
+                let mut lines = vec![if n.count > 1 {
+                    format!("{} ×{}", n.id, n.count)
+                } else {
+                    n.id.clone()
+                }];
+                if !n.role.is_empty() {
+                    lines.push(n.role.clone());
+                }
+                DiagramNode {
+                    key: n.id.clone(),
+                    lines,
+                    class,
+                    group: n.resource,
+                }
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for &i in &include {
+            for (j, e) in topo.outgoing(i) {
+                if let Some(&to) = pos.get(&j) {
+                    edges.push(DiagramEdge {
+                        from: pos[&i],
+                        to,
+                        label: edge_label(e),
+                        dashed: e.is_soft(),
+                    });
+                }
+            }
+        }
+        edges.sort_by_key(|e| (e.from, e.to));
+        Diagram {
+            nodes,
+            edges,
+            caption: String::new(),
+        }
+    }
+
+    /// The whole topology.
+    pub fn whole(topo: &Topology) -> Diagram {
+        let all: Vec<usize> = (0..topo.nodes().len()).collect();
+        Diagram::view(topo, &all, &Highlights::default())
+    }
+
+    /// The highlight classes used, in legend order.
+    pub fn legend(&self) -> Vec<NodeClass> {
+        let mut used: Vec<NodeClass> = self
+            .nodes
+            .iter()
+            .map(|n| n.class)
+            .filter(|c| c.legend().is_some())
+            .collect();
+        used.sort();
+        used.dedup();
+        used
+    }
+
+    /// Mermaid flowchart source, left to right.
+    pub fn to_mermaid(&self) -> String {
+        let mut out = String::from("graph LR\n");
+        for (i, n) in self.nodes.iter().enumerate() {
+            let label = n
+                .lines
+                .iter()
+                .map(|l| escape_label(l))
+                .collect::<Vec<_>>()
+                .join("<br>");
+            let _ = writeln!(out, "    n{}[\"{}\"]", i + 1, label);
+        }
+        for e in &self.edges {
+            let arrow = if e.dashed { "-.->" } else { "-->" };
+            match &e.label {
+                Some(l) => {
+                    let _ = writeln!(
+                        out,
+                        "    n{} {}|{}| n{}",
+                        e.from + 1,
+                        arrow,
+                        escape_edge_label(l),
+                        e.to + 1
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "    n{} {} n{}", e.from + 1, arrow, e.to + 1);
+                }
+            }
+        }
+        let mut by_class: Vec<(NodeClass, Vec<usize>)> = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            match by_class.iter_mut().find(|(c, _)| *c == n.class) {
+                Some((_, v)) => v.push(i + 1),
+                None => by_class.push((n.class, vec![i + 1])),
+            }
+        }
+        by_class.sort_by_key(|(c, _)| *c);
+        for (class, _) in &by_class {
+            let (name, style) = class.mermaid();
+            let _ = writeln!(out, "    classDef {name} {style};");
+        }
+        for (class, ids) in &by_class {
+            let list = ids
+                .iter()
+                .map(|i| format!("n{i}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let _ = writeln!(out, "    class {list} {};", class.mermaid().0);
+        }
+        out
+    }
+}
+
+fn edge_label(e: &crate::graph::Edge) -> Option<String> {
+    let mut parts = Vec::new();
+    if e.optional {
+        parts.push("可选".to_string());
+    }
+    if e.on_demand {
+        parts.push("按需".to_string());
+    }
+    if !e.via.is_empty() {
+        parts.push(format!("经 {}", e.via.join("/")));
+    }
+    if e.ambiguous {
+        parts.push("不确定".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// Longest label line kept in a diagram; longer text is cut with an ellipsis.
+pub const MAX_LABEL_CHARS: usize = 80;
+
+/// Makes text safe inside a quoted Mermaid label: no `"`, no `#entity;`, no HTML, no `:::`, no
+/// leading backtick, no line breaks (callers join lines with `<br>`), bounded length.
+pub fn escape_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (count, c) in text.chars().enumerate() {
+        if count >= MAX_LABEL_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push('\''),
+            '#' => out.push('＃'),
+            '<' => out.push('＜'),
+            '>' => out.push('＞'),
+            '`' => out.push('\''),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    while out.contains(":::") {
+        out = out.replace(":::", ": : :");
+    }
+    if out.trim().is_empty() {
+        out = "·".into();
+    }
+    out
+}
+
+/// Makes text safe as an unquoted edge label `-->|text|`.
+pub fn escape_edge_label(text: &str) -> String {
+    escape_label(text)
+        .chars()
+        .map(|c| match c {
+            '|' => '｜',
+            '[' => '［',
+            ']' => '］',
+            '(' => '（',
+            ')' => '）',
+            '{' => '｛',
+            '}' => '｝',
+            '\'' => '’',
+            c => c,
+        })
+        .collect()
+}

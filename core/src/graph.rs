@@ -1,0 +1,262 @@
+//! The resolved topology: nodes, edges with provenance, and the diagnostics of the load.
+//!
+//! petgraph stays inside this module; callers see plain data and node ids (instance names, or
+//! the canonical name of an external node).
+
+use crate::diag::Diagnostic;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Instance,
+    External,
+}
+
+/// What kind of thing an external node is, guessed from its name. Drives grouping in diagrams
+/// and what counts as an entry point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    LoadBalancer,
+    Client,
+    People,
+    Database,
+    Cache,
+    Queue,
+    Storage,
+    Delivery,
+    Observability,
+    Platform,
+    Other,
+}
+
+impl ResourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::LoadBalancer => "load balancer",
+            ResourceKind::Client => "client",
+            ResourceKind::People => "people",
+            ResourceKind::Database => "database",
+            ResourceKind::Cache => "cache",
+            ResourceKind::Queue => "queue",
+            ResourceKind::Storage => "storage",
+            ResourceKind::Delivery => "delivery",
+            ResourceKind::Observability => "observability",
+            ResourceKind::Platform => "platform",
+            ResourceKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    /// Instance name, or the canonical name of an external node.
+    pub id: String,
+    pub kind: NodeKind,
+    /// The role exactly as the sheet writes it; empty for external nodes.
+    pub role: String,
+    /// Rows of the sheet that describe this instance (a node pool has several); 0 for external.
+    pub count: u32,
+    pub owner: String,
+    pub env: String,
+    pub notes: String,
+    pub instance_id: String,
+    /// For external nodes: what kind of resource it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceKind>,
+    /// Other spellings of an external node seen in the sheet (`spotdb` for `Aurora spotdb`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
+    /// Sheet rows describing this instance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<u32>,
+    /// Columns the loader does not interpret, by header text.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Node {
+    pub fn is_instance(&self) -> bool {
+        self.kind == NodeKind::Instance
+    }
+}
+
+/// Where a relation was stated: the cell it came from and the word in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub sheet: String,
+    pub row: u32,
+    /// Column letter.
+    pub column: String,
+    /// The raw cell text.
+    pub text: String,
+    /// The word of the cell that produced this edge.
+    pub word: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub optional: bool,
+    pub on_demand: bool,
+    /// What the relation passes through, as written (`经 APISIX/NGINX`).
+    pub via: Vec<String>,
+    /// The word fitted several instances equally; all were linked.
+    pub ambiguous: bool,
+    pub note: Option<String>,
+    /// The first statement of this relation.
+    pub source: Provenance,
+    /// Every statement of this relation, `source` first.
+    pub sources: Vec<Provenance>,
+    /// The `from` instance's downstream cell states it.
+    #[serde(skip)]
+    pub stated_by_from: bool,
+    /// The `to` instance's upstream cell states it.
+    #[serde(skip)]
+    pub stated_by_to: bool,
+}
+
+impl Edge {
+    /// Optional or on demand: losing the other end degrades rather than breaks.
+    pub fn is_soft(&self) -> bool {
+        self.optional || self.on_demand
+    }
+
+    /// Short flag text for people: `optional, on demand, via APISIX/NGINX, ambiguous`.
+    pub fn flags_text(&self) -> String {
+        let mut f = Vec::new();
+        if self.optional {
+            f.push("optional".to_string());
+        }
+        if self.on_demand {
+            f.push("on demand".to_string());
+        }
+        if !self.via.is_empty() {
+            f.push(format!("via {}", self.via.join("/")));
+        }
+        if self.ambiguous {
+            f.push("ambiguous".to_string());
+        }
+        f.join(", ")
+    }
+}
+
+/// The dependency graph built from one inventory.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    diagnostics: Vec<Diagnostic>,
+    graph: DiGraph<(), usize, u32>,
+    by_id: HashMap<String, usize>,
+    by_key: HashMap<String, usize>,
+    common_prefix: Option<String>,
+}
+
+impl Topology {
+    pub(crate) fn new(
+        nodes: Vec<Node>,
+        edges: Vec<Edge>,
+        diagnostics: Vec<Diagnostic>,
+        common_prefix: Option<String>,
+    ) -> Self {
+        let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
+        let mut by_id = HashMap::with_capacity(nodes.len());
+        let mut by_key = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            graph.add_node(());
+            by_id.insert(n.id.clone(), i);
+            by_key.entry(n.id.to_lowercase()).or_insert(i);
+        }
+        for (i, e) in edges.iter().enumerate() {
+            if let (Some(&a), Some(&b)) = (by_id.get(&e.from), by_id.get(&e.to)) {
+                graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), i);
+            }
+        }
+        Topology {
+            nodes,
+            edges,
+            diagnostics,
+            graph,
+            by_id,
+            by_key,
+            common_prefix,
+        }
+    }
+
+    /// Nodes in a stable order: instances in sheet order, then external nodes in order of
+    /// first mention.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// Edges in a stable order: by `from`, then `to`, in node order.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The first name token most instance names share (`aie1p`), which users may leave out.
+    pub fn common_prefix(&self) -> Option<&str> {
+        self.common_prefix.as_deref()
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.index(id).map(|i| &self.nodes[i])
+    }
+
+    /// Position of a node in [`Topology::nodes`], by exact id or case-insensitively.
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .get(id)
+            .or_else(|| self.by_key.get(&id.to_lowercase()))
+            .copied()
+    }
+
+    /// Edges leaving node `i` (its downstreams), with the index of the other end.
+    pub fn outgoing(&self, i: usize) -> impl Iterator<Item = (usize, &Edge)> + '_ {
+        self.neighbors(i, Direction::Outgoing)
+    }
+
+    /// Edges entering node `i` (its upstreams), with the index of the other end.
+    pub fn incoming(&self, i: usize) -> impl Iterator<Item = (usize, &Edge)> + '_ {
+        self.neighbors(i, Direction::Incoming)
+    }
+
+    fn neighbors(&self, i: usize, dir: Direction) -> impl Iterator<Item = (usize, &Edge)> + '_ {
+        use petgraph::visit::EdgeRef;
+        self.graph
+            .edges_directed(NodeIndex::new(i), dir)
+            .map(move |e| {
+                let other = match dir {
+                    Direction::Outgoing => e.target(),
+                    Direction::Incoming => e.source(),
+                };
+                (other.index(), &self.edges[*e.weight()])
+            })
+    }
+
+    pub fn in_degree(&self, i: usize) -> usize {
+        self.graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Incoming)
+            .count()
+    }
+
+    /// External nodes nothing points at: where traffic and people come in (ALBs, clients,
+    /// developers).
+    pub fn is_entry_point(&self, i: usize) -> bool {
+        self.nodes[i].kind == NodeKind::External && self.in_degree(i) == 0
+    }
+
+    pub fn instance_count(&self) -> usize {
+        self.nodes.iter().filter(|n| n.is_instance()).count()
+    }
+}

@@ -1,0 +1,1116 @@
+//! From rows to a graph: merge repeated rows into pools, turn each mention into edges to
+//! instances or to one external node, and record what was odd.
+//!
+//! Resolution of one word, first rule that applies wins:
+//! 1. the alias file (the whole `/` group first, then the word);
+//! 2. a name pattern note (`（maker-*）`) or a glob in the word, with or without the common
+//!    prefix;
+//! 3. an exact instance name, with or without the common prefix;
+//! 4. a word naming a managed resource (`Aurora`, `Valkey`, `Redis`, `ALB`, `…db`, `S3`…) is
+//!    external;
+//! 5. a role phrase: the first significant ASCII word (`CES`, `Kafka`, `Narwhal`, `ETCD`) picks
+//!    the instances whose name or role carries it; `接入层`/`Access` and `核心`/`撮合`/`core` narrow
+//!    it. Generic words (`API`, `EKS`, `Web`, `K8S`…) never pick instances. Among equal
+//!    candidates the row's naming domain decides (see [`Index::family`]);
+//! 6. a text equal to an instance's whole role (`做市服务`);
+//! 7. otherwise an external node. The same resource written differently (`Aurora spotdb`,
+//!    `spotdb`) is one node, named by its most qualified spelling.
+
+use crate::alias::{AliasTarget, Aliases};
+use crate::cell::{is_name_pattern, parse_cell, Mention};
+use crate::diag::{DiagKind, Diagnostic, Severity};
+use crate::error::Location;
+use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
+use crate::ingest::{Field, Row, Table};
+use crate::text::{ascii_words, column_letter, fold_width, key, squash_spaces};
+use regex::Regex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Options for building a topology.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Keep test, staging and temporary rows.
+    pub include_nonprod: bool,
+    pub aliases: Aliases,
+}
+
+/// One instance after merging its repeated rows.
+struct Instance {
+    name: String,
+    role: String,
+    owner: String,
+    env: String,
+    notes: String,
+    instance_id: String,
+    attributes: BTreeMap<String, String>,
+    rows: Vec<u32>,
+    /// Distinct relation cells: (is upstream, row, column, text).
+    cells: Vec<(bool, u32, usize, String)>,
+    /// Role and relation keys of the first row, to notice disagreeing duplicates.
+    signature: (String, String, String),
+    conflict: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+enum NodeRef {
+    Inst(u32),
+    Ext(u32),
+}
+
+struct Statement {
+    from: NodeRef,
+    to: NodeRef,
+    optional: bool,
+    on_demand: bool,
+    via: Vec<String>,
+    ambiguous: bool,
+    note: Option<String>,
+    source: Provenance,
+    /// Stated by the upstream instance's downstream cell (true) or the downstream instance's
+    /// upstream cell (false).
+    by_from: bool,
+}
+
+/// Builds the topology from a table. Never fails: odd rows and words become diagnostics.
+pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
+    let mut diags = Vec::new();
+    let instances = collect_instances(table, opts, &mut diags);
+    let index = Index::new(&instances);
+    let mut ext = Externals::default();
+    let mut statements = Vec::new();
+    let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, inst) in instances.iter().enumerate() {
+        let me = i as u32;
+        for (is_up, row, col, text) in &inst.cells {
+            let column = column_letter(*col);
+            for m in parse_cell(text) {
+                let source = Provenance {
+                    sheet: table.sheet.clone(),
+                    row: *row,
+                    column: column.clone(),
+                    text: text.clone(),
+                    word: m.text.clone(),
+                };
+                let loc = Location {
+                    sheet: table.sheet.clone(),
+                    row: *row,
+                    column: Some(column.clone()),
+                };
+                let (targets, ambiguous) =
+                    match resolve(&m, me, &index, opts, &mut glob_cache, &loc, &mut diags) {
+                        Resolved::Instances(t, amb) => {
+                            (t.into_iter().map(NodeRef::Inst).collect::<Vec<_>>(), amb)
+                        }
+                        Resolved::External(name) => (vec![NodeRef::Ext(ext.intern(&name))], false),
+                        Resolved::Nothing => continue,
+                    };
+                if ambiguous {
+                    let names: Vec<&str> = targets
+                        .iter()
+                        .filter_map(|t| match t {
+                            NodeRef::Inst(j) => Some(instances[*j as usize].name.as_str()),
+                            NodeRef::Ext(_) => None,
+                        })
+                        .collect();
+                    diags.push(
+                        Diagnostic::new(
+                            Severity::Warning,
+                            DiagKind::Ambiguous,
+                            format!(
+                                "'{}' fits {} equally; linked all of them (pin one in the alias file)",
+                                m.text,
+                                names.join(", ")
+                            ),
+                        )
+                        .at(loc.clone()),
+                    );
+                }
+                let note = (!m.notes.is_empty()).then(|| m.notes.join("; "));
+                for t in targets {
+                    let (from, to) = if *is_up {
+                        (t, NodeRef::Inst(me))
+                    } else {
+                        (NodeRef::Inst(me), t)
+                    };
+                    if from == to {
+                        continue;
+                    }
+                    statements.push(Statement {
+                        from,
+                        to,
+                        optional: m.optional,
+                        on_demand: m.on_demand,
+                        via: m.via.clone(),
+                        ambiguous,
+                        note: note.clone(),
+                        source: source.clone(),
+                        by_from: !*is_up,
+                    });
+                }
+            }
+        }
+    }
+    assemble(instances, ext, statements, diags, index.prefix)
+}
+
+fn collect_instances(
+    table: &Table,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Instance> {
+    let mut out: Vec<Instance> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut nonprod: Vec<u32> = Vec::new();
+    let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
+    let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
+    for row in &table.rows {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let name = squash_spaces(table.get(row, Field::Name));
+        if name.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::SkippedRow,
+                    "row has no instance name; skipped",
+                )
+                .at(Location {
+                    sheet: table.sheet.clone(),
+                    row: row.number,
+                    column: table.column(Field::Name).map(column_letter),
+                }),
+            );
+            continue;
+        }
+        if !opts.include_nonprod && is_nonprod(table, row) {
+            nonprod.push(row.number);
+            continue;
+        }
+        let role = table.get(row, Field::Role).to_string();
+        let up = table.get(row, Field::Upstream);
+        let down = table.get(row, Field::Downstream);
+        let signature = (key(&role), key(up), key(down));
+        let idx = match by_name.get(&name) {
+            Some(&i) => i,
+            None => {
+                by_name.insert(name.clone(), out.len());
+                out.push(Instance {
+                    name: name.clone(),
+                    role: role.clone(),
+                    owner: table.get(row, Field::Owner).to_string(),
+                    env: table.get(row, Field::Env).to_string(),
+                    notes: table.get(row, Field::Notes).to_string(),
+                    instance_id: table.get(row, Field::InstanceId).to_string(),
+                    attributes: BTreeMap::new(),
+                    rows: Vec::new(),
+                    cells: Vec::new(),
+                    signature: signature.clone(),
+                    conflict: false,
+                });
+                out.len() - 1
+            }
+        };
+        let inst = &mut out[idx];
+        inst.rows.push(row.number);
+        if inst.signature != signature {
+            inst.conflict = true;
+        }
+        for (field, value) in [
+            (Field::Role, &mut inst.role),
+            (Field::Owner, &mut inst.owner),
+            (Field::Env, &mut inst.env),
+            (Field::Notes, &mut inst.notes),
+            (Field::InstanceId, &mut inst.instance_id),
+        ] {
+            if value.is_empty() {
+                *value = table.get(row, field).to_string();
+            }
+        }
+        for (c, cell) in row.cells.iter().enumerate() {
+            let header = table.headers.get(c).map(String::as_str).unwrap_or("");
+            if !used.get(c).copied().unwrap_or(false)
+                && !header.is_empty()
+                && !cell.trim().is_empty()
+            {
+                inst.attributes
+                    .entry(header.to_string())
+                    .or_insert_with(|| cell.trim().to_string());
+            }
+        }
+        for (is_up, col) in [(true, cols[0]), (false, cols[1])] {
+            let Some(col) = col else { continue };
+            let text = row.cells.get(col).map(|s| s.trim()).unwrap_or("");
+            if text.is_empty()
+                || inst
+                    .cells
+                    .iter()
+                    .any(|(u, _, _, t)| *u == is_up && t == text)
+            {
+                continue;
+            }
+            inst.cells.push((is_up, row.number, col, text.to_string()));
+        }
+    }
+    for inst in &out {
+        if inst.conflict {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::ConflictingDuplicate,
+                    format!(
+                        "{} appears on rows {} with different role or relations; merged them",
+                        inst.name,
+                        join_rows(&inst.rows)
+                    ),
+                )
+                .at(Location {
+                    sheet: table.sheet.clone(),
+                    row: inst.rows[0],
+                    column: None,
+                }),
+            );
+        }
+    }
+    if !nonprod.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Severity::Info,
+                DiagKind::NonProduction,
+                format!(
+                    "left out {} test/staging/temporary row(s): {} (use --include-nonprod to keep them)",
+                    nonprod.len(),
+                    join_rows(&nonprod)
+                ),
+            )
+            .at(Location {
+                sheet: table.sheet.clone(),
+                row: nonprod[0],
+                column: None,
+            }),
+        );
+    }
+    out
+}
+
+fn join_rows(rows: &[u32]) -> String {
+    const SHOWN: usize = 20;
+    let mut s: Vec<String> = rows.iter().take(SHOWN).map(u32::to_string).collect();
+    if rows.len() > SHOWN {
+        s.push(format!("… ({} more)", rows.len() - SHOWN));
+    }
+    s.join(", ")
+}
+
+fn is_nonprod(table: &Table, row: &Row) -> bool {
+    static ENV: OnceLock<Regex> = OnceLock::new();
+    static MARK: OnceLock<Regex> = OnceLock::new();
+    let env_re = ENV.get_or_init(|| {
+        Regex::new(r"(?i)测试|预发|开发|\b(test|testing|staging|stage|stg|dev|develop|development|uat|qa|sandbox)\b")
+            .expect("static regex")
+    });
+    let mark_re = MARK.get_or_init(|| {
+        Regex::new(r"(?i)临时|测试|\b(tmp|temp|temporary|test|testing)\b").expect("static regex")
+    });
+    let env = fold_width(table.get(row, Field::Env));
+    if env_re.is_match(&env) {
+        return true;
+    }
+    [Field::Role, Field::Notes]
+        .iter()
+        .any(|f| mark_re.is_match(&fold_width(table.get(row, *f))))
+}
+
+enum Resolved {
+    Instances(Vec<u32>, bool),
+    External(String),
+    Nothing,
+}
+
+fn resolve(
+    m: &Mention,
+    me: u32,
+    index: &Index,
+    opts: &LoadOptions,
+    glob_cache: &mut HashMap<String, Vec<u32>>,
+    loc: &Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Resolved {
+    for word in [&m.base, &m.text] {
+        match opts.aliases.get(word) {
+            Some(AliasTarget::External(name)) => return Resolved::External(name.to_string()),
+            Some(AliasTarget::Instances(pins)) => {
+                let mut found: Vec<u32> = Vec::new();
+                for p in pins {
+                    let hits = index.select(p, glob_cache);
+                    if hits.is_empty() {
+                        diags.push(
+                            Diagnostic::new(
+                                Severity::Warning,
+                                DiagKind::AliasTarget,
+                                format!(
+                                    "alias for '{word}' names '{p}', which matches no instance"
+                                ),
+                            )
+                            .at(loc.clone()),
+                        );
+                    }
+                    found.extend(hits.iter().copied().filter(|&i| i != me));
+                }
+                found.sort_unstable();
+                found.dedup();
+                return Resolved::Instances(found, false);
+            }
+            None => {}
+        }
+    }
+    let mut globs: Vec<&str> = Vec::new();
+    if let Some(p) = &m.pattern {
+        globs.push(p);
+    }
+    if is_name_pattern(&m.text) {
+        globs.push(&m.text);
+    }
+    for g in &globs {
+        let hits: Vec<u32> = index
+            .select(g, glob_cache)
+            .iter()
+            .copied()
+            .filter(|&i| i != me)
+            .collect();
+        if !hits.is_empty() {
+            return Resolved::Instances(hits, false);
+        }
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::PatternMatchedNothing,
+                format!("name pattern '{g}' matches no instance"),
+            )
+            .at(loc.clone()),
+        );
+    }
+    if is_name_pattern(&m.text) {
+        return Resolved::Nothing;
+    }
+    if let Some(i) = index.exact(&m.text) {
+        return if i == me {
+            Resolved::Nothing
+        } else {
+            Resolved::Instances(vec![i], false)
+        };
+    }
+    if names_resource(&m.text) {
+        return Resolved::External(m.text.clone());
+    }
+    if let Some((hits, ambiguous)) = index.family(&m.text, me) {
+        return Resolved::Instances(hits, ambiguous);
+    }
+    if let Some(hits) = index.by_role.get(&key(&m.text)) {
+        let hits: Vec<u32> = hits.iter().copied().filter(|&i| i != me).collect();
+        if !hits.is_empty() {
+            return Resolved::Instances(hits, false);
+        }
+    }
+    Resolved::External(m.text.clone())
+}
+
+/// Words that name a managed resource rather than one of our instances.
+fn names_resource(text: &str) -> bool {
+    const RESOURCE: &[&str] = &[
+        "redis",
+        "valkey",
+        "aurora",
+        "rds",
+        "mysql",
+        "postgres",
+        "postgresql",
+        "s3",
+        "ecr",
+        "alb",
+        "nlb",
+        "elb",
+        "clb",
+        "sqs",
+        "sns",
+        "msk",
+        "memcached",
+        "elasticache",
+        "dynamodb",
+        "mongodb",
+        "cloudfront",
+        "route53",
+        "efs",
+        "ebs",
+    ];
+    ascii_words(text)
+        .iter()
+        .any(|w| RESOURCE.contains(&w.as_str()) || (w.len() > 2 && w.ends_with("db")))
+}
+
+/// ASCII words that describe rather than name: they never pick instances by themselves.
+const GENERIC: &[&str] = &[
+    "api",
+    "apis",
+    "web",
+    "websocket",
+    "ws",
+    "eks",
+    "k8s",
+    "kubernetes",
+    "node",
+    "nodes",
+    "pool",
+    "service",
+    "services",
+    "server",
+    "servers",
+    "system",
+    "systems",
+    "app",
+    "apps",
+    "db",
+    "data",
+    "internal",
+    "public",
+    "private",
+    "the",
+    "and",
+    "of",
+    "for",
+    "cluster",
+    "ec2",
+    "instance",
+    "host",
+    "cron",
+    "job",
+    "jobs",
+    "bi",
+    "ci",
+    "cd",
+    "new",
+    "old",
+    "copy",
+];
+const ACCESS: &[&str] = &["access", "gateway-access"];
+const CORE: &[&str] = &["core", "engine", "matching"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Qualifier {
+    None,
+    Access,
+    Core,
+}
+
+fn qualifier_of(text: &str) -> Qualifier {
+    let k = key(text);
+    let words = ascii_words(text);
+    if k.contains("接入") || words.iter().any(|w| ACCESS.contains(&w.as_str())) {
+        Qualifier::Access
+    } else if k.contains("核心")
+        || k.contains("撮合")
+        || words.iter().any(|w| CORE.contains(&w.as_str()))
+    {
+        Qualifier::Core
+    } else {
+        Qualifier::None
+    }
+}
+
+/// Lookup structures over the instances, so each word is resolved with hash lookups rather than
+/// a scan of every instance.
+struct Index {
+    prefix: Option<String>,
+    names: HashMap<String, u32>,
+    /// Lower-cased names, sorted, for glob prefix ranges.
+    sorted: Vec<(String, u32)>,
+    roles: Vec<String>,
+    name_lower: Vec<String>,
+    domains: Vec<Vec<String>>,
+    access: Vec<bool>,
+    core: Vec<bool>,
+    stems: Vec<String>,
+    by_role: HashMap<String, Vec<u32>>,
+    kw_all: HashMap<String, Vec<u32>>,
+    /// keyword + the whole domain of the instance (`""` for none).
+    kw_domain: HashMap<(String, String), Vec<u32>>,
+    /// keyword + each domain token.
+    kw_token: HashMap<(String, String), Vec<u32>>,
+}
+
+fn size_token_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:\d+|[a-z]\d+[a-z]*|\d+c\d+g|\d*x?large|[a-z]|node|nodes|copy|bak|new|server|srv|host|vm|pool)$")
+            .expect("static regex")
+    })
+}
+
+fn name_tokens(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(['-', '_', '.'])
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Index {
+    fn new(instances: &[Instance]) -> Self {
+        let n = instances.len();
+        let tokens: Vec<Vec<String>> = instances.iter().map(|i| name_tokens(&i.name)).collect();
+        let prefix = {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for t in &tokens {
+                if let Some(first) = t.first() {
+                    *counts.entry(first.as_str()).or_default() += 1;
+                }
+            }
+            counts
+                .into_iter()
+                .filter(|(_, c)| n >= 2 && *c * 2 > n)
+                .max_by_key(|(_, c)| *c)
+                .map(|(t, _)| t.to_string())
+        };
+        let significant = |t: &String| Some(t) != prefix.as_ref() && !size_token_re().is_match(t);
+        // A domain token names a family of unrelated services (`morph`): it appears with at least
+        // three different roles, but not in most names.
+        let mut token_roles: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut token_count: HashMap<&str, usize> = HashMap::new();
+        for (i, toks) in tokens.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for t in toks.iter().filter(|t| significant(t)) {
+                if !seen.insert(t.as_str()) {
+                    continue;
+                }
+                *token_count.entry(t).or_default() += 1;
+                let roles = token_roles.entry(t).or_default();
+                let role = instances[i].role.as_str();
+                if roles.len() < 3 && !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+        }
+        let is_domain = |t: &str| {
+            token_roles.get(t).is_some_and(|r| r.len() >= 3)
+                && token_count.get(t).is_some_and(|c| c * 2 <= n)
+        };
+        let mut idx = Index {
+            prefix: prefix.clone(),
+            names: HashMap::with_capacity(n * 2),
+            sorted: Vec::with_capacity(n),
+            roles: Vec::with_capacity(n),
+            name_lower: Vec::with_capacity(n),
+            domains: Vec::with_capacity(n),
+            access: Vec::with_capacity(n),
+            core: Vec::with_capacity(n),
+            stems: Vec::with_capacity(n),
+            by_role: HashMap::new(),
+            kw_all: HashMap::new(),
+            kw_domain: HashMap::new(),
+            kw_token: HashMap::new(),
+        };
+        for (i, inst) in instances.iter().enumerate() {
+            let id = i as u32;
+            let lower = inst.name.to_lowercase();
+            idx.names.insert(key(&inst.name), id);
+            if let Some(p) = &prefix {
+                if let Some(rest) = lower
+                    .strip_prefix(p.as_str())
+                    .and_then(|r| r.strip_prefix(['-', '_', '.']))
+                {
+                    idx.names.entry(key(rest)).or_insert(id);
+                }
+            }
+            idx.sorted.push((lower.clone(), id));
+            let mut domain: Vec<String> =
+                tokens[i].iter().filter(|t| is_domain(t)).cloned().collect();
+            domain.sort();
+            domain.dedup();
+            let role_key = key(&inst.role);
+            let access = tokens[i].iter().any(|t| t == "access")
+                || role_key.contains("接入")
+                || role_key.contains("access");
+            let core =
+                role_key.contains("核心") || role_key.contains("撮合") || role_key.contains("core");
+            let mut kws: Vec<String> = tokens[i]
+                .iter()
+                .filter(|t| {
+                    significant(t)
+                        && !GENERIC.contains(&t.as_str())
+                        && !ACCESS.contains(&t.as_str())
+                })
+                .cloned()
+                .collect();
+            kws.extend(ascii_words(&inst.role).into_iter().filter(|w| {
+                !GENERIC.contains(&w.as_str())
+                    && !ACCESS.contains(&w.as_str())
+                    && !w.chars().all(|c| c.is_ascii_digit())
+            }));
+            kws.sort();
+            kws.dedup();
+            let dkey = domain.join("+");
+            for kw in kws {
+                idx.kw_all.entry(kw.clone()).or_default().push(id);
+                for d in &domain {
+                    idx.kw_token
+                        .entry((kw.clone(), d.clone()))
+                        .or_default()
+                        .push(id);
+                }
+                idx.kw_domain
+                    .entry((kw, dkey.clone()))
+                    .or_default()
+                    .push(id);
+            }
+            if !role_key.is_empty() {
+                idx.by_role.entry(role_key).or_default().push(id);
+            }
+            let stem: Vec<&str> = tokens[i]
+                .iter()
+                .filter(|t| {
+                    !t.chars().all(|c| c.is_ascii_digit()) && !matches!(t.as_str(), "copy" | "bak")
+                })
+                .map(String::as_str)
+                .collect();
+            idx.stems.push(stem.join("-"));
+            idx.roles.push(role_key_or_name(inst));
+            idx.name_lower.push(lower);
+            idx.domains.push(domain);
+            idx.access.push(access);
+            idx.core.push(core);
+        }
+        idx.sorted.sort();
+        idx
+    }
+
+    fn exact(&self, word: &str) -> Option<u32> {
+        self.names.get(&key(word)).copied()
+    }
+
+    /// Instances selected by a name or glob, with or without the common prefix. Results are
+    /// cached per pattern: a big sheet repeats the same pattern on many rows.
+    fn select<'c>(&self, pattern: &str, cache: &'c mut HashMap<String, Vec<u32>>) -> &'c [u32] {
+        let k = pattern.trim().to_lowercase();
+        if !cache.contains_key(&k) {
+            let hits = self.select_uncached(&k);
+            cache.insert(k.clone(), hits);
+        }
+        cache.get(&k).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn select_uncached(&self, pattern: &str) -> Vec<u32> {
+        if !pattern.contains(['*', '?', '[']) {
+            return self.exact(pattern).into_iter().collect();
+        }
+        let mut candidates = vec![pattern.to_string()];
+        if let Some(p) = &self.prefix {
+            if !pattern.starts_with(p.as_str()) {
+                candidates.push(format!("{p}-{pattern}"));
+            }
+        }
+        let mut hits = Vec::new();
+        for pat in candidates {
+            let Ok(glob) = globset::GlobBuilder::new(&pat)
+                .literal_separator(false)
+                .build()
+            else {
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let literal: String = pat
+                .chars()
+                .take_while(|c| !matches!(c, '*' | '?' | '[' | '{'))
+                .collect();
+            let start = self
+                .sorted
+                .partition_point(|(n, _)| n.as_str() < literal.as_str());
+            for (name, id) in &self.sorted[start..] {
+                if !name.starts_with(&literal) {
+                    break;
+                }
+                if matcher.is_match(name) {
+                    hits.push(*id);
+                }
+            }
+            if !hits.is_empty() {
+                break;
+            }
+        }
+        hits.sort_unstable();
+        hits
+    }
+
+    /// Instances a role phrase names, seen from instance `me`, and whether the choice is
+    /// ambiguous.
+    ///
+    /// Candidates are the instances whose name or role carries the phrase's first significant
+    /// word, narrowed by an access/core qualifier. Among them, prefer in turn: those with exactly
+    /// `me`'s naming domain (`morph`, or none); those sharing most domain tokens; those with no
+    /// domain; any. The team's diagram links morph-narwhal to morph-kafkanew and ces/maker/spot
+    /// to kafka-server-01, which is what this order gives. Instances of one role whose names
+    /// differ beyond replica numbers (`kafka-server-01`, `morph-kafkanew-0425`) left after that
+    /// are a tie: all are linked and the edge is marked ambiguous.
+    fn family(&self, text: &str, me: u32) -> Option<(Vec<u32>, bool)> {
+        let words = ascii_words(text);
+        let heads: Vec<&String> = words
+            .iter()
+            .filter(|w| {
+                !GENERIC.contains(&w.as_str())
+                    && !ACCESS.contains(&w.as_str())
+                    && !CORE.contains(&w.as_str())
+            })
+            .collect();
+        let head = heads.first()?;
+        self.kw_all.get(head.as_str())?;
+        let qualifier = qualifier_of(text);
+        let others: Vec<&Vec<u32>> = heads[1..]
+            .iter()
+            .filter_map(|h| self.kw_all.get(h.as_str()))
+            .collect();
+        let keep = |c: &u32| {
+            *c != me
+                && match qualifier {
+                    Qualifier::None => true,
+                    Qualifier::Access => self.access[*c as usize],
+                    Qualifier::Core => self.core[*c as usize] || !self.access[*c as usize],
+                }
+                && others.iter().all(|o| o.binary_search(c).is_ok())
+        };
+        let mine = &self.domains[me as usize];
+        let tiers: [Box<dyn Fn() -> Vec<u32> + '_>; 4] = [
+            Box::new(|| self.lookup(&self.kw_domain, head, &mine.join("+"), &keep)),
+            Box::new(|| {
+                let mut best: Vec<u32> = Vec::new();
+                let mut best_score = 0;
+                for d in mine {
+                    for c in self
+                        .kw_token
+                        .get(&((*head).clone(), d.clone()))
+                        .into_iter()
+                        .flatten()
+                    {
+                        if !keep(c) {
+                            continue;
+                        }
+                        let score = self.domains[*c as usize]
+                            .iter()
+                            .filter(|t| mine.contains(t))
+                            .count();
+                        if score > best_score {
+                            best_score = score;
+                            best.clear();
+                        }
+                        if score == best_score && !best.contains(c) {
+                            best.push(*c);
+                        }
+                    }
+                }
+                best
+            }),
+            Box::new(|| self.lookup(&self.kw_domain, head, "", &keep)),
+            Box::new(|| {
+                self.kw_all
+                    .get(head.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|c| keep(c))
+                    .collect()
+            }),
+        ];
+        for tier in &tiers {
+            let mut hits = tier();
+            if hits.is_empty() {
+                continue;
+            }
+            hits.sort_unstable();
+            let ambiguous = self.is_tie(&hits);
+            return Some((hits, ambiguous));
+        }
+        None
+    }
+
+    fn lookup(
+        &self,
+        map: &HashMap<(String, String), Vec<u32>>,
+        head: &str,
+        domain: &str,
+        keep: &dyn Fn(&u32) -> bool,
+    ) -> Vec<u32> {
+        map.get(&(head.to_string(), domain.to_string()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|c| keep(c))
+            .collect()
+    }
+
+    /// Several instances of one role with different name stems: the word meant one of them.
+    fn is_tie(&self, hits: &[u32]) -> bool {
+        let mut by_role: HashMap<&str, &str> = HashMap::new();
+        for &h in hits {
+            let role = self.roles[h as usize].as_str();
+            let stem = self.stems[h as usize].as_str();
+            match by_role.get(role) {
+                Some(s) if *s != stem => return true,
+                Some(_) => {}
+                None => {
+                    by_role.insert(role, stem);
+                }
+            }
+        }
+        false
+    }
+}
+
+fn role_key_or_name(inst: &Instance) -> String {
+    if inst.role.trim().is_empty() {
+        key(&inst.name)
+    } else {
+        key(&inst.role)
+    }
+}
+
+/// External nodes, one per resource however it is spelled.
+#[derive(Default)]
+struct Externals {
+    by_key: HashMap<String, u32>,
+    /// Spellings of each node in order of first appearance.
+    spellings: Vec<Vec<String>>,
+}
+
+impl Externals {
+    fn intern(&mut self, name: &str) -> u32 {
+        let name = squash_spaces(&fold_width(name));
+        let k = external_key(&name);
+        let id = match self.by_key.get(&k) {
+            Some(&id) => id,
+            None => {
+                self.by_key.insert(k, self.spellings.len() as u32);
+                self.spellings.push(Vec::new());
+                self.spellings.len() as u32 - 1
+            }
+        };
+        let forms = &mut self.spellings[id as usize];
+        if !forms.contains(&name) {
+            forms.push(name);
+        }
+        id
+    }
+
+    /// The most qualified spelling: most words, then the first seen.
+    fn canonical(&self, id: u32) -> &str {
+        let forms = &self.spellings[id as usize];
+        let mut best = &forms[0];
+        for f in forms {
+            if f.split(' ').count() > best.split(' ').count() {
+                best = f;
+            }
+        }
+        best
+    }
+}
+
+/// `Aurora spotdb` and `spotdb` share a key; so do `Valkey spot-redis` and `spot-redis`.
+pub(crate) fn external_key(name: &str) -> String {
+    const ENGINE_WORDS: &[&str] = &["aurora", "valkey", "rds", "elasticache", "aws", "amazon"];
+    let lower = name.to_lowercase();
+    let mut words: Vec<&str> = lower.split(' ').filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && ENGINE_WORDS.contains(&words[0]) {
+        words.remove(0);
+    }
+    key(&words.join(""))
+}
+
+/// Guesses the kind of an external resource from its name.
+pub fn classify_resource(name: &str) -> ResourceKind {
+    let k = key(name);
+    let words = ascii_words(name);
+    let has = |ws: &[&str]| words.iter().any(|w| ws.contains(&w.as_str()));
+    let contains = |ss: &[&str]| ss.iter().any(|s| k.contains(s));
+    if has(&["alb", "nlb", "elb", "clb", "nginx", "cloudfront"])
+        || contains(&["负载均衡", "loadbalancer"])
+    {
+        ResourceKind::LoadBalancer
+    } else if contains(&["客户端", "用户", "client", "browser"]) {
+        ResourceKind::Client
+    } else if contains(&["人员", "开发者", "developer", "engineer", "运维", "oncall"]) {
+        ResourceKind::People
+    } else if has(&["redis", "valkey", "memcached", "elasticache"]) || contains(&["缓存", "cache"])
+    {
+        ResourceKind::Cache
+    } else if has(&["s3", "ecr", "efs"])
+        || contains(&["制品", "存储", "磁盘", "artifact", "bucket"])
+    {
+        ResourceKind::Storage
+    } else if has(&[
+        "aurora",
+        "rds",
+        "mysql",
+        "postgres",
+        "postgresql",
+        "dynamodb",
+        "mongodb",
+    ]) || words.iter().any(|w| w.len() > 2 && w.ends_with("db"))
+        || contains(&["数据库", "业务库", "只读实例"])
+        || k.ends_with('库')
+    {
+        ResourceKind::Database
+    } else if has(&["kafka", "sqs", "sns", "msk", "rabbitmq", "mq"])
+        || contains(&["消息", "消费者", "推送"])
+    {
+        ResourceKind::Queue
+    } else if has(&["argocd", "helm", "jenkins", "runner", "gitlab", "webhook"])
+        || contains(&["部署", "构建"])
+    {
+        ResourceKind::Delivery
+    } else if has(&["elasticsearch", "grafana", "prometheus", "kibana"])
+        || contains(&["监控", "日志", "观测", "告警"])
+    {
+        ResourceKind::Observability
+    } else if has(&["k8s", "eks", "kubernetes"]) || contains(&["后端服务", "配置"]) {
+        ResourceKind::Platform
+    } else {
+        ResourceKind::Other
+    }
+}
+
+fn assemble(
+    instances: Vec<Instance>,
+    ext: Externals,
+    statements: Vec<Statement>,
+    mut diags: Vec<Diagnostic>,
+    prefix: Option<String>,
+) -> Topology {
+    let n_inst = instances.len();
+    let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
+    let mut taken: HashSet<String> = HashSet::new();
+    for inst in instances {
+        taken.insert(inst.name.clone());
+        nodes.push(Node {
+            id: inst.name,
+            kind: NodeKind::Instance,
+            role: inst.role,
+            count: inst.rows.len() as u32,
+            owner: inst.owner,
+            env: inst.env,
+            notes: inst.notes,
+            instance_id: inst.instance_id,
+            resource: None,
+            spellings: Vec::new(),
+            rows: inst.rows,
+            attributes: inst.attributes,
+        });
+    }
+    for id in 0..ext.spellings.len() as u32 {
+        let mut name = ext.canonical(id).to_string();
+        if taken.contains(&name) {
+            name = format!("{name} (external)");
+        }
+        taken.insert(name.clone());
+        let spellings = ext.spellings[id as usize]
+            .iter()
+            .filter(|s| **s != name)
+            .cloned()
+            .collect();
+        nodes.push(Node {
+            resource: Some(classify_resource(&name)),
+            id: name,
+            kind: NodeKind::External,
+            role: String::new(),
+            count: 0,
+            owner: String::new(),
+            env: String::new(),
+            notes: String::new(),
+            instance_id: String::new(),
+            spellings,
+            rows: Vec::new(),
+            attributes: BTreeMap::new(),
+        });
+    }
+    let pos = |r: NodeRef| match r {
+        NodeRef::Inst(i) => i as usize,
+        NodeRef::Ext(e) => n_inst + e as usize,
+    };
+    // Merge statements of the same relation; an edge is optional (on demand, ambiguous) only if
+    // every statement of it says so.
+    let mut merged: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+    for s in statements {
+        let (a, b) = (pos(s.from), pos(s.to));
+        match merged.get_mut(&(a, b)) {
+            Some(e) => {
+                e.optional &= s.optional;
+                e.on_demand &= s.on_demand;
+                e.ambiguous &= s.ambiguous;
+                for v in s.via {
+                    if !e.via.contains(&v) {
+                        e.via.push(v);
+                    }
+                }
+                if let Some(n) = s.note {
+                    match &mut e.note {
+                        Some(old) if !old.split("; ").any(|x| x == n) => {
+                            old.push_str("; ");
+                            old.push_str(&n);
+                        }
+                        Some(_) => {}
+                        None => e.note = Some(n),
+                    }
+                }
+                if s.by_from {
+                    e.stated_by_from = true;
+                } else {
+                    e.stated_by_to = true;
+                }
+                if !e.sources.contains(&s.source) {
+                    e.sources.push(s.source);
+                }
+            }
+            None => {
+                merged.insert(
+                    (a, b),
+                    Edge {
+                        from: nodes[a].id.clone(),
+                        to: nodes[b].id.clone(),
+                        optional: s.optional,
+                        on_demand: s.on_demand,
+                        via: s.via,
+                        ambiguous: s.ambiguous,
+                        note: s.note,
+                        sources: vec![s.source.clone()],
+                        source: s.source,
+                        stated_by_from: s.by_from,
+                        stated_by_to: !s.by_from,
+                    },
+                );
+            }
+        }
+    }
+    for node in nodes[n_inst..].iter() {
+        if node.resource == Some(ResourceKind::Other) {
+            let first = merged
+                .values()
+                .find(|e| e.from == node.id || e.to == node.id);
+            let mut d = Diagnostic::new(
+                Severity::Info,
+                DiagKind::Unresolved,
+                format!(
+                    "'{}' matched no instance and no known kind of resource; kept as an external node \
+                     (pin it in the alias file if it is one of ours)",
+                    node.id
+                ),
+            );
+            if let Some(e) = first {
+                d = d.at(Location {
+                    sheet: e.source.sheet.clone(),
+                    row: e.source.row,
+                    column: Some(e.source.column.clone()),
+                });
+            }
+            diags.push(d);
+        }
+    }
+    diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
+    Topology::new(nodes, merged.into_values().collect(), diags, prefix)
+}

@@ -1,0 +1,1 @@
+//! Integration tests for the aiops binary live in `tests/`.
