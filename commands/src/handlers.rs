@@ -233,16 +233,14 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
     let mut order = sel.clone();
     for &i in &sel {
         let n = &ctx.topo.nodes()[i];
-        let ups: Vec<String> = ctx
-            .topo
-            .incoming(i)
-            .map(|(j, _)| ctx.topo.nodes()[j].id.clone())
-            .collect();
-        let downs: Vec<String> = ctx
-            .topo
-            .outgoing(i)
-            .map(|(j, _)| ctx.topo.nodes()[j].id.clone())
-            .collect();
+        let sorted_ids = |mut v: Vec<usize>| {
+            v.sort_unstable();
+            v.into_iter()
+                .map(|j| ctx.topo.nodes()[j].id.clone())
+                .collect::<Vec<String>>()
+        };
+        let ups = sorted_ids(ctx.topo.incoming(i).map(|(j, _)| j).collect());
+        let downs = sorted_ids(ctx.topo.outgoing(i).map(|(j, _)| j).collect());
         order.extend(ctx.topo.incoming(i).map(|(j, _)| j));
         order.extend(ctx.topo.outgoing(i).map(|(j, _)| j));
         let dash = |s: &str| {

@@ -81,6 +81,9 @@ impl Aliases {
 
     /// Looks a word up, width- and case-insensitively.
     pub fn get(&self, word: &str) -> Option<AliasTarget<'_>> {
+        if self.is_empty() {
+            return None;
+        }
         let k = key(word);
         if let Some(t) = self.instances.get(&k) {
             return Some(AliasTarget::Instances(t));

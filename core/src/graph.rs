@@ -6,8 +6,10 @@
 use crate::diag::Diagnostic;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,14 +90,14 @@ impl Node {
 /// Where a relation was stated: the cell it came from and the word in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Provenance {
-    pub sheet: String,
+    pub sheet: Arc<str>,
     pub row: u32,
     /// Column letter.
-    pub column: String,
+    pub column: Arc<str>,
     /// The raw cell text.
-    pub text: String,
+    pub text: Arc<str>,
     /// The word of the cell that produced this edge.
-    pub word: String,
+    pub word: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -166,8 +168,8 @@ impl Topology {
         common_prefix: Option<String>,
     ) -> Self {
         let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
-        let mut by_id = HashMap::with_capacity(nodes.len());
-        let mut by_key = HashMap::with_capacity(nodes.len());
+        let mut by_id = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
+        let mut by_key = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
         for (i, n) in nodes.iter().enumerate() {
             graph.add_node(());
             by_id.insert(n.id.clone(), i);

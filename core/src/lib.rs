@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod lint;
 pub mod query;
 pub mod resolve;
+pub mod synth;
 pub mod text;
 
 pub use alias::Aliases;

@@ -41,9 +41,9 @@ pub fn lint(topo: &Topology) -> LintReport {
         };
         findings.push(
             Diagnostic::new(Severity::Warning, DiagKind::OneSided, msg).at(Location {
-                sheet: e.source.sheet.clone(),
+                sheet: e.source.sheet.to_string(),
                 row: e.source.row,
-                column: Some(e.source.column.clone()),
+                column: Some(e.source.column.to_string()),
             }),
         );
     }

@@ -61,7 +61,7 @@ pub fn select(topo: &Topology, pattern: &str) -> Result<Vec<usize>, QueryError> 
             .filter(|&i| re.is_match(&nodes[i].id))
             .collect()
     } else if p.contains(['*', '?', '[']) {
-        glob_select(topo, p)?
+        glob_select(topo, p)
     } else if let Some(i) = exact(topo, p) {
         vec![i]
     } else {
@@ -113,7 +113,7 @@ fn exact(topo: &Topology, p: &str) -> Option<usize> {
         .position(|n| n.spellings.iter().any(|s| s.to_lowercase() == lower))
 }
 
-fn glob_select(topo: &Topology, p: &str) -> Result<Vec<usize>, QueryError> {
+fn glob_select(topo: &Topology, p: &str) -> Vec<usize> {
     let mut patterns = vec![p.to_string()];
     if let Some(prefix) = topo.common_prefix() {
         if !p.to_lowercase().starts_with(prefix) {
@@ -121,23 +121,14 @@ fn glob_select(topo: &Topology, p: &str) -> Result<Vec<usize>, QueryError> {
         }
     }
     for pat in patterns {
-        let glob = globset::GlobBuilder::new(&pat)
-            .case_insensitive(true)
-            .literal_separator(false)
-            .build()
-            .map_err(|e| QueryError::BadPattern {
-                pattern: p.into(),
-                detail: e.kind().to_string(),
-            })?
-            .compile_matcher();
         let hits: Vec<usize> = (0..topo.nodes().len())
-            .filter(|&i| glob.is_match(&topo.nodes()[i].id))
+            .filter(|&i| crate::text::glob_match(&pat, &topo.nodes()[i].id))
             .collect();
         if !hits.is_empty() {
-            return Ok(hits);
+            return hits;
         }
     }
-    Ok(Vec::new())
+    Vec::new()
 }
 
 /// The node ids closest to `p`, best first.
@@ -345,9 +336,20 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
     let up = walk(topo, sel, false, depth);
     let down = walk(topo, sel, true, depth);
     let is_target = |i: usize| sel.contains(&i);
-    let mut failed: std::collections::HashSet<usize> = sel.iter().copied().collect();
-    failed.extend(up.iter().map(|s| s.node));
-    failed.extend(down.iter().map(|s| s.node));
+    // Who can still feed a starved node: not a target, not a broken caller, and not itself
+    // starved without another source. Decided in hop order, so a node's sources come first.
+    let mut dead: std::collections::HashSet<usize> = sel.iter().copied().collect();
+    dead.extend(up.iter().map(|s| s.node));
+    let mut fed: HashMap<usize, bool> = HashMap::new();
+    for s in &down {
+        let alive = topo
+            .incoming(s.node)
+            .any(|(p, _)| !dead.contains(&p) && fed.get(&p).copied().unwrap_or(true));
+        fed.insert(s.node, alive);
+        if !alive {
+            dead.insert(s.node);
+        }
+    }
     let mut impacted = Vec::with_capacity(up.len() + down.len());
     for (steps, side) in [(&up, Side::Upstream), (&down, Side::Downstream)] {
         let at: HashMap<usize, &Step> = steps.iter().map(|s| (s.node, s)).collect();
@@ -369,8 +371,8 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
                 chain.reverse();
             }
             let pool_left = topo.nodes().get(target).is_some_and(|t| t.count > 1);
-            let fed_elsewhere = side == Side::Downstream
-                && topo.incoming(s.node).any(|(p, _)| !failed.contains(&p));
+            let fed_elsewhere =
+                side == Side::Downstream && fed.get(&s.node).copied().unwrap_or(false);
             let n = &topo.nodes()[s.node];
             impacted.push(Impacted {
                 id: n.id.clone(),

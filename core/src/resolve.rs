@@ -22,10 +22,13 @@ use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
 use crate::ingest::{Field, Row, Table};
-use crate::text::{ascii_words, column_letter, fold_width, key, squash_spaces};
+use crate::text::{
+    ascii_words, column_letter, fold_width, glob_literal_prefix, glob_match, key, squash_spaces,
+};
 use regex::Regex;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::OnceLock;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 /// Options for building a topology.
 #[derive(Debug, Clone, Default)]
@@ -79,32 +82,56 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let index = Index::new(&instances);
     let mut ext = Externals::default();
     let mut statements = Vec::new();
-    let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::default();
+    // Big sheets repeat the same cell text on many rows: split each distinct text once.
+    let mut parsed: HashMap<&str, Vec<Word>> = HashMap::default();
+    let sheet: Arc<str> = Arc::from(table.sheet.as_str());
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
         for (is_up, row, col, text) in &inst.cells {
             let column = column_letter(*col);
-            for m in parse_cell(text) {
+            let mentions = parsed
+                .entry(text.as_str())
+                .or_insert_with(|| parse_cell(text).into_iter().map(prepare).collect());
+            let cell_text: Arc<str> = Arc::from(text.as_str());
+            let column: Arc<str> = Arc::from(column.as_str());
+            for w in mentions.iter() {
+                let m = &w.m;
                 let source = Provenance {
-                    sheet: table.sheet.clone(),
+                    sheet: sheet.clone(),
                     row: *row,
                     column: column.clone(),
-                    text: text.clone(),
-                    word: m.text.clone(),
+                    text: cell_text.clone(),
+                    word: w.text.clone(),
                 };
-                let loc = Location {
+                let loc = || Location {
                     sheet: table.sheet.clone(),
                     row: *row,
-                    column: Some(column.clone()),
+                    column: Some(column.to_string()),
                 };
                 let (targets, ambiguous) =
-                    match resolve(&m, me, &index, opts, &mut glob_cache, &loc, &mut diags) {
+                    match resolve(w, me, &index, opts, &mut glob_cache, &loc, &mut diags) {
                         Resolved::Instances(t, amb) => {
                             (t.into_iter().map(NodeRef::Inst).collect::<Vec<_>>(), amb)
                         }
                         Resolved::External(name) => (vec![NodeRef::Ext(ext.intern(&name))], false),
                         Resolved::Nothing => continue,
                     };
+                if ambiguous && targets.is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            Severity::Warning,
+                            DiagKind::Ambiguous,
+                            format!(
+                                "'{}' fits more than {MAX_FOREIGN_FANOUT} instances, none in this row's naming domain; \
+                                 not linked (pin it in the alias file)",
+                                m.text
+                            ),
+                        )
+                        .at(loc()),
+                    );
+                    continue;
+                }
                 if ambiguous {
                     let names: Vec<&str> = targets
                         .iter()
@@ -120,10 +147,10 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
                             format!(
                                 "'{}' fits {} equally; linked all of them (pin one in the alias file)",
                                 m.text,
-                                names.join(", ")
+                                join_limited(&names, 10)
                             ),
                         )
-                        .at(loc.clone()),
+                        .at(loc()),
                     );
                 }
                 let note = (!m.notes.is_empty()).then(|| m.notes.join("; "));
@@ -160,7 +187,7 @@ fn collect_instances(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Instance> {
     let mut out: Vec<Instance> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::default();
     let mut nonprod: Vec<u32> = Vec::new();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
@@ -191,7 +218,7 @@ fn collect_instances(
         let role = table.get(row, Field::Role).to_string();
         let up = table.get(row, Field::Upstream);
         let down = table.get(row, Field::Downstream);
-        let signature = (key(&role), key(up), key(down));
+        let signature = (role.clone(), up.to_string(), down.to_string());
         let idx = match by_name.get(&name) {
             Some(&i) => i,
             None => {
@@ -214,7 +241,7 @@ fn collect_instances(
         };
         let inst = &mut out[idx];
         inst.rows.push(row.number);
-        if inst.signature != signature {
+        if inst.signature != signature && !same_meaning(&inst.signature, &signature) {
             inst.conflict = true;
         }
         for (field, value) in [
@@ -294,6 +321,24 @@ fn collect_instances(
     out
 }
 
+/// Two rows' role and relation texts differ only in width, case or spacing.
+fn same_meaning(a: &(String, String, String), b: &(String, String, String)) -> bool {
+    key(&a.0) == key(&b.0) && key(&a.1) == key(&b.1) && key(&a.2) == key(&b.2)
+}
+
+fn join_limited(items: &[&str], shown: usize) -> String {
+    let mut s = items
+        .iter()
+        .take(shown)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        s.push_str(&format!(" …and {} more", items.len() - shown));
+    }
+    s
+}
+
 fn join_rows(rows: &[u32]) -> String {
     const SHOWN: usize = 20;
     let mut s: Vec<String> = rows.iter().take(SHOWN).map(u32::to_string).collect();
@@ -306,12 +351,15 @@ fn join_rows(rows: &[u32]) -> String {
 fn is_nonprod(table: &Table, row: &Row) -> bool {
     static ENV: OnceLock<Regex> = OnceLock::new();
     static MARK: OnceLock<Regex> = OnceLock::new();
+    // ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
+    // fast path, which costs seconds on a 100k-row sheet.
     let env_re = ENV.get_or_init(|| {
-        Regex::new(r"(?i)测试|预发|开发|\b(test|testing|staging|stage|stg|dev|develop|development|uat|qa|sandbox)\b")
+        Regex::new(r"(?i)测试|预发|开发|(?-u:\b)(test|testing|staging|stage|stg|dev|develop|development|uat|qa|sandbox)(?-u:\b)")
             .expect("static regex")
     });
     let mark_re = MARK.get_or_init(|| {
-        Regex::new(r"(?i)临时|测试|\b(tmp|temp|temporary|test|testing)\b").expect("static regex")
+        Regex::new(r"(?i)临时|测试|(?-u:\b)(tmp|temp|temporary|test|testing)(?-u:\b)")
+            .expect("static regex")
     });
     let env = fold_width(table.get(row, Field::Env));
     if env_re.is_match(&env) {
@@ -322,6 +370,28 @@ fn is_nonprod(table: &Table, row: &Row) -> bool {
         .any(|f| mark_re.is_match(&fold_width(table.get(row, *f))))
 }
 
+/// A mention with what resolution needs precomputed, once per distinct cell text.
+struct Word {
+    m: Mention,
+    key: String,
+    words: Vec<String>,
+    resource: bool,
+    qualifier: Qualifier,
+    text: Arc<str>,
+}
+
+fn prepare(m: Mention) -> Word {
+    let words = ascii_words(&m.text);
+    Word {
+        key: key(&m.text),
+        resource: names_resource(&words),
+        qualifier: qualifier_of(&m.text, &words),
+        text: Arc::from(m.text.as_str()),
+        words,
+        m,
+    }
+}
+
 enum Resolved {
     Instances(Vec<u32>, bool),
     External(String),
@@ -329,14 +399,15 @@ enum Resolved {
 }
 
 fn resolve(
-    m: &Mention,
+    w: &Word,
     me: u32,
     index: &Index,
     opts: &LoadOptions,
     glob_cache: &mut HashMap<String, Vec<u32>>,
-    loc: &Location,
+    loc: &dyn Fn() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> Resolved {
+    let m = &w.m;
     for word in [&m.base, &m.text] {
         match opts.aliases.get(word) {
             Some(AliasTarget::External(name)) => return Resolved::External(name.to_string()),
@@ -353,7 +424,7 @@ fn resolve(
                                     "alias for '{word}' names '{p}', which matches no instance"
                                 ),
                             )
-                            .at(loc.clone()),
+                            .at(loc()),
                         );
                     }
                     found.extend(hits.iter().copied().filter(|&i| i != me));
@@ -388,26 +459,26 @@ fn resolve(
                 DiagKind::PatternMatchedNothing,
                 format!("name pattern '{g}' matches no instance"),
             )
-            .at(loc.clone()),
+            .at(loc()),
         );
     }
     if is_name_pattern(&m.text) {
         return Resolved::Nothing;
     }
-    if let Some(i) = index.exact(&m.text) {
+    if let Some(&i) = index.names.get(&w.key) {
         return if i == me {
             Resolved::Nothing
         } else {
             Resolved::Instances(vec![i], false)
         };
     }
-    if names_resource(&m.text) {
+    if w.resource {
         return Resolved::External(m.text.clone());
     }
-    if let Some((hits, ambiguous)) = index.family(&m.text, me) {
+    if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
         return Resolved::Instances(hits, ambiguous);
     }
-    if let Some(hits) = index.by_role.get(&key(&m.text)) {
+    if let Some(hits) = index.by_role.get(&w.key) {
         let hits: Vec<u32> = hits.iter().copied().filter(|&i| i != me).collect();
         if !hits.is_empty() {
             return Resolved::Instances(hits, false);
@@ -417,7 +488,7 @@ fn resolve(
 }
 
 /// Words that name a managed resource rather than one of our instances.
-fn names_resource(text: &str) -> bool {
+fn names_resource(words: &[String]) -> bool {
     const RESOURCE: &[&str] = &[
         "redis",
         "valkey",
@@ -444,10 +515,13 @@ fn names_resource(text: &str) -> bool {
         "efs",
         "ebs",
     ];
-    ascii_words(text)
+    words
         .iter()
         .any(|w| RESOURCE.contains(&w.as_str()) || (w.len() > 2 && w.ends_with("db")))
 }
+
+/// Most instances a word may link to when none shares the row's naming domain.
+const MAX_FOREIGN_FANOUT: usize = 8;
 
 /// ASCII words that describe rather than name: they never pick instances by themselves.
 const GENERIC: &[&str] = &[
@@ -503,9 +577,8 @@ enum Qualifier {
     Core,
 }
 
-fn qualifier_of(text: &str) -> Qualifier {
+fn qualifier_of(text: &str, words: &[String]) -> Qualifier {
     let k = key(text);
-    let words = ascii_words(text);
     if k.contains("接入") || words.iter().any(|w| ACCESS.contains(&w.as_str())) {
         Qualifier::Access
     } else if k.contains("核心")
@@ -525,62 +598,123 @@ struct Index {
     names: HashMap<String, u32>,
     /// Lower-cased names, sorted, for glob prefix ranges.
     sorted: Vec<(String, u32)>,
-    roles: Vec<String>,
-    name_lower: Vec<String>,
-    domains: Vec<Vec<String>>,
+    /// Interned name tokens, role keys, stems and domain keys; symbol 0 is the empty string.
+    syms: Symbols,
+    roles: Vec<u32>,
+    stems: Vec<u32>,
+    /// Sorted domain-token symbols of each instance.
+    domains: Vec<Vec<u32>>,
+    /// The whole domain of each instance as one symbol (0 for none).
+    domain_keys: Vec<u32>,
     access: Vec<bool>,
     core: Vec<bool>,
-    stems: Vec<String>,
     by_role: HashMap<String, Vec<u32>>,
-    kw_all: HashMap<String, Vec<u32>>,
-    /// keyword + the whole domain of the instance (`""` for none).
-    kw_domain: HashMap<(String, String), Vec<u32>>,
-    /// keyword + each domain token.
-    kw_token: HashMap<(String, String), Vec<u32>>,
+    kw_all: HashMap<u32, Vec<u32>>,
+    /// (keyword, whole domain) → instances.
+    kw_domain: HashMap<(u32, u32), Vec<u32>>,
+    /// (keyword, one domain token) → instances.
+    kw_token: HashMap<(u32, u32), Vec<u32>>,
 }
 
-fn size_token_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^(?:\d+|[a-z]\d+[a-z]*|\d+c\d+g|\d*x?large|[a-z]|node|nodes|copy|bak|new|server|srv|host|vm|pool)$")
-            .expect("static regex")
-    })
+/// A string interner: index lookups by small integers instead of allocated keys.
+#[derive(Default)]
+struct Symbols {
+    ids: HashMap<String, u32>,
 }
 
-fn name_tokens(name: &str) -> Vec<String> {
-    name.to_lowercase()
-        .split(['-', '_', '.'])
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
+impl Symbols {
+    fn new() -> Self {
+        let mut s = Symbols::default();
+        s.intern("");
+        s
+    }
+
+    fn intern(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(t.to_string(), id);
+        id
+    }
+
+    fn get(&self, t: &str) -> Option<u32> {
+        self.ids.get(t).copied()
+    }
+}
+
+/// Name tokens that say nothing about what a box does: numbers, instance sizes (`c5large`,
+/// `r52xlarge`, `2c4g`, `v132`), single letters and filler words.
+fn is_filler_token(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let lower = |s: &[u8]| s.iter().all(u8::is_ascii_lowercase);
+    if b.len() <= 1 || digits(b) {
+        return true;
+    }
+    if matches!(
+        t,
+        "node" | "nodes" | "copy" | "bak" | "new" | "server" | "srv" | "host" | "vm" | "pool"
+    ) {
+        return true;
+    }
+    // letter, digits, letters: c5large, r52xlarge, v132, c5xlarge
+    if b[0].is_ascii_lowercase() {
+        let d_end = 1 + b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if d_end > 1 && lower(&b[d_end..]) {
+            return true;
+        }
+    }
+    // digits c digits g: 2c4g, 8c64g
+    if let Some(c) = t.find('c') {
+        if digits(&b[..c]) && b.last() == Some(&b'g') && digits(&b[c + 1..b.len() - 1]) {
+            return true;
+        }
+    }
+    let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    matches!(rest, "xlarge" | "large")
 }
 
 impl Index {
     fn new(instances: &[Instance]) -> Self {
         let n = instances.len();
-        let tokens: Vec<Vec<String>> = instances.iter().map(|i| name_tokens(&i.name)).collect();
-        let prefix = {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut syms = Symbols::new();
+        let lowers: Vec<String> = instances.iter().map(|i| i.name.to_lowercase()).collect();
+        let tokens: Vec<Vec<u32>> = lowers
+            .iter()
+            .map(|l| {
+                l.split(['-', '_', '.'])
+                    .filter(|t| !t.is_empty())
+                    .map(|t| syms.intern(t))
+                    .collect()
+            })
+            .collect();
+        let mut text: Vec<&str> = vec![""; syms.ids.len()];
+        for (t, &id) in &syms.ids {
+            text[id as usize] = t.as_str();
+        }
+        let prefix: Option<u32> = {
+            let mut counts: HashMap<u32, usize> = HashMap::default();
             for t in &tokens {
                 if let Some(first) = t.first() {
-                    *counts.entry(first.as_str()).or_default() += 1;
+                    *counts.entry(*first).or_default() += 1;
                 }
             }
             counts
                 .into_iter()
                 .filter(|(_, c)| n >= 2 && *c * 2 > n)
-                .max_by_key(|(_, c)| *c)
-                .map(|(t, _)| t.to_string())
+                .max_by_key(|(t, c)| (*c, std::cmp::Reverse(*t)))
+                .map(|(t, _)| t)
         };
-        let significant = |t: &String| Some(t) != prefix.as_ref() && !size_token_re().is_match(t);
+        let filler: Vec<bool> = text.iter().map(|t| is_filler_token(t)).collect();
+        let significant = |t: u32| Some(t) != prefix && !filler[t as usize];
         // A domain token names a family of unrelated services (`morph`): it appears with at least
         // three different roles, but not in most names.
-        let mut token_roles: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut token_count: HashMap<&str, usize> = HashMap::new();
+        let mut token_roles: HashMap<u32, Vec<&str>> = HashMap::default();
+        let mut token_count: HashMap<u32, usize> = HashMap::default();
         for (i, toks) in tokens.iter().enumerate() {
-            let mut seen = HashSet::new();
-            for t in toks.iter().filter(|t| significant(t)) {
-                if !seen.insert(t.as_str()) {
+            for (k, &t) in toks.iter().enumerate() {
+                if !significant(t) || toks[..k].contains(&t) {
                     continue;
                 }
                 *token_count.entry(t).or_default() += 1;
@@ -591,30 +725,37 @@ impl Index {
                 }
             }
         }
-        let is_domain = |t: &str| {
-            token_roles.get(t).is_some_and(|r| r.len() >= 3)
-                && token_count.get(t).is_some_and(|c| c * 2 <= n)
+        let is_domain = |t: u32| {
+            token_roles.get(&t).is_some_and(|r| r.len() >= 3)
+                && token_count.get(&t).is_some_and(|c| c * 2 <= n)
         };
+        let is_kw = |t: &str| !GENERIC.contains(&t) && !ACCESS.contains(&t);
+        let prefix_text = prefix.map(|p| text[p as usize].to_string());
+        let text: Vec<String> = text.iter().map(|t| t.to_string()).collect();
         let mut idx = Index {
-            prefix: prefix.clone(),
-            names: HashMap::with_capacity(n * 2),
+            prefix: prefix_text.clone(),
+            names: HashMap::with_capacity_and_hasher(n * 2, Default::default()),
             sorted: Vec::with_capacity(n),
+            syms,
             roles: Vec::with_capacity(n),
-            name_lower: Vec::with_capacity(n),
+            stems: Vec::with_capacity(n),
             domains: Vec::with_capacity(n),
+            domain_keys: Vec::with_capacity(n),
             access: Vec::with_capacity(n),
             core: Vec::with_capacity(n),
-            stems: Vec::with_capacity(n),
-            by_role: HashMap::new(),
-            kw_all: HashMap::new(),
-            kw_domain: HashMap::new(),
-            kw_token: HashMap::new(),
+            by_role: HashMap::default(),
+            kw_all: HashMap::default(),
+            kw_domain: HashMap::default(),
+            kw_token: HashMap::default(),
         };
+        // Roles repeat on many rows: derive their keys and keywords once.
+        let mut role_info: HashMap<&str, (u32, bool, bool, Vec<u32>)> = HashMap::default();
+        let mut kws: Vec<u32> = Vec::new();
         for (i, inst) in instances.iter().enumerate() {
             let id = i as u32;
-            let lower = inst.name.to_lowercase();
+            let lower = &lowers[i];
             idx.names.insert(key(&inst.name), id);
-            if let Some(p) = &prefix {
+            if let Some(p) = &prefix_text {
                 if let Some(rest) = lower
                     .strip_prefix(p.as_str())
                     .and_then(|r| r.strip_prefix(['-', '_', '.']))
@@ -622,65 +763,71 @@ impl Index {
                     idx.names.entry(key(rest)).or_insert(id);
                 }
             }
-            idx.sorted.push((lower.clone(), id));
-            let mut domain: Vec<String> =
-                tokens[i].iter().filter(|t| is_domain(t)).cloned().collect();
-            domain.sort();
+            let syms = &mut idx.syms;
+            let (role_sym, role_access, core, role_kws) = role_info
+                .entry(inst.role.as_str())
+                .or_insert_with(|| {
+                    let rk = key(&inst.role);
+                    let words = ascii_words(&inst.role)
+                        .into_iter()
+                        .filter(|w| is_kw(w) && !w.chars().all(|c| c.is_ascii_digit()))
+                        .map(|w| syms.intern(&w))
+                        .collect();
+                    let access = rk.contains("接入") || rk.contains("access");
+                    let core = rk.contains("核心") || rk.contains("撮合") || rk.contains("core");
+                    let sym = if rk.is_empty() {
+                        syms.intern(&key(&inst.name))
+                    } else {
+                        syms.intern(&rk)
+                    };
+                    (sym, access, core, words)
+                })
+                .clone();
+            let toks = &tokens[i];
+            let mut domain: Vec<u32> = toks.iter().copied().filter(|&t| is_domain(t)).collect();
+            domain.sort_unstable();
             domain.dedup();
-            let role_key = key(&inst.role);
-            let access = tokens[i].iter().any(|t| t == "access")
-                || role_key.contains("接入")
-                || role_key.contains("access");
-            let core =
-                role_key.contains("核心") || role_key.contains("撮合") || role_key.contains("core");
-            let mut kws: Vec<String> = tokens[i]
-                .iter()
-                .filter(|t| {
-                    significant(t)
-                        && !GENERIC.contains(&t.as_str())
-                        && !ACCESS.contains(&t.as_str())
-                })
-                .cloned()
-                .collect();
-            kws.extend(ascii_words(&inst.role).into_iter().filter(|w| {
-                !GENERIC.contains(&w.as_str())
-                    && !ACCESS.contains(&w.as_str())
-                    && !w.chars().all(|c| c.is_ascii_digit())
-            }));
-            kws.sort();
+            let dkey = if domain.is_empty() {
+                0
+            } else {
+                let joined: Vec<&str> = domain.iter().map(|&d| text[d as usize].as_str()).collect();
+                idx.syms.intern(&joined.join("+"))
+            };
+            kws.clear();
+            kws.extend(
+                toks.iter()
+                    .copied()
+                    .filter(|&t| significant(t) && is_kw(&text[t as usize])),
+            );
+            kws.extend(role_kws.iter().copied());
+            kws.sort_unstable();
             kws.dedup();
-            let dkey = domain.join("+");
-            for kw in kws {
-                idx.kw_all.entry(kw.clone()).or_default().push(id);
-                for d in &domain {
-                    idx.kw_token
-                        .entry((kw.clone(), d.clone()))
-                        .or_default()
-                        .push(id);
+            for &kw in &kws {
+                idx.kw_all.entry(kw).or_default().push(id);
+                for &d in &domain {
+                    idx.kw_token.entry((kw, d)).or_default().push(id);
                 }
-                idx.kw_domain
-                    .entry((kw, dkey.clone()))
-                    .or_default()
-                    .push(id);
+                idx.kw_domain.entry((kw, dkey)).or_default().push(id);
             }
-            if !role_key.is_empty() {
-                idx.by_role.entry(role_key).or_default().push(id);
+            if !inst.role.trim().is_empty() {
+                idx.by_role.entry(key(&inst.role)).or_default().push(id);
             }
-            let stem: Vec<&str> = tokens[i]
+            let stem: Vec<&str> = toks
                 .iter()
-                .filter(|t| {
-                    !t.chars().all(|c| c.is_ascii_digit()) && !matches!(t.as_str(), "copy" | "bak")
-                })
-                .map(String::as_str)
+                .map(|&t| text[t as usize].as_str())
+                .filter(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(*t, "copy" | "bak"))
                 .collect();
-            idx.stems.push(stem.join("-"));
-            idx.roles.push(role_key_or_name(inst));
-            idx.name_lower.push(lower);
-            idx.domains.push(domain);
-            idx.access.push(access);
+            let stem = idx.syms.intern(&stem.join("-"));
+            idx.stems.push(stem);
+            idx.roles.push(role_sym);
+            idx.access
+                .push(role_access || toks.iter().any(|&t| text[t as usize] == "access"));
             idx.core.push(core);
+            idx.domains.push(domain);
+            idx.domain_keys.push(dkey);
+            idx.sorted.push((lower.clone(), id));
         }
-        idx.sorted.sort();
+        idx.sorted.sort_unstable();
         idx
     }
 
@@ -711,17 +858,7 @@ impl Index {
         }
         let mut hits = Vec::new();
         for pat in candidates {
-            let Ok(glob) = globset::GlobBuilder::new(&pat)
-                .literal_separator(false)
-                .build()
-            else {
-                continue;
-            };
-            let matcher = glob.compile_matcher();
-            let literal: String = pat
-                .chars()
-                .take_while(|c| !matches!(c, '*' | '?' | '[' | '{'))
-                .collect();
+            let literal = glob_literal_prefix(&pat);
             let start = self
                 .sorted
                 .partition_point(|(n, _)| n.as_str() < literal.as_str());
@@ -729,7 +866,7 @@ impl Index {
                 if !name.starts_with(&literal) {
                     break;
                 }
-                if matcher.is_match(name) {
+                if glob_match(&pat, name) {
                     hits.push(*id);
                 }
             }
@@ -751,8 +888,7 @@ impl Index {
     /// to kafka-server-01, which is what this order gives. Instances of one role whose names
     /// differ beyond replica numbers (`kafka-server-01`, `morph-kafkanew-0425`) left after that
     /// are a tie: all are linked and the edge is marked ambiguous.
-    fn family(&self, text: &str, me: u32) -> Option<(Vec<u32>, bool)> {
-        let words = ascii_words(text);
+    fn family(&self, words: &[String], qualifier: Qualifier, me: u32) -> Option<(Vec<u32>, bool)> {
         let heads: Vec<&String> = words
             .iter()
             .filter(|w| {
@@ -762,11 +898,11 @@ impl Index {
             })
             .collect();
         let head = heads.first()?;
-        self.kw_all.get(head.as_str())?;
-        let qualifier = qualifier_of(text);
+        let head = self.syms.get(head)?;
+        self.kw_all.get(&head)?;
         let others: Vec<&Vec<u32>> = heads[1..]
             .iter()
-            .filter_map(|h| self.kw_all.get(h.as_str()))
+            .filter_map(|h| self.syms.get(h).and_then(|h| self.kw_all.get(&h)))
             .collect();
         let keep = |c: &u32| {
             *c != me
@@ -778,81 +914,62 @@ impl Index {
                 && others.iter().all(|o| o.binary_search(c).is_ok())
         };
         let mine = &self.domains[me as usize];
-        let tiers: [Box<dyn Fn() -> Vec<u32> + '_>; 4] = [
-            Box::new(|| self.lookup(&self.kw_domain, head, &mine.join("+"), &keep)),
-            Box::new(|| {
-                let mut best: Vec<u32> = Vec::new();
-                let mut best_score = 0;
-                for d in mine {
-                    for c in self
-                        .kw_token
-                        .get(&((*head).clone(), d.clone()))
-                        .into_iter()
-                        .flatten()
-                    {
-                        if !keep(c) {
-                            continue;
-                        }
-                        let score = self.domains[*c as usize]
-                            .iter()
-                            .filter(|t| mine.contains(t))
-                            .count();
-                        if score > best_score {
-                            best_score = score;
-                            best.clear();
-                        }
-                        if score == best_score && !best.contains(c) {
-                            best.push(*c);
-                        }
+        let mine_key = self.domain_keys[me as usize];
+        let filtered = |list: Option<&Vec<u32>>| -> Vec<u32> {
+            list.into_iter()
+                .flatten()
+                .copied()
+                .filter(|c| keep(c))
+                .collect()
+        };
+        let mut hits = filtered(self.kw_domain.get(&(head, mine_key)));
+        if hits.is_empty() && !mine.is_empty() {
+            let mut best_score = 0;
+            for d in mine {
+                for c in self.kw_token.get(&(head, *d)).into_iter().flatten() {
+                    if !keep(c) {
+                        continue;
+                    }
+                    let score = self.domains[*c as usize]
+                        .iter()
+                        .filter(|t| mine.contains(t))
+                        .count();
+                    if score > best_score {
+                        best_score = score;
+                        hits.clear();
+                    }
+                    if score == best_score && !hits.contains(c) {
+                        hits.push(*c);
                     }
                 }
-                best
-            }),
-            Box::new(|| self.lookup(&self.kw_domain, head, "", &keep)),
-            Box::new(|| {
-                self.kw_all
-                    .get(head.as_str())
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .filter(|c| keep(c))
-                    .collect()
-            }),
-        ];
-        for tier in &tiers {
-            let mut hits = tier();
-            if hits.is_empty() {
-                continue;
             }
-            hits.sort_unstable();
-            let ambiguous = self.is_tie(&hits);
-            return Some((hits, ambiguous));
         }
-        None
-    }
-
-    fn lookup(
-        &self,
-        map: &HashMap<(String, String), Vec<u32>>,
-        head: &str,
-        domain: &str,
-        keep: &dyn Fn(&u32) -> bool,
-    ) -> Vec<u32> {
-        map.get(&(head.to_string(), domain.to_string()))
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|c| keep(c))
-            .collect()
+        if hits.is_empty() && mine_key != 0 {
+            hits = filtered(self.kw_domain.get(&(head, 0)));
+        }
+        if hits.is_empty() {
+            hits = filtered(self.kw_all.get(&head));
+            if hits.len() > MAX_FOREIGN_FANOUT {
+                // A word that only fits instances of other naming domains, and many of them:
+                // linking them all would invent a hub. Leave it to the alias file.
+                return Some((Vec::new(), true));
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        hits.sort_unstable();
+        let ambiguous = self.is_tie(&hits);
+        Some((hits, ambiguous))
     }
 
     /// Several instances of one role with different name stems: the word meant one of them.
     fn is_tie(&self, hits: &[u32]) -> bool {
-        let mut by_role: HashMap<&str, &str> = HashMap::new();
+        let mut by_role: HashMap<u32, u32> = HashMap::default();
         for &h in hits {
-            let role = self.roles[h as usize].as_str();
-            let stem = self.stems[h as usize].as_str();
-            match by_role.get(role) {
+            let role = self.roles[h as usize];
+            let stem = self.stems[h as usize];
+            match by_role.get(&role) {
                 Some(s) if *s != stem => return true,
                 Some(_) => {}
                 None => {
@@ -864,25 +981,22 @@ impl Index {
     }
 }
 
-fn role_key_or_name(inst: &Instance) -> String {
-    if inst.role.trim().is_empty() {
-        key(&inst.name)
-    } else {
-        key(&inst.role)
-    }
-}
-
 /// External nodes, one per resource however it is spelled.
 #[derive(Default)]
 struct Externals {
     by_key: HashMap<String, u32>,
+    /// Words already interned, as written: most mentions repeat.
+    by_text: HashMap<String, u32>,
     /// Spellings of each node in order of first appearance.
     spellings: Vec<Vec<String>>,
 }
 
 impl Externals {
-    fn intern(&mut self, name: &str) -> u32 {
-        let name = squash_spaces(&fold_width(name));
+    fn intern(&mut self, raw: &str) -> u32 {
+        if let Some(&id) = self.by_text.get(raw) {
+            return id;
+        }
+        let name = squash_spaces(&fold_width(raw));
         let k = external_key(&name);
         let id = match self.by_key.get(&k) {
             Some(&id) => id,
@@ -896,6 +1010,7 @@ impl Externals {
         if !forms.contains(&name) {
             forms.push(name);
         }
+        self.by_text.insert(raw.to_string(), id);
         id
     }
 
@@ -985,7 +1100,7 @@ fn assemble(
 ) -> Topology {
     let n_inst = instances.len();
     let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken: HashSet<String> = HashSet::default();
     for inst in instances {
         taken.insert(inst.name.clone());
         nodes.push(Node {
@@ -1035,10 +1150,22 @@ fn assemble(
     };
     // Merge statements of the same relation; an edge is optional (on demand, ambiguous) only if
     // every statement of it says so.
-    let mut merged: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+    let mut slot: HashMap<(usize, usize), usize> =
+        HashMap::with_capacity_and_hasher(statements.len(), Default::default());
+    let mut merged: Vec<((usize, usize), Edge)> = Vec::with_capacity(statements.len());
+    let mut first_mention: Vec<Option<Location>> = vec![None; nodes.len() - n_inst];
     for s in statements {
         let (a, b) = (pos(s.from), pos(s.to));
-        match merged.get_mut(&(a, b)) {
+        for end in [a, b] {
+            if end >= n_inst && first_mention[end - n_inst].is_none() {
+                first_mention[end - n_inst] = Some(Location {
+                    sheet: s.source.sheet.to_string(),
+                    row: s.source.row,
+                    column: Some(s.source.column.to_string()),
+                });
+            }
+        }
+        match slot.get(&(a, b)).map(|&k| &mut merged[k].1) {
             Some(e) => {
                 e.optional &= s.optional;
                 e.on_demand &= s.on_demand;
@@ -1068,7 +1195,8 @@ fn assemble(
                 }
             }
             None => {
-                merged.insert(
+                slot.insert((a, b), merged.len());
+                merged.push((
                     (a, b),
                     Edge {
                         from: nodes[a].id.clone(),
@@ -1083,15 +1211,13 @@ fn assemble(
                         stated_by_from: s.by_from,
                         stated_by_to: !s.by_from,
                     },
-                );
+                ));
             }
         }
     }
-    for node in nodes[n_inst..].iter() {
+    merged.sort_unstable_by_key(|(k, _)| *k);
+    for (i, node) in nodes.iter().enumerate().skip(n_inst) {
         if node.resource == Some(ResourceKind::Other) {
-            let first = merged
-                .values()
-                .find(|e| e.from == node.id || e.to == node.id);
             let mut d = Diagnostic::new(
                 Severity::Info,
                 DiagKind::Unresolved,
@@ -1101,16 +1227,13 @@ fn assemble(
                     node.id
                 ),
             );
-            if let Some(e) = first {
-                d = d.at(Location {
-                    sheet: e.source.sheet.clone(),
-                    row: e.source.row,
-                    column: Some(e.source.column.clone()),
-                });
+            if let Some(loc) = first_mention[i - n_inst].take() {
+                d = d.at(loc);
             }
             diags.push(d);
         }
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
-    Topology::new(nodes, merged.into_values().collect(), diags, prefix)
+    let edges = merged.into_iter().map(|(_, e)| e).collect();
+    Topology::new(nodes, edges, diags, prefix)
 }

@@ -16,11 +16,17 @@ fn fold_char(c: char) -> char {
 
 /// A key for comparing words: width-folded, lower-cased, with all whitespace removed.
 pub fn key(s: &str) -> String {
-    fold_width(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().map(fold_char) {
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if !c.is_whitespace() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Whether a cell or list item means "nothing": `——`, `-`, `无`, `N/A`, and the like.
@@ -71,6 +77,84 @@ pub fn column_letter(mut index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Shell-style glob over a whole name: `*` any run, `?` one character, `[abc]`/`[a-z]`/`[!a]`
+/// a class. Matching is ASCII case-insensitive. A malformed class matches literally.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Iterative matching with one backtrack point for the last `*`: linear in practice.
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        let step = match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+                continue;
+            }
+            Some('?') => Some(pi + 1),
+            Some('[') => match class_match(&p[pi..], n[ni]) {
+                Some((true, len)) => Some(pi + len),
+                Some((false, _)) => None,
+                None => (n[ni] == '[').then_some(pi + 1),
+            },
+            Some(c) => c.eq_ignore_ascii_case(&n[ni]).then_some(pi + 1),
+            None => None,
+        };
+        match (step, star) {
+            (Some(next), _) => {
+                pi = next;
+                ni += 1;
+            }
+            (None, Some((sp, sn))) => {
+                pi = sp + 1;
+                ni = sn + 1;
+                star = Some((sp, sn + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Matches `c` against a class starting at `p[0] == '['`; returns (matched, class length), or
+/// `None` when the class is not closed.
+fn class_match(p: &[char], c: char) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let negate = matches!(p.get(1), Some('!') | Some('^'));
+    if negate {
+        i += 1;
+    }
+    let c = c.to_ascii_lowercase();
+    let mut hit = false;
+    let mut first = true;
+    while let Some(&x) = p.get(i) {
+        if x == ']' && !first {
+            return Some((hit != negate, i + 1));
+        }
+        first = false;
+        let x = x.to_ascii_lowercase();
+        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|e| *e != ']') {
+            let hi = p[i + 2].to_ascii_lowercase();
+            hit |= x <= c && c <= hi;
+            i += 3;
+        } else {
+            hit |= x == c;
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The literal text before the first wildcard of a glob, lower-cased.
+pub fn glob_literal_prefix(pattern: &str) -> String {
+    pattern
+        .chars()
+        .take_while(|c| !matches!(c, '*' | '?' | '['))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +170,24 @@ mod tests {
             assert!(is_none_marker(s), "{s:?}");
         }
         assert!(!is_none_marker("Kafka"));
+    }
+
+    #[test]
+    fn globs_match_whole_names_case_insensitively() {
+        assert!(glob_match(
+            "aie1p-ces-*",
+            "aie1p-ces-access-c5large-2c4g-v132-a-Node"
+        ));
+        assert!(glob_match("AIE1P-CES-*", "aie1p-ces-c52xlarge"));
+        assert!(!glob_match("aie1p-ces-*", "aie1p-maker-02"));
+        assert!(glob_match("*maker-0?", "aie1p-maker-02"));
+        assert!(!glob_match("*maker-0?", "aie1p-maker-02-copy"));
+        assert!(glob_match("aie1p-maker-0[23]*", "aie1p-maker-03-copy"));
+        assert!(!glob_match("aie1p-maker-0[!23]*", "aie1p-maker-03"));
+        assert!(glob_match("*-[a-c]*", "x-b"));
+        assert!(glob_match("a[b", "a[b"), "an unclosed class is literal");
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("?", ""));
     }
 
     #[test]

@@ -1,0 +1,250 @@
+//! Queries on the seed: selection, deps, impact, paths, single points of failure, lint.
+
+use aiops_core::lint::{compare_diagram, lint};
+use aiops_core::query::{self, Direction, QueryError, Side};
+use aiops_core::{seed, DiagKind, LoadOptions, Topology};
+
+const CES_ACCESS: &str = "aie1p-ces-access-c5large-2c4g-v132-a-Node";
+const CES_CORE: &str = "aie1p-ces-c52xlarge-8c16g-v132-a-Node";
+const APISIX: &str = "aie1p-apisix-c5large-2c4g-v132-a-Node";
+
+fn topo() -> Topology {
+    seed(&LoadOptions::default()).unwrap()
+}
+
+fn ids(t: &Topology, sel: &[usize]) -> Vec<String> {
+    sel.iter().map(|&i| t.nodes()[i].id.clone()).collect()
+}
+
+#[test]
+fn glob_selects_with_or_without_the_common_prefix() {
+    let t = topo();
+    let full = query::select(&t, "aie1p-ces-*").unwrap();
+    assert_eq!(ids(&t, &full), [CES_ACCESS, CES_CORE]);
+    assert_eq!(query::select(&t, "ces-*").unwrap(), full);
+    assert_eq!(query::select(&t, "AIE1P-CES-*").unwrap(), full);
+}
+
+#[test]
+fn exact_name_regex_and_external_substring_select() {
+    let t = topo();
+    assert_eq!(
+        ids(&t, &query::select(&t, "jenkins").unwrap()),
+        ["aie1p-jenkins"]
+    );
+    assert_eq!(
+        ids(&t, &query::select(&t, "re:^aie1p-etcd").unwrap()),
+        ["aie1p-etcd-01", "aie1p-etcdnew-morph-0430"]
+    );
+    assert_eq!(
+        ids(&t, &query::select(&t, "apisix-public").unwrap()),
+        ["ALB apisix-public"]
+    );
+}
+
+#[test]
+fn a_pattern_matching_nothing_suggests_the_nearest_names() {
+    let t = topo();
+    match query::select(&t, "aie1p-jenkinz") {
+        Err(QueryError::NoMatch { suggestions, .. }) => assert_eq!(suggestions[0], "aie1p-jenkins"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        query::select(&t, "re:("),
+        Err(QueryError::BadPattern { .. })
+    ));
+    assert!(matches!(
+        query::select(&t, &"x".repeat(500)),
+        Err(QueryError::BadPattern { .. })
+    ));
+}
+
+#[test]
+fn deps_are_direct_by_default_and_transitive_with_depth() {
+    let t = topo();
+    let sel = query::select(&t, CES_CORE).unwrap();
+    let direct = &query::deps(&t, &sel, Direction::Up, 1)[0];
+    assert_eq!(
+        direct
+            .upstream
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect::<Vec<_>>(),
+        [CES_ACCESS]
+    );
+    assert!(direct.downstream.is_empty());
+    let deep = &query::deps(&t, &sel, Direction::Up, 3)[0];
+    let apisix = deep.upstream.iter().find(|n| n.id == APISIX).unwrap();
+    assert_eq!(apisix.hops, 2);
+    assert_eq!(apisix.count, 2);
+    assert!(deep
+        .upstream
+        .iter()
+        .any(|n| n.id == "ALB apisix-public" && n.hops == 3));
+}
+
+#[test]
+fn deps_show_flags() {
+    let t = topo();
+    let sel = query::select(&t, "aie1p-spotapi-*").unwrap();
+    let d = &query::deps(&t, &sel, Direction::Down, 1)[0];
+    let kafka = d
+        .downstream
+        .iter()
+        .find(|n| n.id == "aie1p-kafka-server-01")
+        .unwrap();
+    assert!(kafka.on_demand && !kafka.optional);
+}
+
+#[test]
+fn impact_lists_who_breaks_who_starves_and_entry_points() {
+    let t = topo();
+    let sel = query::select(&t, "spotdb").unwrap();
+    let im = query::impact(&t, &sel, None);
+    assert_eq!(im.targets, ["Aurora spotdb"]);
+    let ces = im.impacted.iter().find(|i| i.id == CES_ACCESS).unwrap();
+    assert_eq!((ces.side, ces.hops), (Side::Upstream, 1));
+    let alb = im
+        .impacted
+        .iter()
+        .find(|i| i.id == "ALB apisix-public")
+        .unwrap();
+    assert_eq!(
+        alb.path.first().map(String::as_str),
+        Some("ALB apisix-public")
+    );
+    assert_eq!(alb.path.last().map(String::as_str), Some("Aurora spotdb"));
+    assert_eq!(alb.hops as usize, alb.path.len() - 1);
+    for e in [
+        "ALB apisix-public",
+        "ALB apisix-internal",
+        "客户端",
+        "NGINX",
+    ] {
+        assert!(
+            im.entry_points.iter().any(|x| x == e),
+            "{e} in {:?}",
+            im.entry_points
+        );
+    }
+    assert!(im.impacted.iter().all(|i| i.side == Side::Upstream));
+}
+
+#[test]
+fn impact_marks_redundancy_from_pool_replicas_and_other_feeds() {
+    let t = topo();
+    let pool = query::select(&t, "aie1p-apisix-*").unwrap();
+    let im = query::impact(&t, &pool, Some(1));
+    assert!(
+        im.impacted.iter().all(|i| i.redundant),
+        "a pool ×2 keeps replicas"
+    );
+    let kafka = query::select(&t, "aie1p-kafka-server-01").unwrap();
+    let im = query::impact(&t, &kafka, Some(1));
+    let history = im.impacted.iter().find(|i| i.id == "历史").unwrap();
+    assert_eq!(history.side, Side::Downstream);
+    assert!(history.redundant, "kafkanew still feeds 历史");
+    let maker = im
+        .impacted
+        .iter()
+        .find(|i| i.id == "aie1p-maker-02")
+        .unwrap();
+    assert!(maker.soft && !maker.redundant, "maker's Kafka is optional");
+}
+
+#[test]
+fn paths_follow_traffic() {
+    let t = topo();
+    let a = query::select(&t, "客户端").unwrap();
+    let b = query::select(&t, CES_CORE).unwrap();
+    let p = query::paths(&t, &a, &b, 10, 8);
+    assert_eq!(p[0], ["客户端", CES_ACCESS, CES_CORE]);
+    assert!(query::paths(&t, &b, &a, 10, 8).is_empty());
+}
+
+#[test]
+fn spof_ranks_single_instances_that_cut_others_off() {
+    let t = topo();
+    let s = query::spof(&t);
+    let ces = s
+        .iter()
+        .find(|s| s.id == CES_ACCESS)
+        .expect("ces-access dominates ces core");
+    assert!(ces.cut_off.iter().any(|c| c == CES_CORE));
+    assert!(!ces.redundant);
+    let first_pool = s.iter().position(|s| s.redundant).unwrap_or(s.len());
+    assert!(
+        s[..first_pool].iter().all(|s| !s.redundant),
+        "single instances rank first"
+    );
+    assert!(s.iter().all(|x| !t.is_entry_point(t.index(&x.id).unwrap())));
+}
+
+#[test]
+fn role_search_matches_role_words() {
+    let t = topo();
+    let hits = query::by_role(&t, "kafka");
+    assert_eq!(
+        ids(&t, &hits),
+        ["aie1p-kafka-server-01", "aie1p-morph-kafkanew-0425"]
+    );
+    assert_eq!(query::by_role(&t, "撮合").len(), 2);
+}
+
+#[test]
+fn lint_reports_one_sided_relations_and_unresolved_words() {
+    let t = topo();
+    let r = lint(&t);
+    assert!(r.findings.iter().any(|f| f.kind == DiagKind::OneSided
+        && f.message
+            .contains("aie1p-morph-kafkanew-0425 lists aie1p-ces-access")));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.kind == DiagKind::Unresolved && f.message.contains("'业务API'")));
+    assert!(
+        !r.findings.iter().any(|f| f.kind == DiagKind::OneSided
+            && f.message
+                .contains(&format!("{CES_ACCESS} lists {CES_CORE}"))),
+        "ces-access → ces core is stated from both sides"
+    );
+}
+
+#[test]
+fn lint_diagram_lists_what_the_hand_drawn_diagram_misses_and_adds() {
+    let t = topo();
+    let r = compare_diagram(&t, aiops_core::SEED_MARKDOWN);
+    assert_eq!(r.drawn_nodes, 36);
+    assert!(
+        r.missing
+            .iter()
+            .any(|e| e.from == CES_ACCESS && e.to == CES_CORE),
+        "{:?}",
+        r.missing
+    );
+    assert!(r
+        .missing
+        .iter()
+        .any(|e| e.from == APISIX && e.to == "EKS 后端服务"));
+    assert!(r
+        .extra
+        .iter()
+        .any(|e| e.from == "aie1p-elasticsearch-01" && e.to.contains("监控系统")));
+    assert!(r.unknown_nodes.iter().any(|n| n == "ALB nginx-public"));
+    // What the drawing gets right is not reported.
+    assert!(!r
+        .missing
+        .iter()
+        .any(|e| e.from == "aie1p-jenkins" && e.to == "ArgoCD"));
+}
+
+#[test]
+fn starved_nodes_fed_by_a_live_source_are_redundant_all_the_way_down() {
+    let t = topo();
+    let sel = query::select(&t, CES_CORE).unwrap();
+    let im = query::impact(&t, &sel, None);
+    for id in ["aie1p-kafka-server-01", "历史", "统计", "推送"] {
+        let i = im.impacted.iter().find(|i| i.id == id).unwrap();
+        assert!(i.redundant, "{id} is still fed");
+    }
+}
