@@ -285,3 +285,12 @@ pub fn fill(ws: &mut rust_xlsxwriter::Worksheet, first: u32, rows: &[Vec<&str>])
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("create a temporary directory")
 }
+
+/// The `id` of each object in a JSON array (`matched`, `impacted`, `nodes`...), in order.
+pub fn ids(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("want a JSON array, got {list}"))
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id string"))
+        .collect()
+}
