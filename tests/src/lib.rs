@@ -294,3 +294,12 @@ pub fn ids(list: &serde_json::Value) -> Vec<&str> {
         .map(|item| item["id"].as_str().expect("an id string"))
         .collect()
 }
+
+/// The object with this `id` in a JSON array; fails listing the ids there are.
+pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("no {id:?} among {:?}", ids(list)))
+}
