@@ -1,0 +1,145 @@
+//! Bad inventories: each fails with exit code 2 and one line on stderr that names the file, and
+//! the sheet, row and column where one applies. A path with spaces is not bad and must load.
+
+use aiops_tests::{fixture, temp_dir, write_workbook, Output, Sheet, Test};
+use std::path::Path;
+
+/// Loads `path` with `export`, expecting exit code 2; returns the one stderr line after
+/// checking it names the file.
+fn rejected(path: &Path) -> String {
+    let out: Output = Test::new().inventory(path).arg("export").code(2).run();
+    assert!(out.stdout.is_empty(), "no partial output: {}", out.stdout);
+    let line = out.stderr_line().to_string();
+    assert!(
+        line.contains(&path.display().to_string()),
+        "message does not name the file: {line}"
+    );
+    line
+}
+
+#[test]
+fn missing_file_is_named_with_how_to_fix() {
+    let dir = temp_dir();
+    let line = rejected(&dir.path().join("nope.xlsx"));
+    assert!(line.contains("no such file"), "{line}");
+    assert!(line.contains("--inventory"), "{line}");
+}
+
+#[test]
+fn png_bytes_are_not_a_spreadsheet() {
+    let dir = temp_dir();
+    let path = dir.path().join("inventory.png");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    std::fs::write(&path, png).unwrap();
+    assert!(rejected(&path).contains("not a spreadsheet"));
+}
+
+#[test]
+fn xlsx_named_file_with_text_is_not_a_spreadsheet() {
+    let dir = temp_dir();
+    let path = dir.path().join("inventory.xlsx");
+    std::fs::write(&path, "实例名称,服务角色\naie1p-x,web\n").unwrap();
+    assert!(rejected(&path).contains("not a spreadsheet"));
+}
+
+#[test]
+fn truncated_zip_is_corrupt() {
+    let dir = temp_dir();
+    let path = dir.path().join("truncated.xlsx");
+    let seed = std::fs::read(fixture("ai-ops-list.xlsx")).unwrap();
+    std::fs::write(&path, &seed[..seed.len() / 2]).unwrap();
+    assert!(rejected(&path).contains("corrupt or truncated"));
+}
+
+/// `password-protected.xlsx` is the seed workbook encrypted with the password "secret" by
+/// msoffcrypto-tool 6.1 (`OOXMLFile(seed).encrypt("secret", out)`), a real Agile-encrypted
+/// OOXML file as Excel writes it.
+#[test]
+fn password_protected_workbook_says_so() {
+    let line = rejected(&fixture("password-protected.xlsx"));
+    assert!(line.contains("password-protected"), "{line}");
+}
+
+#[test]
+fn workbook_without_a_recognisable_header_lists_the_sheets_it_looked_at() {
+    let dir = temp_dir();
+    let path = dir.path().join("no-header.xlsx");
+    write_workbook(
+        &path,
+        &[
+            Sheet {
+                name: "说明",
+                rows: vec![vec!["这是一个说明页"]],
+            },
+            Sheet {
+                name: "Hosts",
+                rows: vec![vec!["host", "cpu"], vec!["aie1p-x", "4"]],
+            },
+        ],
+    );
+    let line = rejected(&path);
+    assert!(line.contains("no sheet has a header row"), "{line}");
+    assert!(line.contains("'说明', 'Hosts'"), "{line}");
+}
+
+#[test]
+fn header_only_table_is_empty_and_names_sheet_and_header_row() {
+    let dir = temp_dir();
+    let path = dir.path().join("empty.xlsx");
+    write_workbook(
+        &path,
+        &[Sheet {
+            name: "Inventory",
+            rows: vec![
+                vec!["EC2 inventory"],
+                vec![],
+                vec!["Name", "Role", "Upstream", "Downstream"],
+            ],
+        }],
+    );
+    let line = rejected(&path);
+    assert!(
+        line.contains("sheet 'Inventory': no instance rows under the header on row 3"),
+        "{line}"
+    );
+}
+
+/// rust_xlsxwriter refuses strings over Excel's limit, so `large-cell.xlsx` is the seed with
+/// cell D3 replaced by `Aurora makerdb；` and 40,000 `x` (rewritten with Python's zipfile).
+#[test]
+fn very_large_cell_is_named_by_sheet_row_and_column() {
+    let line = rejected(&fixture("large-cell.xlsx"));
+    assert!(
+        line.contains("sheet '生产环境', row 3, column D: cell is 40015 characters long"),
+        "{line}"
+    );
+}
+
+#[test]
+fn very_large_csv_cell_is_named_by_row_and_column() {
+    let dir = temp_dir();
+    let path = dir.path().join("big.csv");
+    let big = "y".repeat(32_768);
+    std::fs::write(
+        &path,
+        format!("Name,Role,Downstream\naie1p-a,web,aie1p-b\naie1p-b,db,{big}\n"),
+    )
+    .unwrap();
+    let line = rejected(&path);
+    assert!(line.contains("row 3, column C"), "{line}");
+    assert!(line.contains("32768 characters"), "{line}");
+}
+
+#[test]
+fn path_with_spaces_loads() {
+    let dir = temp_dir();
+    let sub = dir.path().join("ops team").join("AI Ops List");
+    std::fs::create_dir_all(&sub).unwrap();
+    let path = sub.join("ai ops list (copy).xlsx");
+    std::fs::copy(fixture("ai-ops-list.xlsx"), &path).unwrap();
+    Test::new()
+        .inventory(&path)
+        .args(["whois", "ces-access-c5large-2c4g-v132-a-Node"])
+        .run()
+        .stdout_has("CES 接入层节点池（EKS）");
+}

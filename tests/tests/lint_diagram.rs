@@ -1,0 +1,71 @@
+//! `lint --diagram` compares the team's hand-drawn Mermaid chart with the sheet: what the drawing
+//! misses, and what it draws that the sheet does not say.
+
+use aiops_tests::{fixture, Test};
+use serde_json::{json, Value};
+
+const CES_ACCESS: &str = "aie1p-ces-access-c5large-2c4g-v132-a-Node";
+const CES_CORE: &str = "aie1p-ces-c52xlarge-8c16g-v132-a-Node";
+
+fn diagram_report() -> Value {
+    Test::new()
+        .arg("lint")
+        .arg("--diagram")
+        .arg(fixture("seed.md"))
+        .json()["diagram"]
+        .clone()
+}
+
+#[test]
+fn drawing_misses_ces_access_to_ces_core() {
+    let report = diagram_report();
+    let missing = report["missing"].as_array().unwrap();
+    assert!(
+        missing.contains(&json!({"from": CES_ACCESS, "to": CES_CORE})),
+        "{missing:?}"
+    );
+    let text = Test::new()
+        .arg("lint")
+        .arg("--diagram")
+        .arg(fixture("seed.md"))
+        .run()
+        .stdout;
+    let missing_section = text
+        .split("Missing from the drawing:")
+        .nth(1)
+        .and_then(|s| s.split("Drawn but not in the sheet:").next())
+        .expect("text has a missing section");
+    assert!(
+        missing_section
+            .lines()
+            .any(|l| l.contains(CES_ACCESS) && l.contains('→') && l.contains(CES_CORE)),
+        "{missing_section}"
+    );
+}
+
+#[test]
+fn drawing_shows_what_the_sheet_does_not_say() {
+    // The drawing has an "ALB nginx-public" box; the sheet never mentions it.
+    let report = diagram_report();
+    assert!(report["unknown_nodes"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("ALB nginx-public")));
+    assert!(report["extra"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"from": "ALB nginx-public", "to": "aie1p-maker-02"})));
+}
+
+#[test]
+fn diagram_file_that_is_missing_exits_2_naming_it() {
+    let dir = aiops_tests::temp_dir();
+    let path = dir.path().join("nope.md");
+    let out = Test::new()
+        .arg("lint")
+        .arg("--diagram")
+        .arg(&path)
+        .code(2)
+        .run();
+    assert!(out.stderr_line().contains(&path.display().to_string()));
+}
