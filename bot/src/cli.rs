@@ -28,6 +28,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of headings and labels (names and roles are always as the sheet writes them).
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::En, env = "AIOPS_LANGUAGE")]
+    pub lang: LangArg,
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -40,6 +43,21 @@ pub enum Format {
     Text,
     Json,
     Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+impl From<LangArg> for aiops_commands::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => aiops_commands::Lang::En,
+            LangArg::Zh => aiops_commands::Lang::Zh,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,10 +152,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
     };
     tracing::info!(inventory = %source, nodes = topo.nodes().len(), edges = topo.edges().len(), "loaded");
-    let ctx = Context {
-        topo: &topo,
-        source: &source,
-    };
+    let mut ctx = Context::new(&topo, &source);
+    ctx.lang = args.lang.into();
     let reply = match &args.command {
         Command::Deps {
             pattern,

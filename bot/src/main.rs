@@ -1,6 +1,8 @@
 //! The `aiops` binary: parse arguments, set up logging, run, map the outcome to an exit code.
 
 mod cli;
+mod config;
+mod schedule;
 
 use clap::Parser;
 

@@ -1,6 +1,6 @@
 //! One function per command. Each validates its input, runs the query, and builds the reply.
 
-use crate::{Context, Reply, Status};
+use crate::{t, Context, Lang, Reply, Status};
 use aiops_core::diagram::{Diagram, Highlights};
 use aiops_core::graph::{NodeKind, Topology};
 use aiops_core::lint::{compare_diagram, lint as lint_sheet};
@@ -18,11 +18,11 @@ fn not_found(e: QueryError) -> Reply {
     Reply::user_error(status, e.to_string())
 }
 
-fn kind_text(topo: &Topology, id: &str) -> String {
+fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     match topo.node(id) {
         Some(n) if n.kind == NodeKind::External => match n.resource {
-            Some(r) => format!("external · {}", r.label()),
-            None => "external".into(),
+            Some(r) => t(lang, &format!("external · {}", r.label())),
+            None => t(lang, "external"),
         },
         Some(n) => n.role.clone(),
         None => String::new(),
@@ -38,7 +38,7 @@ fn name_with_count(id: &str, count: u32) -> String {
 }
 
 /// Caps a view at [`DIAGRAM_NODE_CAP`] nodes, keeping the nearest; says how many were left out.
-fn capped_view(topo: &Topology, ordered: Vec<usize>, hl: &Highlights) -> Diagram {
+pub(crate) fn capped_view(topo: &Topology, ordered: Vec<usize>, hl: &Highlights) -> Diagram {
     let total = ordered.len();
     let mut keep = ordered;
     keep.truncate(DIAGRAM_NODE_CAP);
@@ -68,7 +68,7 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
     for e in &entries {
         let head = match e.kind {
             NodeKind::Instance => format!("{} — {}", name_with_count(&e.id, e.count), e.role),
-            NodeKind::External => format!("{} — {}", e.id, kind_text(ctx.topo, &e.id)),
+            NodeKind::External => format!("{} — {}", e.id, kind_text_in(ctx.lang, ctx.topo, &e.id)),
         };
         r = r.heading(head);
         for (label, list, arrow) in [
@@ -80,29 +80,29 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
             {
                 continue;
             }
-            r = r.text(format!("{label} ({})", list.len()));
+            r = r.text(format!("{} ({})", t(ctx.lang, label), list.len()));
             let rows = list
                 .iter()
                 .map(|n| {
                     let mut flags = Vec::new();
                     if n.optional {
-                        flags.push("optional".to_string());
+                        flags.push(t(ctx.lang, "optional"));
                     }
                     if n.on_demand {
-                        flags.push("on demand".to_string());
+                        flags.push(t(ctx.lang, "on demand"));
                     }
                     if !n.via.is_empty() {
-                        flags.push(format!("via {}", n.via.join("/")));
+                        flags.push(format!("{} {}", t(ctx.lang, "via"), n.via.join("/")));
                     }
                     if n.ambiguous {
-                        flags.push("ambiguous".to_string());
+                        flags.push(t(ctx.lang, "ambiguous"));
                     }
                     if n.hops > 1 {
-                        flags.push(format!("{} hops", n.hops));
+                        flags.push(format!("{} {}", n.hops, t(ctx.lang, "hops")));
                     }
                     vec![
                         format!("  {arrow} {}", name_with_count(&n.id, n.count)),
-                        kind_text(ctx.topo, &n.id),
+                        kind_text_in(ctx.lang, ctx.topo, &n.id),
                         flags.join(", "),
                     ]
                 })
@@ -156,18 +156,26 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
         im.entry_points.len(),
         if im.entry_points.len() == 1 { "" } else { "s" },
     ));
-    r = r.heading("Targets").table(
+    r = r.heading(t(ctx.lang, "Targets")).table(
         sel.iter()
             .map(|&i| {
                 let n = &ctx.topo.nodes()[i];
                 let red = if n.count > 1 {
-                    format!("pool ×{}: replicas remain if one node fails", n.count)
+                    format!(
+                        "pool ×{}: {}",
+                        n.count,
+                        t(ctx.lang, "replicas remain if one node fails")
+                    )
                 } else if n.kind == NodeKind::Instance {
-                    "single instance: no redundancy".to_string()
+                    t(ctx.lang, "single instance: no redundancy")
                 } else {
                     String::new()
                 };
-                vec![format!("  ✖ {}", n.id), kind_text(ctx.topo, &n.id), red]
+                vec![
+                    format!("  ✖ {}", n.id),
+                    kind_text_in(ctx.lang, ctx.topo, &n.id),
+                    red,
+                ]
             })
             .collect(),
     );
@@ -175,28 +183,36 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
         ("Who breaks (upstream callers)", &breaks),
         ("Who starves (downstream)", &starves),
     ] {
-        r = r.heading(format!("{title}: {}", list.len()));
+        r = r.heading(format!("{}: {}", t(ctx.lang, title), list.len()));
         r = r.table(
             list.iter()
                 .map(|i| {
                     let mut notes = Vec::new();
                     if i.redundant {
-                        notes.push("redundant".to_string());
+                        notes.push(t(ctx.lang, "redundant"));
                     }
                     if i.soft {
-                        notes.push("degraded only (optional/on-demand link)".to_string());
+                        notes.push(t(ctx.lang, "degraded only (optional/on-demand link)"));
                     }
                     vec![
-                        format!("  {} hop{}", i.hops, if i.hops == 1 { "" } else { "s" }),
+                        format!(
+                            "  {} {}",
+                            i.hops,
+                            t(ctx.lang, if i.hops == 1 { "hop" } else { "hops" })
+                        ),
                         name_with_count(&i.id, i.count),
-                        kind_text(ctx.topo, &i.id),
+                        kind_text_in(ctx.lang, ctx.topo, &i.id),
                         notes.join(", "),
                     ]
                 })
                 .collect(),
         );
     }
-    r = r.heading(format!("Entry points hit: {}", im.entry_points.len()));
+    r = r.heading(format!(
+        "{}: {}",
+        t(ctx.lang, "Entry points hit"),
+        im.entry_points.len()
+    ));
     if !im.entry_points.is_empty() {
         r = r.text(im.entry_points.join(", "));
     }
@@ -291,7 +307,10 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                 ]);
             }
             NodeKind::External => {
-                rows.push(vec!["  kind".into(), kind_text(ctx.topo, &n.id)]);
+                rows.push(vec![
+                    "  kind".into(),
+                    kind_text_in(ctx.lang, ctx.topo, &n.id),
+                ]);
                 if !n.spellings.is_empty() {
                     rows.push(vec!["  also written".into(), n.spellings.join(", ")]);
                 }

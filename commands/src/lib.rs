@@ -11,9 +11,12 @@
 //! the documented shape, and a diagram.
 
 mod handlers;
+mod i18n;
+pub mod incident;
 mod reply;
 
 pub use handlers::*;
+pub use i18n::{t, Lang};
 pub use reply::{align, display_width, Attachment, Block, Reply, Status};
 
 use aiops_core::Topology;
@@ -24,6 +27,18 @@ pub struct Context<'a> {
     pub topo: &'a Topology,
     /// The inventory's name, for captions.
     pub source: &'a str,
+    /// The reader's language for fixed phrases.
+    pub lang: Lang,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(topo: &'a Topology, source: &'a str) -> Self {
+        Context {
+            topo,
+            source,
+            lang: Lang::En,
+        }
+    }
 }
 
 /// Pretty JSON for a reply's `json` value.

@@ -1,0 +1,268 @@
+//! Bot configuration: a TOML file, every key overridable from the environment. The token only
+//! ever comes from the environment and is never printed.
+
+use anyhow::{bail, Context as _, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Settings as the bot uses them. `deploy/aiops.example.toml` documents every key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Inventory file. Empty: the built-in sample.
+    pub inventory: Option<PathBuf>,
+    /// Alias file for resolution.
+    pub aliases: Option<PathBuf>,
+    /// Where history, answered threads and the audit log live.
+    pub state_dir: PathBuf,
+    /// Guild to register commands in (instant); empty: register globally.
+    pub guild: Option<u64>,
+    /// Channels whose new threads get an automatic incident reply.
+    pub incident_channels: Vec<u64>,
+    /// Where change summaries and the digest go.
+    pub summary_channel: Option<u64>,
+    /// Cron (5 fields: min hour day month weekday) for the digest, in `timezone`.
+    pub summary_schedule: Option<String>,
+    /// IANA zone for the schedule, e.g. `Asia/Shanghai`.
+    pub timezone: String,
+    /// Roles allowed to reload and upload the inventory.
+    pub admin_roles: Vec<u64>,
+    /// `zh` or `en`: the language when the user's locale does not decide it.
+    pub language: String,
+    /// Send all REST calls through this HTTP proxy (twilight-http-proxy, or the test stand-in).
+    pub discord_proxy: Option<String>,
+    /// Local address for `/healthz` and `/metrics`.
+    pub health_addr: String,
+    /// Seconds between polls of the inventory file.
+    pub watch_interval_secs: u64,
+    /// Seconds a per-user cooldown lasts between commands.
+    pub cooldown_secs: u64,
+    /// Font family for rendered diagrams (a CJK-capable one).
+    pub font_family: Option<String>,
+    #[serde(skip)]
+    pub token: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            inventory: None,
+            aliases: None,
+            state_dir: PathBuf::from("state"),
+            guild: None,
+            incident_channels: Vec::new(),
+            summary_channel: None,
+            summary_schedule: None,
+            timezone: "UTC".into(),
+            admin_roles: Vec::new(),
+            language: "en".into(),
+            discord_proxy: None,
+            health_addr: "127.0.0.1:9187".into(),
+            watch_interval_secs: 2,
+            cooldown_secs: 2,
+            font_family: None,
+            token: None,
+        }
+    }
+}
+
+/// Reads the environment through a function, so tests can pass a map instead of the process's.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Config {
+    /// Loads the file (if given), then applies the environment, then validates.
+    pub fn load(path: Option<&Path>, env: Env) -> Result<Config> {
+        let mut cfg = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("{}: cannot read config", p.display()))?;
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {}", p.display(), e.to_string().trim()))?
+            }
+            None => Config::default(),
+        };
+        cfg.apply_env(env)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn apply_env(&mut self, env: Env) -> Result<()> {
+        let get = |k: &str| {
+            env(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        if let Some(v) = get("DISCORD_TOKEN") {
+            self.token = Some(v);
+        }
+        if let Some(v) = get("AIOPS_INVENTORY") {
+            self.inventory = Some(v.into());
+        }
+        if let Some(v) = get("AIOPS_ALIASES") {
+            self.aliases = Some(v.into());
+        }
+        if let Some(v) = get("AIOPS_STATE_DIR") {
+            self.state_dir = v.into();
+        }
+        if let Some(v) = get("AIOPS_GUILD") {
+            self.guild = Some(parse_id("AIOPS_GUILD", &v)?);
+        }
+        if let Some(v) = get("AIOPS_INCIDENT_CHANNELS") {
+            self.incident_channels = parse_ids("AIOPS_INCIDENT_CHANNELS", &v)?;
+        }
+        if let Some(v) = get("AIOPS_SUMMARY_CHANNEL") {
+            self.summary_channel = Some(parse_id("AIOPS_SUMMARY_CHANNEL", &v)?);
+        }
+        if let Some(v) = get("AIOPS_SUMMARY_SCHEDULE") {
+            self.summary_schedule = Some(v);
+        }
+        if let Some(v) = get("AIOPS_TIMEZONE") {
+            self.timezone = v;
+        }
+        if let Some(v) = get("AIOPS_ADMIN_ROLES") {
+            self.admin_roles = parse_ids("AIOPS_ADMIN_ROLES", &v)?;
+        }
+        if let Some(v) = get("AIOPS_LANGUAGE") {
+            self.language = v;
+        }
+        if let Some(v) = get("AIOPS_DISCORD_PROXY") {
+            self.discord_proxy = Some(v);
+        }
+        if let Some(v) = get("AIOPS_HEALTH_ADDR") {
+            self.health_addr = v;
+        }
+        if let Some(v) = get("AIOPS_FONT_FAMILY") {
+            self.font_family = Some(v);
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !matches!(self.language.as_str(), "en" | "zh") {
+            bail!("language must be \"en\" or \"zh\", not {:?}", self.language);
+        }
+        if crate::schedule::Zone::parse(&self.timezone).is_none() {
+            bail!(
+                "timezone {:?} is not a known IANA zone or UTC offset",
+                self.timezone
+            );
+        }
+        if let Some(s) = &self.summary_schedule {
+            crate::schedule::Cron::parse(s)
+                .map_err(|e| anyhow::anyhow!("summary_schedule {s:?}: {e}"))?;
+        }
+        if let Some(p) = &self.discord_proxy {
+            if !(p.starts_with("http://") || p.starts_with("https://")) {
+                bail!("discord_proxy must be an http:// or https:// URL, not {p:?}");
+            }
+        }
+        self.health_addr
+            .parse::<std::net::SocketAddr>()
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "health_addr {:?} is not an address like 127.0.0.1:9187",
+                    self.health_addr
+                )
+            })?;
+        Ok(())
+    }
+
+    /// The effective settings for `aiops check-config`, without the token.
+    pub fn describe(&self) -> String {
+        let mut shown = toml::to_string_pretty(self).unwrap_or_default();
+        shown.push_str(&format!(
+            "# DISCORD_TOKEN: {}\n",
+            if self.token.is_some() {
+                "set (hidden)"
+            } else {
+                "not set"
+            }
+        ));
+        shown
+    }
+}
+
+fn parse_id(name: &str, v: &str) -> Result<u64> {
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .with_context(|| format!("{name}: {v:?} is not a Discord id (a positive number)"))
+}
+
+fn parse_ids(name: &str, v: &str) -> Result<Vec<u64>> {
+    v.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| parse_id(name, s))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn example_config_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/aiops.example.toml");
+        let cfg = Config::load(Some(&path), &env(&[])).unwrap();
+        assert_eq!(cfg.timezone, "Asia/Shanghai");
+        assert_eq!(cfg.summary_schedule.as_deref(), Some("0 9 * * MON-FRI"));
+        assert!(!cfg.incident_channels.is_empty());
+    }
+
+    #[test]
+    fn environment_overrides_every_key() {
+        let e = env(&[
+            ("DISCORD_TOKEN", "secret-token"),
+            ("AIOPS_INVENTORY", "/data/inv.xlsx"),
+            ("AIOPS_STATE_DIR", "/var/lib/aiops"),
+            ("AIOPS_INCIDENT_CHANNELS", "11, 12"),
+            ("AIOPS_SUMMARY_CHANNEL", "13"),
+            ("AIOPS_SUMMARY_SCHEDULE", "30 8 * * *"),
+            ("AIOPS_TIMEZONE", "Asia/Shanghai"),
+            ("AIOPS_ADMIN_ROLES", "21,22"),
+            ("AIOPS_GUILD", "31"),
+            ("AIOPS_DISCORD_PROXY", "http://127.0.0.1:3000"),
+        ]);
+        let c = Config::load(None, &e).unwrap();
+        assert_eq!(c.token.as_deref(), Some("secret-token"));
+        assert_eq!(c.inventory, Some(PathBuf::from("/data/inv.xlsx")));
+        assert_eq!(c.state_dir, PathBuf::from("/var/lib/aiops"));
+        assert_eq!(c.incident_channels, [11, 12]);
+        assert_eq!(c.summary_channel, Some(13));
+        assert_eq!(c.summary_schedule.as_deref(), Some("30 8 * * *"));
+        assert_eq!(c.admin_roles, [21, 22]);
+        assert_eq!(c.guild, Some(31));
+        assert_eq!(c.discord_proxy.as_deref(), Some("http://127.0.0.1:3000"));
+        assert!(!c.describe().contains("secret-token"));
+        assert!(c.describe().contains("DISCORD_TOKEN: set (hidden)"));
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let e = Config::load(None, &env(&[("AIOPS_ADMIN_ROLES", "admins")])).unwrap_err();
+        assert!(e.to_string().contains("AIOPS_ADMIN_ROLES"), "{e}");
+        let e = Config::load(None, &env(&[("AIOPS_SUMMARY_SCHEDULE", "every day")])).unwrap_err();
+        assert!(e.to_string().contains("summary_schedule"), "{e}");
+        let e = Config::load(None, &env(&[("AIOPS_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        assert!(e.to_string().contains("timezone"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "tokne = \"x\"\n").unwrap();
+        let e = Config::load(Some(&p), &env(&[])).unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{e}");
+    }
+}
