@@ -1,6 +1,9 @@
 //! The `aiops` binary: parse arguments, set up logging, run, map the outcome to an exit code.
 
 mod cli;
+mod history;
+mod history_cli;
+mod watch;
 
 use clap::Parser;
 
