@@ -59,7 +59,7 @@ fn inventory(rows: usize, edited: bool) -> String {
         row(
             &kafka,
             kafka_role,
-            &format!("{access}；{core}；{maker}"),
+            &format!("{access}；{core}"),
             "历史/统计/推送等（消费者）",
         );
         if !edit {

@@ -1,8 +1,8 @@
 //! What changed between two inventories, compared after resolution: a cell reworded so that it
 //! resolves to the same relations is no change.
 //!
-//! Instances are matched by id and relations by `(from, to)` through hash maps, so diffing two
-//! 100k-row inventories stays linear. Lint warnings are compared by message text, single points
+//! Instances are matched by id and relations by `(from, to)` through hash maps, so the comparison
+//! itself is linear. Lint warnings are compared by message text, single points
 //! of failure by id (only those without redundancy count).
 
 mod diagram;
@@ -150,15 +150,21 @@ fn filtered<T: Clone>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
 
 /// Compares two resolved inventories.
 pub fn diff(old: &Topology, new: &Topology) -> InventoryDiff {
-    let mut d = InventoryDiff::default();
-    instances(old, new, &mut d);
-    edges(old, new, &mut d);
-    let (added, cleared) = set_changes(&spof_ids(old), &spof_ids(new));
-    d.new_spofs = added;
-    d.cleared_spofs = cleared;
-    let (added, cleared) = set_changes(&warnings(old), &warnings(new));
-    d.new_warnings = added;
-    d.cleared_warnings = cleared;
+    // SPOFs and lint of the old inventory are the costliest part and independent of the rest:
+    // they run on a second thread while this one does the new inventory and the comparison.
+    let ((old_spofs, old_warnings), new_spofs, new_warnings, mut d) = std::thread::scope(|s| {
+        let old_side = s.spawn(|| (spof_ids(old), warnings(old)));
+        let mut d = InventoryDiff::default();
+        instances(old, new, &mut d);
+        edges(old, new, &mut d);
+        let (spofs, warns) = (spof_ids(new), warnings(new));
+        let old_side = old_side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (old_side, spofs, warns, d)
+    });
+    (d.new_spofs, d.cleared_spofs) = set_changes(&old_spofs, &new_spofs);
+    (d.new_warnings, d.cleared_warnings) = set_changes(&old_warnings, &new_warnings);
     d
 }
 
@@ -185,21 +191,26 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
         let other = exact_index(new, &n.id);
         match other.map(|j| (j, &new.nodes()[j])) {
             Some((_, m)) if m.is_instance() => {
-                let fields: [(&'static str, String, String); 4] = [
-                    ("role", n.role.clone(), m.role.clone()),
-                    ("owner", n.owner.clone(), m.owner.clone()),
-                    ("env", n.env.clone(), m.env.clone()),
-                    ("count", n.count.to_string(), m.count.to_string()),
-                ];
-                for (field, a, b) in fields {
-                    if a != b {
-                        d.changed_instances.push(FieldChange {
-                            id: n.id.clone(),
-                            field,
-                            old: a,
-                            new: b,
-                        });
-                    }
+                let mut change = |field: &'static str, old: String, new: String| {
+                    d.changed_instances.push(FieldChange {
+                        id: n.id.clone(),
+                        field,
+                        old,
+                        new,
+                    })
+                };
+                // Compare before formatting: most instances do not change.
+                if n.role != m.role {
+                    change("role", n.role.clone(), m.role.clone());
+                }
+                if n.owner != m.owner {
+                    change("owner", n.owner.clone(), m.owner.clone());
+                }
+                if n.env != m.env {
+                    change("env", n.env.clone(), m.env.clone());
+                }
+                if n.count != m.count {
+                    change("count", n.count.to_string(), m.count.to_string());
                 }
             }
             still => {
@@ -246,40 +257,61 @@ fn edge_info(e: &Edge) -> EdgeInfo {
 }
 
 fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
-    fn key(e: &Edge) -> (&str, &str) {
-        (e.from.as_str(), e.to.as_str())
+    // Relations are keyed by node positions rather than id strings: old positions are mapped to
+    // new ones once, then each relation costs one integer-pair lookup.
+    let to_new: Vec<Option<usize>> = old
+        .nodes()
+        .iter()
+        .map(|n| exact_index(new, &n.id))
+        .collect();
+    let mut new_by: HashMap<(usize, usize), &Edge> = HashMap::with_capacity(new.edges().len());
+    for i in 0..new.nodes().len() {
+        new_by.extend(new.outgoing(i).map(|(j, e)| ((i, j), e)));
     }
-    let old_by: HashMap<(&str, &str), &Edge> = old.edges().iter().map(|e| (key(e), e)).collect();
-    let new_by: HashMap<(&str, &str), &Edge> = new.edges().iter().map(|e| (key(e), e)).collect();
-    for e in old.edges() {
-        if !new_by.contains_key(&key(e)) {
-            d.removed_edges.push(edge_info(e));
+    let mut removed: Vec<(usize, usize, &Edge)> = Vec::new();
+    let mut both: Vec<((usize, usize), &Edge, &Edge)> = Vec::new();
+    for i in 0..old.nodes().len() {
+        for (j, o) in old.outgoing(i) {
+            let key = to_new[i].zip(to_new[j]);
+            match key.and_then(|k| new_by.get(&k).map(|e| (k, *e))) {
+                Some((k, e)) => both.push((k, o, e)),
+                None => removed.push((i, j, o)),
+            }
         }
     }
-    for e in new.edges() {
-        let Some(o) = old_by.get(&key(e)) else {
-            d.added_edges.push(edge_info(e));
-            continue;
+    // Report in the topologies' edge order: by `from`, then `to`, in node order.
+    removed.sort_by_key(|(i, j, _)| (*i, *j));
+    d.removed_edges = removed.into_iter().map(|(_, _, e)| edge_info(e)).collect();
+    both.sort_by_key(|(k, _, _)| *k);
+    let matched: HashSet<(usize, usize)> = both.iter().map(|(k, _, _)| *k).collect();
+    let mut added: Vec<(&(usize, usize), &&Edge)> = new_by
+        .iter()
+        .filter(|(k, _)| !matched.contains(k))
+        .collect();
+    added.sort_by_key(|(k, _)| **k);
+    d.added_edges = added.into_iter().map(|(_, e)| edge_info(e)).collect();
+    for (_, o, e) in both {
+        let mut change = |field: &'static str, old: String, new: String| {
+            d.changed_edges.push(EdgeFieldChange {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                field,
+                old,
+                new,
+            })
         };
-        let flags: [(&'static str, String, String); 3] = [
-            ("optional", o.optional.to_string(), e.optional.to_string()),
-            (
+        if o.optional != e.optional {
+            change("optional", o.optional.to_string(), e.optional.to_string());
+        }
+        if o.on_demand != e.on_demand {
+            change(
                 "on_demand",
                 o.on_demand.to_string(),
                 e.on_demand.to_string(),
-            ),
-            ("via", o.via.join("/"), e.via.join("/")),
-        ];
-        for (field, a, b) in flags {
-            if a != b {
-                d.changed_edges.push(EdgeFieldChange {
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    field,
-                    old: a,
-                    new: b,
-                });
-            }
+            );
+        }
+        if o.via != e.via {
+            change("via", o.via.join("/"), e.via.join("/"));
         }
     }
 }
