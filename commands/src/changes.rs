@@ -198,3 +198,83 @@ fn near(ids: &[String], old: &Topology, new: &Topology) -> HashSet<String> {
     set.extend(diff::neighbourhood(new, ids, CHANGES_HOPS));
     set
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiops_core::{load_bytes, LoadOptions, SEED_MARKDOWN};
+
+    /// The seed document with the etcd-01 row gone (retired).
+    fn seed_md(retire: &str) -> Topology {
+        let text: String = SEED_MARKDOWN
+            .lines()
+            .filter(|l| !l.starts_with(&format!("| {retire} |")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        load_bytes("seed.md", text.as_bytes(), &LoadOptions::default()).expect("seed loads")
+    }
+
+    fn version(id: i64) -> VersionInfo {
+        VersionInfo {
+            id,
+            seen_at: format!("2026-11-2{id}T09:00:00Z"),
+            sha256: format!("{id:064x}"),
+            source: "ai-ops-list.xlsx".into(),
+            summary: String::new(),
+        }
+    }
+
+    #[test]
+    fn since_takes_durations_and_version_ids() {
+        assert_eq!(parse_since("30m"), Ok(Since::Ago(1800)));
+        assert_eq!(parse_since("12h"), Ok(Since::Ago(43_200)));
+        assert_eq!(parse_since("7d"), Ok(Since::Ago(604_800)));
+        assert_eq!(parse_since("42"), Ok(Since::Version(42)));
+        for bad in ["", "d", "7y", "-3", "0", "99999999999999999999d"] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn changes_lists_only_versions_that_touched_the_neighbourhood() {
+        let versions = vec![
+            (version(1), seed_md("")),
+            (version(2), seed_md("aie1p-etcd-01")),
+            (version(3), seed_md("aie1p-etcd-01")),
+        ];
+        let r = changes("apisix-*", "since 7d", &versions);
+        assert_eq!(r.status, Status::Ok);
+        assert_eq!(r.json["versions"].as_array().map(Vec::len), Some(1));
+        assert_eq!(r.json["versions"][0]["id"], 2);
+        assert_eq!(
+            r.json["versions"][0]["changes"]["removed_instances"][0],
+            "aie1p-etcd-01"
+        );
+        assert!(r.diagram.is_some());
+        // Far from the gateway nothing changed.
+        let quiet = changes("aie1p-superset-server-1", "since 7d", &versions);
+        assert_eq!(quiet.json["versions"].as_array().map(Vec::len), Some(0));
+    }
+
+    #[test]
+    fn changes_finds_a_component_that_no_longer_exists() {
+        let versions = vec![
+            (version(1), seed_md("")),
+            (version(2), seed_md("aie1p-etcd-01")),
+        ];
+        let r = changes("aie1p-etcd-01", "since 7d", &versions);
+        assert_eq!(r.json["matched"][0], "aie1p-etcd-01");
+        assert_eq!(r.json["versions"].as_array().map(Vec::len), Some(1));
+        let none = changes("no-such-thing-at-all", "since 7d", &versions);
+        assert_eq!(none.status, Status::NotFound);
+    }
+
+    #[test]
+    fn diff_attaches_the_full_text_only_when_the_summary_is_cut() {
+        let (old, new) = (seed_md(""), seed_md("aie1p-etcd-01"));
+        let ctx = |topo| Context { topo, source: "x" };
+        let r = diff(ctx(&old), ctx(&new));
+        assert!(r.attachments.is_empty());
+        assert_eq!(r.json["removed_instances"][0], "aie1p-etcd-01");
+    }
+}

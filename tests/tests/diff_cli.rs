@@ -8,6 +8,7 @@
 //! from the test executable's profile directory.
 
 use aiops_core::ingest::{read_table, Field};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -38,7 +39,7 @@ fn aiops_binary() -> &'static Path {
     })
 }
 
-fn aiops(args: &[&Path]) -> Output {
+fn aiops(args: &[&OsStr]) -> Output {
     Command::new(aiops_binary())
         .args(args)
         .env_remove("AIOPS_STATE_DIR")
@@ -94,7 +95,7 @@ fn files() -> (tempfile::TempDir, PathBuf, PathBuf) {
 #[test]
 fn diff_puts_the_added_pool_and_the_retired_server_at_the_top() {
     let (_dir, seed, edited) = files();
-    let out = aiops(&[Path::new("diff"), &seed, &edited]);
+    let out = aiops(&["diff".as_ref(), seed.as_ref(), edited.as_ref()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -119,11 +120,11 @@ fn diff_puts_the_added_pool_and_the_retired_server_at_the_top() {
 fn diff_json_has_the_documented_shape() {
     let (_dir, seed, edited) = files();
     let out = aiops(&[
-        Path::new("diff"),
-        &seed,
-        &edited,
-        Path::new("--format"),
-        Path::new("json"),
+        "diff".as_ref(),
+        seed.as_ref(),
+        edited.as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
     ]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -138,4 +139,45 @@ fn diff_json_has_the_documented_shape() {
     ] {
         assert!(v[key].is_array(), "{key}");
     }
+}
+
+#[test]
+fn history_survives_between_runs_and_diff_since_a_version_shows_the_edit() {
+    let (dir, seed, edited) = files();
+    let state = dir.path().join("state dir");
+    let inventory = dir.path().join("inventory.xlsx");
+    let run = |args: &[&str]| {
+        let mut all: Vec<&OsStr> = vec!["--state-dir".as_ref(), state.as_ref()];
+        all.extend(["--inventory".as_ref(), inventory.as_os_str()]);
+        all.extend(args.iter().map(OsStr::new));
+        let out = aiops(&all);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    std::fs::copy(&seed, &inventory).expect("copy seed");
+    run(&["spof"]);
+    run(&["whois", "aie1p-etcd-01"]);
+    std::fs::copy(&edited, &inventory).expect("copy edit");
+    run(&["spof"]);
+    let history = run(&["history", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&history).expect("JSON");
+    let versions = v["versions"].as_array().expect("versions");
+    assert_eq!(
+        versions.len(),
+        2,
+        "an identical reload adds no version: {history}"
+    );
+    assert_eq!(
+        versions[1]["summary"],
+        "first version: 23 instances, 98 relations"
+    );
+    let since = run(&["diff", "--since", "1"]);
+    let top: Vec<&str> = since.lines().take(8).collect();
+    assert!(top.iter().any(|l| l.contains(POOL)), "{since}");
+    assert!(top.iter().any(|l| l.contains(RETIRED)), "{since}");
 }
