@@ -46,7 +46,8 @@ pub struct InventoryDiff {
     pub removed_details: Vec<InstanceInfo>,
 }
 
-/// One changed attribute of an instance.
+/// One changed attribute of an instance. `old` and `new` are text for every field, `count`
+/// included (`"1"` → `"2"`), so consumers read one type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     pub id: String,
