@@ -1,9 +1,10 @@
 //! Command-line front end: loads the inventory, runs one command, prints its reply as text,
 //! JSON or Mermaid.
 
+use crate::history_cli;
 use aiops_commands::{self as commands, Context, Reply, Status};
 use aiops_core::query::Direction;
-use aiops_core::{Aliases, LoadOptions, Topology};
+use aiops_core::Topology;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -34,6 +35,10 @@ pub struct Args {
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Directory of the history store (aiops.sqlite3). When set, every load is recorded;
+    /// `history`, `diff --since` and `changes` default to ./state.
+    #[arg(long, global = true, env = "AIOPS_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -107,6 +112,33 @@ pub enum Command {
         #[arg(long)]
         diagram: Option<PathBuf>,
     },
+    /// What changed between two inventories, after resolution: `diff OLD NEW`, `diff OLD`
+    /// (against the current inventory), or `diff --since 7d|VERSION` (from the history).
+    Diff {
+        old: Option<PathBuf>,
+        new: Option<PathBuf>,
+        /// A duration (30m, 12h, 7d) or a version id from `aiops history`.
+        #[arg(long, conflicts_with_all = ["old", "new"])]
+        since: Option<String>,
+    },
+    /// The stored inventory versions, newest first.
+    History,
+    /// What changed near a component (itself and neighbours up to 2 hops) in a window.
+    Changes {
+        pattern: String,
+        /// A duration (30m, 12h, 7d) or a version id.
+        #[arg(long, default_value = "30d")]
+        since: String,
+    },
+    /// Watch the inventory file; print each new version's summary.
+    Watch {
+        /// How often to look at the file, in milliseconds.
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+        interval_ms: u64,
+        /// How long new content must stay unchanged before it is taken, in milliseconds.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+        settle_ms: u64,
+    },
 }
 
 pub fn init_tracing(args: &Args) {
@@ -121,29 +153,19 @@ pub fn init_tracing(args: &Args) {
     }
 }
 
-/// Loads the inventory named by the arguments, or the built-in sample.
+/// Loads the inventory named by the arguments, or the built-in sample, and records it in the
+/// history when a state directory is set.
 pub fn load(args: &Args) -> Result<(Topology, String), aiops_core::LoadError> {
-    let mut opts = LoadOptions {
-        include_nonprod: args.include_nonprod,
-        ..LoadOptions::default()
-    };
-    if let Some(path) = &args.aliases {
-        let bytes = aiops_core::read_file(path)?;
-        let file = path.display().to_string();
-        let text = String::from_utf8(bytes).map_err(|_| aiops_core::LoadError::Alias {
-            file: file.clone(),
-            detail: "not UTF-8 text".into(),
-        })?;
-        opts.aliases = Aliases::parse(&file, &text)?;
-    }
-    match &args.inventory {
-        Some(path) => Ok((aiops_core::open(path, &opts)?, path.display().to_string())),
-        None => Ok((aiops_core::seed(&opts)?, aiops_core::SEED_NAME.to_string())),
-    }
+    let loaded = history_cli::load_current(args)?;
+    history_cli::record_if_configured(args, &loaded);
+    Ok((loaded.topo, loaded.source))
 }
 
 /// Runs one command; returns the exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    if let Some(code) = history_cli::run(&args)? {
+        return Ok(code);
+    }
     let (topo, source) = match load(&args) {
         Ok(x) => x,
         Err(e) => {
@@ -175,6 +197,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Command::Path { from, to } => commands::path(ctx, from, to),
         Command::Spof => commands::spof(ctx),
         Command::Export => commands::export(ctx),
+        Command::Diff { .. }
+        | Command::History
+        | Command::Changes { .. }
+        | Command::Watch { .. } => {
+            unreachable!("history_cli::run answers these before the inventory is loaded")
+        }
         Command::Lint { diagram } => match diagram {
             Some(path) => {
                 let bytes = match aiops_core::read_file(path) {
@@ -193,7 +221,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     print_reply(&reply, args.format)
 }
 
-fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> {
+pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> {
     let code = match reply.status {
         Status::Ok => 0,
         Status::NotFound => 1,

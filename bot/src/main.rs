@@ -2,7 +2,10 @@
 
 mod cli;
 mod config;
+mod history;
+mod history_cli;
 mod schedule;
+mod watch;
 
 use clap::Parser;
 

@@ -6,15 +6,20 @@
 //! - `whois NAME`, `role TEXT`, `owner TEXT`
 //! - `path FROM TO`
 //! - `spof`, `export`, `lint [--diagram FILE]`
+//! - `diff`, `history`, `changes PATTERN [--since DURATION]` (grammar in `changes.rs`)
 //!
 //! Each handler runs against a [`Context`] and returns a [`Reply`]: text blocks, a JSON value in
 //! the documented shape, and a diagram.
 
+mod changes;
 mod handlers;
 mod i18n;
 pub mod incident;
 mod reply;
 
+pub use changes::{
+    changes, diff, history, parse_since, Since, VersionInfo, CHANGES_HOPS, DIFF_DIAGRAM_CAP,
+};
 pub use handlers::*;
 pub use i18n::{t, Lang};
 pub use reply::{align, display_width, Attachment, Block, Reply, Status};

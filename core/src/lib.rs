@@ -7,6 +7,7 @@ pub mod alias;
 pub mod cell;
 pub mod diag;
 pub mod diagram;
+pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod ingest;

@@ -1,0 +1,375 @@
+//! What changed between two inventories, compared after resolution: a cell reworded so that it
+//! resolves to the same relations is no change.
+//!
+//! Instances are matched by id and relations by `(from, to)` through hash maps, so the comparison
+//! itself is linear. Lint warnings are compared by message text, single points
+//! of failure by id (only those without redundancy count).
+
+mod diagram;
+mod summary;
+
+pub use diagram::diagram;
+pub use summary::{headline, summarize, CHAT_LIMIT};
+
+use crate::diag::Severity;
+use crate::graph::{Edge, Topology};
+use crate::{lint, query};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Everything that differs between an old and a new inventory. Serialises to the documented
+/// JSON shape (`added_instances`, `removed_instances`, `changed_instances`, `added_edges`,
+/// `removed_edges`, `new_spofs`, `cleared_spofs`) plus the extra keys below.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InventoryDiff {
+    /// Instances only the new inventory has, in its sheet order.
+    pub added_instances: Vec<String>,
+    /// Instances only the old inventory has, in its sheet order.
+    pub removed_instances: Vec<String>,
+    /// Role, owner, environment and pool-count changes of instances in both.
+    pub changed_instances: Vec<FieldChange>,
+    pub added_edges: Vec<EdgeInfo>,
+    pub removed_edges: Vec<EdgeInfo>,
+    /// Relations in both whose optional, on-demand or via flags differ.
+    pub changed_edges: Vec<EdgeFieldChange>,
+    /// Single points of failure without redundancy that only the new inventory has.
+    pub new_spofs: Vec<String>,
+    pub cleared_spofs: Vec<String>,
+    /// Lint warnings (by message) only the new inventory has.
+    pub new_warnings: Vec<String>,
+    pub cleared_warnings: Vec<String>,
+    /// Removed instances that nodes of the new inventory still depend on.
+    pub removed_with_dependents: Vec<Dependents>,
+    /// Role, owner and pool size of each added instance, in `added_instances` order.
+    pub added_details: Vec<InstanceInfo>,
+    /// The same for each removed instance, as the old inventory described it.
+    pub removed_details: Vec<InstanceInfo>,
+}
+
+/// One changed attribute of an instance. `old` and `new` are text for every field, `count`
+/// included (`"1"` → `"2"`), so consumers read one type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub id: String,
+    /// `role`, `owner`, `env` or `count`.
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// A relation, with its flags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeInfo {
+    pub from: String,
+    pub to: String,
+    pub optional: bool,
+    pub on_demand: bool,
+    pub via: Vec<String>,
+    /// The flags for people (`optional, via APISIX/NGINX`), as [`Edge::flags_text`] writes them.
+    #[serde(skip)]
+    pub flags: String,
+}
+
+/// One changed flag of a relation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeFieldChange {
+    pub from: String,
+    pub to: String,
+    /// `optional`, `on_demand` or `via`.
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// A removed instance and who still depends on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependents {
+    pub id: String,
+    /// Nodes present in the new inventory that called it (relations pointing at it), in the
+    /// old inventory or, where cells still name it, in the new one.
+    pub dependents: Vec<String>,
+    /// Cells of the new inventory still name it (it resolves to an external node now).
+    pub still_named: bool,
+}
+
+/// What an added or removed instance was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceInfo {
+    pub id: String,
+    pub role: String,
+    pub count: u32,
+    pub owner: String,
+}
+
+impl InventoryDiff {
+    /// Nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.added_instances.is_empty()
+            && self.removed_instances.is_empty()
+            && self.changed_instances.is_empty()
+            && self.added_edges.is_empty()
+            && self.removed_edges.is_empty()
+            && self.changed_edges.is_empty()
+            && self.new_spofs.is_empty()
+            && self.cleared_spofs.is_empty()
+            && self.new_warnings.is_empty()
+            && self.cleared_warnings.is_empty()
+    }
+
+    /// Only the changes that touch one of `ids`: instances among them, relations with an end
+    /// among them, warnings that name one of them.
+    pub fn touching(&self, ids: &HashSet<String>) -> InventoryDiff {
+        let has = |id: &String| ids.contains(id);
+        let edge = |from: &String, to: &String| has(from) || has(to);
+        let names_one = |msg: &String| ids.iter().any(|id| msg.contains(id.as_str()));
+        InventoryDiff {
+            added_instances: filtered(&self.added_instances, has),
+            removed_instances: filtered(&self.removed_instances, has),
+            changed_instances: filtered(&self.changed_instances, |c| has(&c.id)),
+            added_edges: filtered(&self.added_edges, |e| edge(&e.from, &e.to)),
+            removed_edges: filtered(&self.removed_edges, |e| edge(&e.from, &e.to)),
+            changed_edges: filtered(&self.changed_edges, |e| edge(&e.from, &e.to)),
+            new_spofs: filtered(&self.new_spofs, has),
+            cleared_spofs: filtered(&self.cleared_spofs, has),
+            new_warnings: filtered(&self.new_warnings, names_one),
+            cleared_warnings: filtered(&self.cleared_warnings, names_one),
+            removed_with_dependents: filtered(&self.removed_with_dependents, |d| has(&d.id)),
+            added_details: filtered(&self.added_details, |d| has(&d.id)),
+            removed_details: filtered(&self.removed_details, |d| has(&d.id)),
+        }
+    }
+
+    /// The documented JSON value.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn filtered<T: Clone>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
+    items.iter().filter(|x| keep(x)).cloned().collect()
+}
+
+/// Compares two resolved inventories.
+pub fn diff(old: &Topology, new: &Topology) -> InventoryDiff {
+    // SPOFs and lint of the old inventory are the costliest part and independent of the rest:
+    // they run on a second thread while this one does the new inventory and the comparison.
+    let ((old_spofs, old_warnings), new_spofs, new_warnings, mut d) = std::thread::scope(|s| {
+        let old_side = s.spawn(|| (spof_ids(old), warnings(old)));
+        let mut d = InventoryDiff::default();
+        instances(old, new, &mut d);
+        edges(old, new, &mut d);
+        let (spofs, warns) = (spof_ids(new), warnings(new));
+        let old_side = old_side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (old_side, spofs, warns, d)
+    });
+    (d.new_spofs, d.cleared_spofs) = set_changes(&old_spofs, &new_spofs);
+    (d.new_warnings, d.cleared_warnings) = set_changes(&old_warnings, &new_warnings);
+    d
+}
+
+/// Position of the node with exactly this id (ids that differ only in case are different).
+fn exact_index(topo: &Topology, id: &str) -> Option<usize> {
+    topo.index(id).filter(|&i| topo.nodes()[i].id == id)
+}
+
+fn instance_info(topo: &Topology, i: usize) -> InstanceInfo {
+    let n = &topo.nodes()[i];
+    InstanceInfo {
+        id: n.id.clone(),
+        role: n.role.clone(),
+        count: n.count,
+        owner: n.owner.clone(),
+    }
+}
+
+fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
+    for (i, n) in old.nodes().iter().enumerate() {
+        if !n.is_instance() {
+            continue;
+        }
+        let other = exact_index(new, &n.id);
+        match other.map(|j| (j, &new.nodes()[j])) {
+            Some((_, m)) if m.is_instance() => {
+                let mut change = |field: &'static str, old: String, new: String| {
+                    d.changed_instances.push(FieldChange {
+                        id: n.id.clone(),
+                        field,
+                        old,
+                        new,
+                    })
+                };
+                // Compare before formatting: most instances do not change.
+                if n.role != m.role {
+                    change("role", n.role.clone(), m.role.clone());
+                }
+                if n.owner != m.owner {
+                    change("owner", n.owner.clone(), m.owner.clone());
+                }
+                if n.env != m.env {
+                    change("env", n.env.clone(), m.env.clone());
+                }
+                if n.count != m.count {
+                    change("count", n.count.to_string(), m.count.to_string());
+                }
+            }
+            still => {
+                d.removed_instances.push(n.id.clone());
+                d.removed_details.push(instance_info(old, i));
+                let mut deps: Vec<String> = old
+                    .incoming(i)
+                    .map(|(c, _)| old.nodes()[c].id.clone())
+                    .filter(|c| exact_index(new, c).is_some())
+                    .collect();
+                if let Some((j, _)) = still {
+                    deps.extend(new.incoming(j).map(|(c, _)| new.nodes()[c].id.clone()));
+                }
+                deps.sort();
+                deps.dedup();
+                if !deps.is_empty() || still.is_some() {
+                    d.removed_with_dependents.push(Dependents {
+                        id: n.id.clone(),
+                        dependents: deps,
+                        still_named: still.is_some(),
+                    });
+                }
+            }
+        }
+    }
+    for (j, m) in new.nodes().iter().enumerate() {
+        let existed = exact_index(old, &m.id).is_some_and(|i| old.nodes()[i].is_instance());
+        if m.is_instance() && !existed {
+            d.added_instances.push(m.id.clone());
+            d.added_details.push(instance_info(new, j));
+        }
+    }
+}
+
+fn edge_info(e: &Edge) -> EdgeInfo {
+    EdgeInfo {
+        from: e.from.clone(),
+        to: e.to.clone(),
+        optional: e.optional,
+        on_demand: e.on_demand,
+        via: e.via.clone(),
+        flags: e.flags_text(),
+    }
+}
+
+fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
+    // Relations are keyed by node positions rather than id strings: old positions are mapped to
+    // new ones once, then each relation costs one integer-pair lookup.
+    let to_new: Vec<Option<usize>> = old
+        .nodes()
+        .iter()
+        .map(|n| exact_index(new, &n.id))
+        .collect();
+    let mut new_by: HashMap<(usize, usize), &Edge> = HashMap::with_capacity(new.edges().len());
+    for i in 0..new.nodes().len() {
+        new_by.extend(new.outgoing(i).map(|(j, e)| ((i, j), e)));
+    }
+    let mut removed: Vec<(usize, usize, &Edge)> = Vec::new();
+    let mut both: Vec<((usize, usize), &Edge, &Edge)> = Vec::new();
+    for i in 0..old.nodes().len() {
+        for (j, o) in old.outgoing(i) {
+            let key = to_new[i].zip(to_new[j]);
+            match key.and_then(|k| new_by.get(&k).map(|e| (k, *e))) {
+                Some((k, e)) => both.push((k, o, e)),
+                None => removed.push((i, j, o)),
+            }
+        }
+    }
+    // Report in the topologies' edge order: by `from`, then `to`, in node order.
+    removed.sort_by_key(|(i, j, _)| (*i, *j));
+    d.removed_edges = removed.into_iter().map(|(_, _, e)| edge_info(e)).collect();
+    both.sort_by_key(|(k, _, _)| *k);
+    let matched: HashSet<(usize, usize)> = both.iter().map(|(k, _, _)| *k).collect();
+    let mut added: Vec<(&(usize, usize), &&Edge)> = new_by
+        .iter()
+        .filter(|(k, _)| !matched.contains(k))
+        .collect();
+    added.sort_by_key(|(k, _)| **k);
+    d.added_edges = added.into_iter().map(|(_, e)| edge_info(e)).collect();
+    for (_, o, e) in both {
+        let mut change = |field: &'static str, old: String, new: String| {
+            d.changed_edges.push(EdgeFieldChange {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                field,
+                old,
+                new,
+            })
+        };
+        if o.optional != e.optional {
+            change("optional", o.optional.to_string(), e.optional.to_string());
+        }
+        if o.on_demand != e.on_demand {
+            change(
+                "on_demand",
+                o.on_demand.to_string(),
+                e.on_demand.to_string(),
+            );
+        }
+        if o.via != e.via {
+            change("via", o.via.join("/"), e.via.join("/"));
+        }
+    }
+}
+
+fn spof_ids(topo: &Topology) -> Vec<String> {
+    query::spof(topo)
+        .into_iter()
+        .filter(|s| !s.redundant)
+        .map(|s| s.id)
+        .collect()
+}
+
+fn warnings(topo: &Topology) -> Vec<String> {
+    let mut seen = HashSet::new();
+    lint::lint(topo)
+        .findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .map(|f| f.message)
+        .filter(|m| seen.insert(m.clone()))
+        .collect()
+}
+
+/// Items only in `new` (in its order) and items only in `old` (in its order).
+fn set_changes(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
+    let o: HashSet<&str> = old.iter().map(String::as_str).collect();
+    let n: HashSet<&str> = new.iter().map(String::as_str).collect();
+    (
+        new.iter()
+            .filter(|x| !o.contains(x.as_str()))
+            .cloned()
+            .collect(),
+        old.iter()
+            .filter(|x| !n.contains(x.as_str()))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Ids of the nodes within `hops` relations of the nodes `ids`, either direction, in `topo`;
+/// `ids` themselves included when present.
+pub fn neighbourhood(topo: &Topology, ids: &[String], hops: u32) -> HashSet<String> {
+    let start: Vec<usize> = ids.iter().filter_map(|id| exact_index(topo, id)).collect();
+    let mut out: HashSet<String> = ids.iter().cloned().collect();
+    for entry in query::deps(topo, &start, query::Direction::Both, hops) {
+        out.extend(entry.upstream.into_iter().map(|n| n.id));
+        out.extend(entry.downstream.into_iter().map(|n| n.id));
+    }
+    out
+}
+
+/// `true`/`false` flag text for people.
+fn yes_no(s: &str) -> &str {
+    match s {
+        "true" => "yes",
+        "false" => "no",
+        "" => "none",
+        other => other,
+    }
+}

@@ -1,0 +1,188 @@
+//! The diff diagram: what changed and its direct neighbours, drawn from the union of both
+//! inventories. Added is green, removed red and dashed, changed amber.
+
+use super::{exact_index, InventoryDiff};
+use crate::diagram::{Diagram, DiagramEdge, DiagramNode, NodeClass};
+use crate::graph::{Edge, NodeKind, Topology};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The neighbourhood of the changes in `d` (computed from `old` to `new`), at most `cap` boxes:
+/// changed nodes first, then the other ends of changed relations, then their direct neighbours.
+pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) -> Diagram {
+    let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in &d.changed_instances {
+        notes
+            .entry(c.id.as_str())
+            .or_default()
+            .push(format!("{} {} → {}", c.field, c.old, c.new));
+    }
+    for s in &d.new_spofs {
+        notes
+            .entry(s.as_str())
+            .or_default()
+            .push("new single point of failure".into());
+    }
+
+    let mut order = Order::default();
+    for id in d
+        .added_instances
+        .iter()
+        .chain(&d.removed_instances)
+        .chain(d.changed_instances.iter().map(|c| &c.id))
+        .chain(&d.new_spofs)
+        .chain(&d.cleared_spofs)
+    {
+        order.add(id);
+    }
+    let changed_nodes = order.ids.len();
+    let edge_ends = d
+        .added_edges
+        .iter()
+        .chain(&d.removed_edges)
+        .map(|e| (&e.from, &e.to))
+        .chain(d.changed_edges.iter().map(|e| (&e.from, &e.to)));
+    for (from, to) in edge_ends {
+        order.add(from);
+        order.add(to);
+    }
+    let focus: Vec<String> = order.ids[..changed_nodes].to_vec();
+    for id in &focus {
+        for topo in [new, old] {
+            let Some(i) = exact_index(topo, id) else {
+                continue;
+            };
+            let mut next: Vec<usize> = topo
+                .outgoing(i)
+                .chain(topo.incoming(i))
+                .map(|(j, _)| j)
+                .collect();
+            next.sort_unstable();
+            for j in next {
+                order.add(&topo.nodes()[j].id);
+            }
+        }
+    }
+
+    let total = order.ids.len();
+    let mut ids = order.ids;
+    ids.truncate(cap);
+    let pos: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(p, id)| (id.as_str(), p))
+        .collect();
+    let nodes = ids
+        .iter()
+        .map(|id| node(id, old, new, notes.get(id.as_str())))
+        .collect();
+
+    // Relations between drawn boxes, from either inventory, keyed by position for a stable order.
+    let mut rels: BTreeMap<(usize, usize), Sides> = BTreeMap::new();
+    for (side, topo) in [(0, old), (1, new)] {
+        for id in &ids {
+            let Some(i) = exact_index(topo, id) else {
+                continue;
+            };
+            for (_, e) in topo.outgoing(i) {
+                let (Some(&a), Some(&b)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str()))
+                else {
+                    continue;
+                };
+                let slot = rels.entry((a, b)).or_default();
+                if side == 0 {
+                    slot.0 = Some(e);
+                } else {
+                    slot.1 = Some(e);
+                }
+            }
+        }
+    }
+    let edges = rels
+        .into_iter()
+        .map(|((from, to), sides)| {
+            let (label, dashed) = match sides {
+                (None, Some(e)) => (Some("added".to_string()), e.is_soft()),
+                (Some(_), None) => (Some("removed".to_string()), true),
+                (Some(a), Some(b)) if flags(a) != flags(b) => {
+                    (Some("flags changed".to_string()), b.is_soft())
+                }
+                (_, Some(e)) => (None, e.is_soft()),
+                (None, None) => (None, false),
+            };
+            DiagramEdge {
+                from,
+                to,
+                label,
+                dashed,
+            }
+        })
+        .collect();
+
+    let mut caption = format!(
+        "Changes: {} node(s) added, removed or changed, {} relation(s) added, removed or changed.",
+        changed_nodes,
+        d.added_edges.len() + d.removed_edges.len() + d.changed_edges.len()
+    );
+    if total > cap {
+        caption.push_str(&format!(
+            " Diagram shows {cap} of {total} nodes; +{} farther away are left out.",
+            total - cap
+        ));
+    }
+    Diagram {
+        nodes,
+        edges,
+        caption,
+    }
+}
+
+/// A relation as the old and the new inventory state it.
+type Sides<'a> = (Option<&'a Edge>, Option<&'a Edge>);
+
+/// Ids in first-seen order, without repeats.
+#[derive(Default)]
+struct Order {
+    ids: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Order {
+    fn add(&mut self, id: &str) {
+        if self.seen.insert(id.to_string()) {
+            self.ids.push(id.to_string());
+        }
+    }
+}
+
+fn flags(e: &Edge) -> (bool, bool, &[String]) {
+    (e.optional, e.on_demand, &e.via)
+}
+
+fn node(id: &str, old: &Topology, new: &Topology, notes: Option<&Vec<String>>) -> DiagramNode {
+    let in_old = exact_index(old, id).map(|i| &old.nodes()[i]);
+    let in_new = exact_index(new, id).map(|i| &new.nodes()[i]);
+    let shown = in_new.or(in_old);
+    let class = match (in_old, in_new) {
+        (None, Some(_)) => NodeClass::Added,
+        (Some(_), None) => NodeClass::Removed,
+        _ if notes.is_some() => NodeClass::Changed,
+        _ if shown.is_some_and(|n| n.kind == NodeKind::External) => NodeClass::External,
+        _ => NodeClass::Instance,
+    };
+    let mut lines = vec![match shown {
+        Some(n) if n.count > 1 => format!("{id} ×{}", n.count),
+        _ => id.to_string(),
+    }];
+    if let Some(n) = shown.filter(|n| !n.role.is_empty()) {
+        lines.push(n.role.clone());
+    }
+    if let Some(notes) = notes {
+        lines.extend(notes.iter().take(2).cloned());
+    }
+    DiagramNode {
+        key: id.to_string(),
+        lines,
+        class,
+        group: shown.and_then(|n| n.resource),
+    }
+}

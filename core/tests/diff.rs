@@ -1,0 +1,409 @@
+//! Diffs of the seed against edited copies written with rust_xlsxwriter: one test per kind of
+//! change, through the public API.
+
+use aiops_core::diagram::NodeClass;
+use aiops_core::diff::{self, InventoryDiff, CHAT_LIMIT};
+use aiops_core::ingest::{read_table, Field};
+use aiops_core::{load_bytes, seed, LoadOptions, Topology};
+
+const CES_ACCESS: &str = "aie1p-ces-access-c5large-2c4g-v132-a-Node";
+const APISIX: &str = "aie1p-apisix-c5large-2c4g-v132-a-Node";
+const SPOTWS: &str = "aie1p-spotws-c5xlarge-4c8g-v132-a-Node";
+const ETCD: &str = "aie1p-etcd-01";
+const SUPERSET: &str = "aie1p-superset-server-1";
+const KAFKA: &str = "aie1p-kafka-server-01";
+
+/// The seed's table as plain rows, to edit and write back as a workbook.
+struct Sheet {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    fn seed() -> Sheet {
+        let t = read_table("seed.xlsx", aiops_core::SEED_XLSX).expect("the seed loads");
+        let name = t.column(Field::Name).expect("seed has a name column");
+        let width = t.headers.len();
+        let rows = t
+            .rows
+            .iter()
+            .filter(|r| r.cells.get(name).is_some_and(|c| !c.trim().is_empty()))
+            .map(|r| {
+                let mut cells = r.cells.clone();
+                cells.resize(width, String::new());
+                cells
+            })
+            .collect();
+        Sheet {
+            headers: t.headers.clone(),
+            rows,
+        }
+    }
+
+    fn col(&self, header: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h.trim() == header)
+            .unwrap_or_else(|| panic!("no column {header} in {:?}", self.headers))
+    }
+
+    /// Sets `header` to `value` on every row of instance `name`.
+    fn set(mut self, name: &str, header: &str, value: &str) -> Sheet {
+        let (n, c) = (self.col("实例名称"), self.col(header));
+        let mut hit = false;
+        for r in self.rows.iter_mut().filter(|r| r[n].trim() == name) {
+            r[c] = value.to_string();
+            hit = true;
+        }
+        assert!(hit, "no row for {name}");
+        self
+    }
+
+    /// Removes the last row of instance `name`.
+    fn drop_row(mut self, name: &str) -> Sheet {
+        let n = self.col("实例名称");
+        let at = self.rows.iter().rposition(|r| r[n].trim() == name);
+        self.rows.remove(at.expect("instance present"));
+        self
+    }
+
+    /// Repeats the first row of instance `name` (one more node in its pool).
+    fn repeat_row(mut self, name: &str) -> Sheet {
+        let n = self.col("实例名称");
+        let row = self.rows.iter().find(|r| r[n].trim() == name).cloned();
+        self.rows.push(row.expect("instance present"));
+        self
+    }
+
+    fn push(mut self, name: &str, role: &str, up: &str, down: &str) -> Sheet {
+        let mut row = vec![String::new(); self.headers.len()];
+        row[self.col("实例名称")] = name.into();
+        row[self.col("服务角色")] = role.into();
+        row[self.col("主要上游")] = up.into();
+        row[self.col("主要下游")] = down.into();
+        self.rows.push(row);
+        self
+    }
+
+    fn with_column(mut self, header: &str, value: &str) -> Sheet {
+        self.headers.push(header.into());
+        for r in &mut self.rows {
+            r.push(value.into());
+        }
+        self
+    }
+
+    fn xlsx(&self) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in self.headers.iter().enumerate() {
+            ws.write_string(0, c as u16, h).expect("header");
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r as u32 + 1, c as u16, cell).expect("cell");
+            }
+        }
+        wb.save_to_buffer().expect("workbook")
+    }
+
+    fn load(&self) -> Topology {
+        load_bytes("edited.xlsx", &self.xlsx(), &LoadOptions::default()).expect("edited copy loads")
+    }
+}
+
+fn seed_topo() -> Topology {
+    seed(&LoadOptions::default()).expect("seed loads")
+}
+
+fn diff_seed_with(edited: Sheet) -> InventoryDiff {
+    diff::diff(&seed_topo(), &edited.load())
+}
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn seed_against_its_own_rewrite_is_no_change() {
+    let d = diff_seed_with(Sheet::seed());
+    assert!(d.is_empty(), "{d:#?}");
+    assert_eq!(diff::summarize(&d).0, "No change after resolution.\n");
+}
+
+#[test]
+fn pool_count_change() {
+    let d = diff_seed_with(Sheet::seed().repeat_row(CES_ACCESS));
+    assert_eq!(d.changed_instances.len(), 1, "{d:#?}");
+    let c = &d.changed_instances[0];
+    assert_eq!(
+        (c.id.as_str(), c.field, c.old.as_str(), c.new.as_str()),
+        (CES_ACCESS, "count", "1", "2")
+    );
+    assert!(d.added_instances.is_empty() && d.removed_instances.is_empty());
+    // A second node makes the pool redundant: it no longer counts as a single point of failure.
+    assert_eq!(d.cleared_spofs, ids(&[CES_ACCESS]));
+}
+
+#[test]
+fn new_pool_added() {
+    let pool = "aie1p-spotadmin-c5large-2c4g-v133-a-Node";
+    let sheet = Sheet::seed()
+        .push(
+            pool,
+            "现货管理后台节点池（EKS）",
+            "APISIX/NGINX",
+            "Aurora spotdb",
+        )
+        .repeat_row(pool);
+    let d = diff_seed_with(sheet);
+    assert_eq!(d.added_instances, ids(&[pool]));
+    assert_eq!(d.added_details[0].count, 2);
+    assert!(d.removed_instances.is_empty() && d.changed_instances.is_empty());
+    let added: Vec<(&str, &str)> = d
+        .added_edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert!(added.contains(&(pool, "Aurora spotdb")), "{added:?}");
+    assert!(diff::summarize(&d).0.contains(&format!("+ {pool} ×2")));
+}
+
+#[test]
+fn server_retired() {
+    let d = diff_seed_with(Sheet::seed().drop_row(ETCD));
+    assert_eq!(d.removed_instances, ids(&[ETCD]));
+    assert!(d.added_instances.is_empty());
+    let r = &d.removed_with_dependents[0];
+    assert_eq!(r.id, ETCD);
+    assert!(r.dependents.contains(&APISIX.to_string()), "{r:?}");
+    assert!(d
+        .removed_edges
+        .iter()
+        .any(|e| e.from == APISIX && e.to == ETCD));
+    // Risk leads: the retired server that APISIX still needs is the first thing said.
+    let (short, _) = diff::summarize(&d);
+    let risk = short.lines().nth(2).unwrap_or_default();
+    assert!(
+        risk.contains("removed but still depended on: aie1p-etcd-01"),
+        "{short}"
+    );
+}
+
+#[test]
+fn role_change() {
+    let d = diff_seed_with(Sheet::seed().set(SUPERSET, "服务角色", "BI 报表服务器（Metabase）"));
+    assert_eq!(d.changed_instances.len(), 1, "{d:#?}");
+    let c = &d.changed_instances[0];
+    assert_eq!((c.id.as_str(), c.field), (SUPERSET, "role"));
+    assert_eq!(
+        (c.old.as_str(), c.new.as_str()),
+        ("BI 报表服务器（Superset）", "BI 报表服务器（Metabase）")
+    );
+    assert!(d.added_edges.is_empty() && d.removed_edges.is_empty());
+}
+
+#[test]
+fn owner_change() {
+    let base = Sheet::seed().with_column("负责人", "交易运维组");
+    let old = base.load();
+    let new = base.set(SUPERSET, "负责人", "数据平台组").load();
+    let d = diff::diff(&old, &new);
+    assert_eq!(d.changed_instances.len(), 1, "{d:#?}");
+    let c = &d.changed_instances[0];
+    assert_eq!(
+        (c.id.as_str(), c.field, c.old.as_str(), c.new.as_str()),
+        (SUPERSET, "owner", "交易运维组", "数据平台组")
+    );
+}
+
+#[test]
+fn edge_added() {
+    let d = diff_seed_with(Sheet::seed().set(
+        SPOTWS,
+        "主要下游",
+        "Aurora spotdb；Valkey spot-redis；aie1p-kafka-server-01",
+    ));
+    let added: Vec<(&str, &str)> = d
+        .added_edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(added, vec![(SPOTWS, KAFKA)]);
+    assert!(d.removed_edges.is_empty());
+}
+
+#[test]
+fn edge_removed() {
+    let d = diff_seed_with(Sheet::seed().set(SPOTWS, "主要下游", "Aurora spotdb"));
+    let removed: Vec<(&str, &str)> = d
+        .removed_edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(removed, vec![(SPOTWS, "Valkey spot-redis")]);
+    assert!(d.added_edges.is_empty());
+}
+
+#[test]
+fn flag_change_optional_to_required() {
+    let d =
+        diff_seed_with(Sheet::seed().set("aie1p-maker-02", "主要下游", "Aurora makerdb；Kafka"));
+    assert_eq!(d.changed_edges.len(), 1, "{d:#?}");
+    let c = &d.changed_edges[0];
+    assert_eq!(
+        (
+            c.from.as_str(),
+            c.to.as_str(),
+            c.field,
+            c.old.as_str(),
+            c.new.as_str()
+        ),
+        ("aie1p-maker-02", KAFKA, "optional", "true", "false")
+    );
+    assert!(d.added_edges.is_empty() && d.removed_edges.is_empty());
+    assert!(diff::summarize(&d).0.contains("optional yes → no"));
+}
+
+#[test]
+fn reworded_cell_that_resolves_the_same_is_no_change() {
+    let sheet = Sheet::seed()
+        .set(SPOTWS, "主要下游", "spotdb、spot-redis")
+        .set(
+            "aie1p-maker-02",
+            "主要下游",
+            "Aurora makerdb; Kafka (optional)",
+        );
+    let d = diff_seed_with(sheet);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn new_spof() {
+    // One of APISIX's two nodes is retired: the gateway no longer has a replica.
+    let d = diff_seed_with(Sheet::seed().drop_row(APISIX));
+    assert_eq!(d.new_spofs, ids(&[APISIX]));
+    assert!(d
+        .changed_instances
+        .iter()
+        .any(|c| c.id == APISIX && c.field == "count"));
+    let (short, _) = diff::summarize(&d);
+    assert!(
+        short.contains(&format!("new single point of failure: {APISIX}")),
+        "{short}"
+    );
+}
+
+#[test]
+fn lint_warnings_appear_and_clear() {
+    let edited = Sheet::seed()
+        .set(
+            SUPERSET,
+            "主要下游",
+            "Aurora 只读实例（spotdb 等）；aie1p-gitlab",
+        )
+        .load();
+    let d = diff::diff(&seed_topo(), &edited);
+    let one_sided = |w: &String| w.contains(SUPERSET) && w.contains("aie1p-gitlab");
+    assert!(d.new_warnings.iter().any(one_sided), "{d:#?}");
+    let back = diff::diff(&edited, &seed_topo());
+    assert!(back.cleared_warnings.iter().any(one_sided), "{back:#?}");
+}
+
+#[test]
+fn json_has_the_documented_keys() {
+    let d = diff_seed_with(Sheet::seed().drop_row(ETCD).repeat_row(CES_ACCESS));
+    let v = d.to_json();
+    for key in [
+        "added_instances",
+        "removed_instances",
+        "changed_instances",
+        "added_edges",
+        "removed_edges",
+        "new_spofs",
+        "cleared_spofs",
+    ] {
+        assert!(v.get(key).is_some_and(|x| x.is_array()), "missing {key}");
+    }
+    assert_eq!(v["removed_instances"][0], ETCD);
+    let c = &v["changed_instances"][0];
+    assert_eq!(
+        (&c["id"], &c["field"], &c["old"], &c["new"]),
+        (
+            &CES_ACCESS.into(),
+            &"count".into(),
+            &"1".into(),
+            &"2".into()
+        )
+    );
+    assert_eq!(v["removed_edges"][0]["to"], ETCD);
+}
+
+#[test]
+fn summary_fits_a_chat_message_and_full_text_keeps_everything() {
+    let mut sheet = Sheet::seed();
+    for i in 0..120 {
+        sheet = sheet.push(
+            &format!("aie1p-batch-{i:03}-c5large-2c4g-v133-a-Node"),
+            "批处理节点池（EKS）",
+            "调度",
+            "Aurora spotdb；Valkey spot-redis",
+        );
+    }
+    let d = diff_seed_with(sheet.drop_row(ETCD));
+    let (short, full) = diff::summarize(&d);
+    assert!(
+        short.chars().count() <= CHAT_LIMIT,
+        "{} chars",
+        short.chars().count()
+    );
+    assert!(short.contains("removed but still depended on: aie1p-etcd-01"));
+    assert!(short.ends_with("full detail attached.\n"));
+    assert!(full.contains("aie1p-batch-119-c5large-2c4g-v133-a-Node"));
+}
+
+#[test]
+fn diagram_colours_added_removed_and_changed() {
+    let pool = "aie1p-spotadmin-c5large-2c4g-v133-a-Node";
+    let old = seed_topo();
+    let new = Sheet::seed()
+        .drop_row(ETCD)
+        .repeat_row(CES_ACCESS)
+        .push(
+            pool,
+            "现货管理后台节点池（EKS）",
+            "APISIX/NGINX",
+            "Aurora spotdb",
+        )
+        .load();
+    let d = diff::diff(&old, &new);
+    let g = diff::diagram(&d, &old, &new, 40);
+    let class = |id: &str| g.nodes.iter().find(|n| n.key == id).map(|n| n.class);
+    assert_eq!(class(pool), Some(NodeClass::Added));
+    assert_eq!(class(ETCD), Some(NodeClass::Removed));
+    assert_eq!(class(CES_ACCESS), Some(NodeClass::Changed));
+    // Neighbours give context without a colour of their own.
+    assert_eq!(class("Aurora spotdb"), Some(NodeClass::External));
+    let mermaid = g.to_mermaid();
+    assert!(mermaid.contains("classDef add fill:#d9f7d9"));
+    assert!(mermaid.contains("stroke-dasharray:5 5"));
+    assert!(mermaid.contains("-.->|removed|"), "{mermaid}");
+    assert!(g.nodes.len() <= 40);
+}
+
+#[test]
+fn changes_near_a_component_keep_only_its_neighbourhood() {
+    let old = seed_topo();
+    let new = Sheet::seed()
+        .drop_row(ETCD)
+        .set(SUPERSET, "服务角色", "BI")
+        .load();
+    let d = diff::diff(&old, &new);
+    let near = diff::neighbourhood(&old, &ids(&[APISIX]), 2);
+    let local = d.touching(&near);
+    assert_eq!(local.removed_instances, ids(&[ETCD]));
+    assert!(
+        local.changed_instances.is_empty(),
+        "superset is not near APISIX: {local:#?}"
+    );
+}
