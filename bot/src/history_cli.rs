@@ -230,10 +230,7 @@ fn diff_cmd(
 }
 
 fn ctx(l: &Loaded) -> Context<'_> {
-    Context {
-        topo: &l.topo,
-        source: &l.source,
-    }
+    Context::new(&l.topo, &l.source)
 }
 
 /// A terminal has no message limit: text output shows the full detail instead of the summary.

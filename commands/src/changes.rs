@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn diff_attaches_the_full_text_only_when_the_summary_is_cut() {
         let (old, new) = (seed_md(""), seed_md("aie1p-etcd-01"));
-        let ctx = |topo| Context { topo, source: "x" };
+        let ctx = |topo| Context::new(topo, "x");
         let r = diff(ctx(&old), ctx(&new));
         assert!(r.attachments.is_empty());
         assert_eq!(r.json["removed_instances"][0], "aie1p-etcd-01");
