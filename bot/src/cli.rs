@@ -73,6 +73,17 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the Discord bot.
+    Serve {
+        /// Config file (TOML); every key can also come from the environment.
+        #[arg(long, env = "AIOPS_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Validate the bot's config and print the effective settings (never the token).
+    CheckConfig {
+        #[arg(long, env = "AIOPS_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// What the matched instances call (downstream) and what calls them (upstream).
     Deps {
         /// Exact name, glob (aie1p-ces-*), re:REGEX, or part of an external node's name.
@@ -163,6 +174,23 @@ pub fn load(args: &Args) -> Result<(Topology, String), aiops_core::LoadError> {
 
 /// Runs one command; returns the exit code.
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    match &args.command {
+        Command::Serve { config } => return serve(config.as_deref()),
+        Command::CheckConfig { config } => {
+            let env = |k: &str| std::env::var(k).ok();
+            return match crate::config::Config::load(config.as_deref(), &env) {
+                Ok(cfg) => {
+                    print!("{}", cfg.describe());
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("aiops: {e:#}");
+                    Ok(2)
+                }
+            };
+        }
+        _ => {}
+    }
     if let Some(code) = history_cli::run(&args)? {
         return Ok(code);
     }
@@ -197,6 +225,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Command::Path { from, to } => commands::path(ctx, from, to),
         Command::Spof => commands::spof(ctx),
         Command::Export => commands::export(ctx),
+        Command::Serve { .. } | Command::CheckConfig { .. } => {
+            unreachable!("answered at the top of run()")
+        }
         Command::Diff { .. }
         | Command::History
         | Command::Changes { .. }
@@ -219,6 +250,57 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         },
     };
     print_reply(&reply, args.format)
+}
+
+/// `aiops serve`: runs the bot until SIGTERM or Ctrl-C, then shuts down cleanly (exit 0).
+fn serve(config: Option<&std::path::Path>) -> anyhow::Result<i32> {
+    let env = |k: &str| std::env::var(k).ok();
+    let cfg = match crate::config::Config::load(config, &env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("aiops: {e:#}");
+            return Ok(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let health = tokio::net::TcpListener::bind(&cfg.health_addr)
+            .await
+            .with_context(|| format!("binding the health port {}", cfg.health_addr))?;
+        tracing::info!(addr = %cfg.health_addr, "health and metrics listening");
+        let shutdown = async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal, SignalKind};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut term) => {
+                        tokio::select! {
+                            _ = term.recv() => {}
+                            _ = tokio::signal::ctrl_c() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+            tracing::info!("shutting down: finishing commands in flight");
+        };
+        crate::serve::run(
+            cfg,
+            health,
+            std::sync::Arc::new(crate::serve::SystemClock),
+            shutdown,
+        )
+        .await
+    })?;
+    Ok(0)
 }
 
 pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> {

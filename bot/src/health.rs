@@ -7,7 +7,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// Serves until `shutdown` resolves. The caller binds the listener, so tests can use port 0.
-pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>, shutdown: impl std::future::Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    metrics: Arc<Metrics>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     loop {
         let conn = tokio::select! {
@@ -18,15 +22,20 @@ pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>, shutdown: impl 
         let metrics = metrics.clone();
         tokio::spawn(async move {
             let mut buf = vec![0u8; 2048];
-            let n = match tokio::time::timeout(std::time::Duration::from_secs(5), sock.read(&mut buf)).await {
-                Ok(Ok(n)) => n,
-                _ => return,
-            };
+            let n =
+                match tokio::time::timeout(std::time::Duration::from_secs(5), sock.read(&mut buf))
+                    .await
+                {
+                    Ok(Ok(n)) => n,
+                    _ => return,
+                };
             let req = String::from_utf8_lossy(&buf[..n]);
             let path = req.split_whitespace().nth(1).unwrap_or("");
             let (status, ctype, body) = match (req.split_whitespace().next(), path) {
                 (Some("GET"), "/healthz") => ("200 OK", "text/plain", "ok\n".to_string()),
-                (Some("GET"), "/metrics") => ("200 OK", "text/plain; version=0.0.4", metrics.export()),
+                (Some("GET"), "/metrics") => {
+                    ("200 OK", "text/plain; version=0.0.4", metrics.export())
+                }
                 _ => ("404 Not Found", "text/plain", "not found\n".to_string()),
             };
             let resp = format!(
@@ -45,7 +54,9 @@ mod tests {
 
     async fn get(addr: std::net::SocketAddr, path: &str) -> String {
         let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).await.unwrap();
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
         let mut out = String::new();
         s.read_to_string(&mut out).await.unwrap();
         out
@@ -63,7 +74,10 @@ mod tests {
         }));
         assert!(get(addr, "/healthz").await.starts_with("HTTP/1.1 200 OK"));
         let metrics = get(addr, "/metrics").await;
-        assert!(metrics.contains("aiops_reloads_total{result=\"ok\"} 1"), "{metrics}");
+        assert!(
+            metrics.contains("aiops_reloads_total{result=\"ok\"} 1"),
+            "{metrics}"
+        );
         assert!(get(addr, "/nope").await.starts_with("HTTP/1.1 404"));
         let _ = tx.send(());
         task.await.unwrap();

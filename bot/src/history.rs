@@ -44,6 +44,16 @@ impl Version {
     }
 }
 
+/// One line of the audit log: who ran what, where, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    pub at: i64,
+    pub user: String,
+    pub place: String,
+    pub command: String,
+    pub result: String,
+}
+
 /// What [`Store::record`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
@@ -147,6 +157,95 @@ impl Store {
             .optional()?)
     }
 
+    /// The newest version.
+    pub fn latest(&self) -> Result<Option<Version>> {
+        Ok(self.versions("ORDER BY id DESC LIMIT 1", params![])?.pop())
+    }
+
+    /// Writes one line of the audit log: who ran what, where, and how it went.
+    pub fn audit(
+        &self,
+        at: i64,
+        user: &str,
+        place: &str,
+        command: &str,
+        result: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit (at, user_id, place, command, result) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![at, user, place, command, result],
+        )?;
+        Ok(())
+    }
+
+    /// The newest audit lines, newest first.
+    pub fn audit_tail(&self, n: i64) -> Result<Vec<AuditLine>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, user_id, place, command, result FROM audit ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([n], |r| {
+            Ok(AuditLine {
+                at: r.get(0)?,
+                user: r.get(1)?,
+                place: r.get(2)?,
+                command: r.get(3)?,
+                result: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// An incident thread already seen: the bot's reply (if it sent one) and the components it
+    /// named.
+    pub fn incident_thread(&self, thread: u64) -> Result<Option<(Option<u64>, Vec<String>)>> {
+        let row: Option<(Option<String>, String)> = self
+            .conn
+            .query_row(
+                "SELECT message_id, components FROM incident_threads WHERE thread_id = ?1",
+                [thread.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(m, c)| {
+            let comps = c
+                .split('\n')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            (m.and_then(|m| m.parse().ok()), comps)
+        }))
+    }
+
+    /// Remembers an incident thread, so a restart or a late join never answers twice.
+    pub fn set_incident_thread(
+        &self,
+        thread: u64,
+        message: Option<u64>,
+        components: &[String],
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO incident_threads (thread_id, message_id, components) VALUES (?1, ?2, ?3)
+             ON CONFLICT(thread_id) DO UPDATE SET message_id = excluded.message_id, components = excluded.components",
+            params![thread.to_string(), message.map(|m| m.to_string()), components.join("\n")],
+        )?;
+        Ok(())
+    }
+
+    pub fn get_kv(&self, k: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT v FROM kv WHERE k = ?1", [k], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_kv(&self, k: &str, v: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO kv (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+            params![k, v],
+        )?;
+        Ok(())
+    }
+
     fn versions(&self, tail: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Version>> {
         let sql = format!("SELECT id, sha256, seen_at, source, summary FROM versions {tail}");
         let mut stmt = self.conn.prepare(&sql)?;
@@ -179,7 +278,24 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
              bytes   BLOB    NOT NULL,
              summary TEXT    NOT NULL
          );
-         CREATE INDEX IF NOT EXISTS versions_seen_at ON versions (seen_at);",
+         CREATE INDEX IF NOT EXISTS versions_seen_at ON versions (seen_at);
+         CREATE TABLE IF NOT EXISTS audit (
+             id      INTEGER PRIMARY KEY AUTOINCREMENT,
+             at      INTEGER NOT NULL,
+             user_id TEXT    NOT NULL,
+             place   TEXT    NOT NULL,
+             command TEXT    NOT NULL,
+             result  TEXT    NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS incident_threads (
+             thread_id  TEXT PRIMARY KEY,
+             message_id TEXT,
+             components TEXT NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS kv (
+             k TEXT PRIMARY KEY,
+             v TEXT NOT NULL
+         );",
     )?;
     conn.query_row("SELECT count(*) FROM versions", [], |r| r.get::<_, i64>(0))?;
     Ok(conn)
@@ -253,6 +369,38 @@ mod tests {
 
     fn first(_: Option<&[u8]>) -> String {
         "first version".into()
+    }
+
+    #[test]
+    fn incident_threads_and_audit_survive_a_restart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let store = Store::open(dir.path()).expect("open");
+            store
+                .set_incident_thread(42, Some(7), &["aie1p-jenkins".into(), "Redis".into()])
+                .expect("thread");
+            store
+                .audit(1, "u1", "guild 1 / channel 2", "/deps pattern:x", "ok")
+                .expect("audit");
+            store.set_kv("digest.last", "100").expect("kv");
+        }
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(
+            store.incident_thread(42).expect("read"),
+            Some((
+                Some(7),
+                vec!["aie1p-jenkins".to_string(), "Redis".to_string()]
+            ))
+        );
+        assert_eq!(store.incident_thread(43).expect("read"), None);
+        assert_eq!(
+            store.audit_tail(5).expect("tail")[0].command,
+            "/deps pattern:x"
+        );
+        assert_eq!(
+            store.get_kv("digest.last").expect("kv").as_deref(),
+            Some("100")
+        );
     }
 
     #[test]

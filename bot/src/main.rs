@@ -1,12 +1,6 @@
 //! The `aiops` binary: parse arguments, set up logging, run, map the outcome to an exit code.
 
-mod cli;
-mod config;
-mod history;
-mod history_cli;
-mod schedule;
-mod watch;
-
+use aiops_bot::cli;
 use clap::Parser;
 
 fn main() {

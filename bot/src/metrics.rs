@@ -73,30 +73,64 @@ impl Metrics {
     /// Prometheus exposition format.
     pub fn export(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(o, "# HELP aiops_commands_total Commands served, by command and result.");
+        let _ = writeln!(
+            o,
+            "# HELP aiops_commands_total Commands served, by command and result."
+        );
         let _ = writeln!(o, "# TYPE aiops_commands_total counter");
         if let Ok(m) = self.commands.lock() {
             for ((name, result), n) in m.iter() {
-                let _ = writeln!(o, "aiops_commands_total{{command=\"{}\",result=\"{result}\"}} {n}", label(name));
+                let _ = writeln!(
+                    o,
+                    "aiops_commands_total{{command=\"{}\",result=\"{result}\"}} {n}",
+                    label(name)
+                );
             }
         }
-        let _ = writeln!(o, "# HELP aiops_command_seconds Time from interaction to final reply.");
+        let _ = writeln!(
+            o,
+            "# HELP aiops_command_seconds Time from interaction to final reply."
+        );
         let _ = writeln!(o, "# TYPE aiops_command_seconds histogram");
         if let Ok(m) = self.latency.lock() {
             for (name, h) in m.iter() {
                 let name = label(name);
                 for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(o, "aiops_command_seconds_bucket{{command=\"{name}\",le=\"{b}\"}} {}", h.counts[i]);
+                    let _ = writeln!(
+                        o,
+                        "aiops_command_seconds_bucket{{command=\"{name}\",le=\"{b}\"}} {}",
+                        h.counts[i]
+                    );
                 }
-                let _ = writeln!(o, "aiops_command_seconds_bucket{{command=\"{name}\",le=\"+Inf\"}} {}", h.total);
-                let _ = writeln!(o, "aiops_command_seconds_sum{{command=\"{name}\"}} {}", h.sum);
-                let _ = writeln!(o, "aiops_command_seconds_count{{command=\"{name}\"}} {}", h.total);
+                let _ = writeln!(
+                    o,
+                    "aiops_command_seconds_bucket{{command=\"{name}\",le=\"+Inf\"}} {}",
+                    h.total
+                );
+                let _ = writeln!(
+                    o,
+                    "aiops_command_seconds_sum{{command=\"{name}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    o,
+                    "aiops_command_seconds_count{{command=\"{name}\"}} {}",
+                    h.total
+                );
             }
         }
         let _ = writeln!(o, "# TYPE aiops_renders_total counter");
-        let _ = writeln!(o, "aiops_renders_total {}", self.renders.load(Ordering::Relaxed));
+        let _ = writeln!(
+            o,
+            "aiops_renders_total {}",
+            self.renders.load(Ordering::Relaxed)
+        );
         let _ = writeln!(o, "# TYPE aiops_render_failures_total counter");
-        let _ = writeln!(o, "aiops_render_failures_total {}", self.render_failures.load(Ordering::Relaxed));
+        let _ = writeln!(
+            o,
+            "aiops_render_failures_total {}",
+            self.render_failures.load(Ordering::Relaxed)
+        );
         let _ = writeln!(o, "# TYPE aiops_reloads_total counter");
         if let Ok(m) = self.reloads.lock() {
             for (result, n) in m.iter() {
@@ -105,15 +139,25 @@ impl Metrics {
         }
         let _ = writeln!(o, "# HELP aiops_inventory_version History id of the inventory in force (0 without history).");
         let _ = writeln!(o, "# TYPE aiops_inventory_version gauge");
-        let _ = writeln!(o, "aiops_inventory_version {}", self.inventory_version.load(Ordering::Relaxed));
+        let _ = writeln!(
+            o,
+            "aiops_inventory_version {}",
+            self.inventory_version.load(Ordering::Relaxed)
+        );
         let _ = writeln!(o, "# TYPE aiops_gateway_connected gauge");
-        let _ = writeln!(o, "aiops_gateway_connected {}", u8::from(self.gateway_connected()));
+        let _ = writeln!(
+            o,
+            "aiops_gateway_connected {}",
+            u8::from(self.gateway_connected())
+        );
         o
     }
 }
 
 fn label(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ' ').collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ' ')
+        .collect()
 }
 
 #[cfg(test)]
@@ -128,9 +172,18 @@ mod tests {
         m.reload("failed");
         m.set_inventory_version(7);
         let t = m.export();
-        assert!(t.contains("aiops_commands_total{command=\"deps\",result=\"ok\"} 1"), "{t}");
-        assert!(t.contains("aiops_command_seconds_bucket{command=\"deps\",le=\"0.05\"} 1"), "{t}");
-        assert!(t.contains("aiops_command_seconds_bucket{command=\"deps\",le=\"0.025\"} 0"), "{t}");
+        assert!(
+            t.contains("aiops_commands_total{command=\"deps\",result=\"ok\"} 1"),
+            "{t}"
+        );
+        assert!(
+            t.contains("aiops_command_seconds_bucket{command=\"deps\",le=\"0.05\"} 1"),
+            "{t}"
+        );
+        assert!(
+            t.contains("aiops_command_seconds_bucket{command=\"deps\",le=\"0.025\"} 0"),
+            "{t}"
+        );
         assert!(t.contains("aiops_reloads_total{result=\"failed\"} 1"));
         assert!(t.contains("aiops_inventory_version 7"));
         assert!(t.contains("aiops_gateway_connected 0"));

@@ -12,6 +12,7 @@
 //! the documented shape, and a diagram.
 
 mod changes;
+mod complete;
 mod handlers;
 mod i18n;
 pub mod incident;
@@ -20,6 +21,7 @@ mod reply;
 pub use changes::{
     changes, diff, history, parse_since, Since, VersionInfo, CHANGES_HOPS, DIFF_DIAGRAM_CAP,
 };
+pub use complete::autocomplete;
 pub use handlers::*;
 pub use i18n::{t, Lang};
 pub use reply::{align, display_width, Attachment, Block, Reply, Status};

@@ -44,7 +44,10 @@ pub fn defang(s: &str) -> String {
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '*' | '_' | '~' | '`' | '|' | '>' | '#' | '[' | ']' | '(' | ')' | '\\') {
+        if matches!(
+            c,
+            '*' | '_' | '~' | '`' | '|' | '>' | '#' | '[' | ']' | '(' | ')' | '\\'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -130,7 +133,9 @@ pub fn build(reply: &Reply, png: Option<Vec<u8>>, attachment_limit: usize) -> Ou
     if trimmed {
         add("full.txt", reply.to_text().into_bytes(), &mut files);
     }
-    let mut embed = CreateEmbed::new().title(title).description(description.clone());
+    let mut embed = CreateEmbed::new()
+        .title(title)
+        .description(description.clone());
     if files.iter().any(|f| f.filename == "diagram.png") {
         embed = embed.image("attachment://diagram.png");
     }
@@ -156,13 +161,18 @@ mod tests {
     #[test]
     fn mentions_are_defanged() {
         assert_eq!(defang("@everyone look"), "@\u{200B}everyone look");
-        assert_eq!(defang("<@&123> and <@456>"), "<@\u{200B}&123> and <@\u{200B}456>");
+        assert_eq!(
+            defang("<@&123> and <@456>"),
+            "<@\u{200B}&123> and <@\u{200B}456>"
+        );
         assert!(!short("@here hi").contains("@here"));
     }
 
     #[test]
     fn long_replies_are_trimmed_with_a_count_and_attached_in_full() {
-        let rows: Vec<Vec<String>> = (0..400).map(|i| vec![format!("row-{i}"), "x".repeat(30)]).collect();
+        let rows: Vec<Vec<String>> = (0..400)
+            .map(|i| vec![format!("row-{i}"), "x".repeat(30)])
+            .collect();
         let r = Reply::new("big").table(rows);
         let out = build(&r, None, DEFAULT_ATTACHMENT_LIMIT);
         assert!(out.description.chars().count() <= MAX_EMBED_DESCRIPTION);
@@ -173,7 +183,10 @@ mod tests {
 
     #[test]
     fn markdown_in_sheet_text_shows_literally() {
-        assert_eq!(escape_markdown("*bold* _x_ `c`"), "\\*bold\\* \\_x\\_ \\`c\\`");
+        assert_eq!(
+            escape_markdown("*bold* _x_ `c`"),
+            "\\*bold\\* \\_x\\_ \\`c\\`"
+        );
     }
 
     #[test]

@@ -1,0 +1,53 @@
+//! The Discord bot: slash commands with autocomplete, incident-thread replies, change summaries.
+//! Only this module knows serenity.
+
+pub mod commands;
+mod handler;
+pub mod message;
+
+pub use handler::{post_change, Handler};
+
+use crate::app::App;
+use anyhow::{Context as _, Result};
+use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder};
+use std::sync::Arc;
+
+/// The gateway intents the bot needs: guilds (threads), guild messages and their content (to
+/// read incident threads). Nothing else.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT
+}
+
+/// Builds the REST client: through the configured proxy (with serenity's own ratelimiter off,
+/// because the proxy limits instead), or straight to Discord.
+pub fn http(app: &App, token: &str) -> serenity::http::Http {
+    let mut b = HttpBuilder::new(token);
+    if let Some(proxy) = &app.cfg.discord_proxy {
+        b = b.proxy(proxy.clone()).ratelimiter_disabled(true);
+    }
+    b.build()
+}
+
+/// Runs the gateway client until `shutdown` resolves, then closes the gateway.
+pub async fn run(
+    app: Arc<App>,
+    token: &str,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let http = http(&app, token);
+    let handler = Handler::new(app.clone());
+    let mut client = ClientBuilder::new_with_http(http, intents())
+        .event_handler(handler)
+        .await
+        .context("building the Discord client")?;
+    let shards = client.shard_manager.clone();
+    let app2 = app.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        app2.drain(std::time::Duration::from_secs(4)).await;
+        shards.shutdown_all().await;
+    });
+    let r = client.start().await.context("Discord gateway");
+    app.metrics.set_gateway_connected(false);
+    r
+}
