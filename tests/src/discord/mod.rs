@@ -1,0 +1,389 @@
+//! A stand-in for Discord on 127.0.0.1, for running the real serenity client (and the real bot)
+//! against: REST on one port (point serenity's `HttpBuilder::proxy` at
+//! [`StandIn::rest_proxy_url`], with its ratelimiter disabled) and the gateway websocket on
+//! another (announced by `GET /api/v10/gateway`).
+//!
+//! Every REST request is recorded, answered or not; tests wait on the record with
+//! [`StandIn::wait_for`] instead of sleeping. Every payload the stand-in sends is checked against
+//! serenity's own model types first (see `payloads`), so a malformed one panics here instead of
+//! becoming a silent `Event::Unknown` in the bot.
+//!
+//! One guild with fixed roles, channels and two users ([`Ids`]); threads, messages and attachments
+//! are added as a test dispatches them.
+
+mod gateway;
+mod http;
+mod interactions;
+mod payloads;
+mod routes;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use serenity::model::id::{ApplicationId, ChannelId, GuildId, MessageId, RoleId, UserId};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+pub use http::Request;
+pub use interactions::InteractionHandle;
+
+/// The fixed ids of the stand-in's one guild.
+#[derive(Clone, Debug)]
+pub struct Ids {
+    pub application: ApplicationId,
+    pub bot_user: UserId,
+    pub guild: GuildId,
+    /// An ordinary text channel (not an incident channel).
+    pub general: ChannelId,
+    /// The incident forum channel (type 15): posts are threads with a starter message.
+    pub incident_forum: ChannelId,
+    /// An incident text channel (type 0) where threads are opened.
+    pub incident_text: ChannelId,
+    /// The channel change summaries go to.
+    pub summary: ChannelId,
+    pub admin_role: RoleId,
+    pub plain_role: RoleId,
+    /// A member with `admin_role` and `plain_role`.
+    pub admin_user: UserId,
+    /// A member with `plain_role` only.
+    pub plain_user: UserId,
+}
+
+/// What the stand-in's gateway has seen.
+#[derive(Clone, Debug, Default)]
+pub struct GatewayState {
+    /// Websocket connections accepted so far.
+    pub connections: u32,
+    /// The `d` of every Identify (op 2), in order.
+    pub identifies: Vec<Value>,
+    /// Heartbeats (op 1) received and acknowledged.
+    pub heartbeats: u32,
+    /// Whether a websocket connection is open now.
+    pub connected: bool,
+    /// The code of the last Close frame the client sent.
+    pub close_code: Option<u16>,
+}
+
+/// A running stand-in; its tasks stop when it is dropped.
+pub struct StandIn {
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl StandIn {
+    /// Binds REST and gateway listeners on 127.0.0.1 ports the OS picks, and starts serving.
+    pub async fn start() -> StandIn {
+        let rest = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the stand-in's REST port");
+        let ws = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the stand-in's gateway port");
+        let rest_addr = rest.local_addr().expect("REST listener address");
+        let ws_addr = ws.local_addr().expect("gateway listener address");
+        let shared = Arc::new(Shared::new(rest_addr, ws_addr));
+        let tasks = vec![
+            tokio::spawn(routes::serve(Arc::clone(&shared), rest)),
+            tokio::spawn(gateway::serve(Arc::clone(&shared), ws)),
+        ];
+        StandIn { shared, tasks }
+    }
+
+    /// What the bot passes as `AIOPS_DISCORD_PROXY`, e.g. `http://127.0.0.1:40123`.
+    pub fn rest_proxy_url(&self) -> String {
+        format!("http://{}", self.shared.rest_addr)
+    }
+
+    /// The websocket URL `GET /api/v10/gateway` announces, e.g. `ws://127.0.0.1:40124`.
+    pub fn gateway_url(&self) -> String {
+        self.shared.gateway_url()
+    }
+
+    pub fn ids(&self) -> &Ids {
+        &self.shared.ids
+    }
+
+    /// Serves `bytes` at `http://127.0.0.1:PORT/files/{name}` and returns that URL.
+    pub fn host_file(&self, name: &str, bytes: Vec<u8>) -> String {
+        let path = format!("/files/{name}");
+        self.shared.lock().hosted.insert(path.clone(), bytes);
+        format!("{}{path}", self.rest_proxy_url())
+    }
+
+    /// Every REST request so far, in the order they arrived.
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// The requests the stand-in had no route for (it answered them 404).
+    pub fn unexpected_requests(&self) -> Vec<Request> {
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.status == 404)
+            .cloned()
+            .collect()
+    }
+
+    /// Panics, listing them, if any request went to a route the stand-in does not know.
+    pub fn assert_no_unexpected_requests(&self) {
+        let unexpected = self.unexpected_requests();
+        assert!(
+            unexpected.is_empty(),
+            "requests to routes the Discord stand-in does not know:\n{}",
+            summary(&unexpected)
+        );
+    }
+
+    /// The first recorded request (earlier ones included) that `predicate` accepts; panics with
+    /// the requests seen so far if none arrives within `timeout`.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        predicate: impl Fn(&Request) -> bool,
+    ) -> Request {
+        self.shared
+            .wait_until("a matching request", timeout, |s| {
+                s.requests.iter().find(|r| predicate(r)).cloned()
+            })
+            .await
+    }
+
+    /// Waits for the client to identify; READY has been queued by the time this returns, so
+    /// dispatches made afterwards reach the client after it.
+    pub async fn wait_for_identify(&self, timeout: Duration) -> Value {
+        self.shared
+            .wait_until("Identify (op 2)", timeout, |s| {
+                s.gateway.identifies.last().cloned()
+            })
+            .await
+    }
+
+    /// Waits until no gateway connection is open; returns the close code the client sent.
+    pub async fn wait_for_disconnect(&self, timeout: Duration) -> Option<u16> {
+        self.shared
+            .wait_until("the gateway connection to close", timeout, |s| {
+                (s.gateway.connections > 0 && !s.gateway.connected).then_some(s.gateway.close_code)
+            })
+            .await
+    }
+
+    /// Waits until the gateway's state satisfies `predicate`; returns that state.
+    pub async fn wait_for_state(
+        &self,
+        timeout: Duration,
+        predicate: impl Fn(&GatewayState) -> bool,
+    ) -> GatewayState {
+        self.shared
+            .wait_until("a matching gateway state", timeout, |s| {
+                predicate(&s.gateway).then(|| s.gateway.clone())
+            })
+            .await
+    }
+
+    pub fn gateway_state(&self) -> GatewayState {
+        self.shared.lock().gateway.clone()
+    }
+
+    /// The commands registered by the last bulk overwrite (guild or global), as answered.
+    pub fn registered_commands(&self) -> Vec<Value> {
+        self.shared.lock().commands.clone()
+    }
+
+    /// A message the stand-in holds (sent by the bot or dispatched by the test).
+    pub fn message(&self, channel: ChannelId, message: MessageId) -> Option<Value> {
+        self.shared
+            .lock()
+            .messages
+            .get(&(channel.get(), message.get()))
+            .cloned()
+    }
+
+    /// Sends a dispatch (op 0) with the next sequence number; returns that number. `data` is
+    /// checked against serenity's types for the events the stand-in knows. Panics when no
+    /// client has identified yet.
+    pub fn dispatch(&self, event: &str, data: Value) -> u64 {
+        self.shared.dispatch(event, data)
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// What the REST side, the gateway and the test share.
+pub(crate) struct Shared {
+    pub ids: Ids,
+    pub rest_addr: SocketAddr,
+    pub ws_addr: SocketAddr,
+    state: Mutex<State>,
+    changed: watch::Sender<u64>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    next_id: u64,
+    pub requests: Vec<Request>,
+    /// Bytes served by path (`/files/..`, `/attachments/..`).
+    pub hosted: HashMap<String, Vec<u8>>,
+    /// Attachments a test made, by id, as `data.resolved.attachments` carries them.
+    pub attachments: HashMap<u64, Value>,
+    pub channels: HashMap<u64, Value>,
+    /// Messages by (channel, message).
+    pub messages: HashMap<(u64, u64), Value>,
+    /// Interactions by token: (channel, original response message id once there is one).
+    pub interactions: HashMap<String, (u64, Option<u64>)>,
+    /// Roles of each member by user id.
+    pub members: HashMap<u64, (String, Vec<u64>)>,
+    pub commands: Vec<Value>,
+    pub gateway: GatewayState,
+    /// The open gateway connection's outgoing queue and its last sequence number.
+    pub session: Option<(mpsc::UnboundedSender<String>, u64)>,
+}
+
+impl State {
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+/// Snowflake-sized ids, so nothing that assumes Discord-sized ids is surprised.
+const FIRST_ID: u64 = 1_300_000_000_000_000_000;
+
+impl Shared {
+    fn new(rest_addr: SocketAddr, ws_addr: SocketAddr) -> Shared {
+        let mut state = State {
+            next_id: FIRST_ID,
+            ..State::default()
+        };
+        let mut id = || state.next_id();
+        let ids = Ids {
+            application: ApplicationId::new(id()),
+            bot_user: UserId::new(id()),
+            guild: GuildId::new(id()),
+            general: ChannelId::new(id()),
+            incident_forum: ChannelId::new(id()),
+            incident_text: ChannelId::new(id()),
+            summary: ChannelId::new(id()),
+            admin_role: RoleId::new(id()),
+            plain_role: RoleId::new(id()),
+            admin_user: UserId::new(id()),
+            plain_user: UserId::new(id()),
+        };
+        let guild = ids.guild.get();
+        for (channel, kind, name) in [
+            (ids.general, 0, "general"),
+            (ids.incident_forum, 15, "incidents"),
+            (ids.incident_text, 0, "incident-chat"),
+            (ids.summary, 0, "inventory-changes"),
+        ] {
+            let json = payloads::channel(channel.get(), guild, kind, name, None);
+            state.channels.insert(channel.get(), json);
+        }
+        state.members.insert(
+            ids.admin_user.get(),
+            (
+                "admin".into(),
+                vec![ids.admin_role.get(), ids.plain_role.get()],
+            ),
+        );
+        state.members.insert(
+            ids.plain_user.get(),
+            ("plain".into(), vec![ids.plain_role.get()]),
+        );
+        Shared {
+            ids,
+            rest_addr,
+            ws_addr,
+            state: Mutex::new(state),
+            changed: watch::Sender::new(0),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock is a failed test already; keep reporting from the state.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn gateway_url(&self) -> String {
+        format!("ws://{}", self.ws_addr)
+    }
+
+    pub fn rest_url(&self) -> String {
+        format!("http://{}", self.rest_addr)
+    }
+
+    /// Wakes every waiter; call after changing the state.
+    pub fn notify(&self) {
+        self.changed.send_modify(|v| *v += 1);
+    }
+
+    pub fn dispatch(&self, event: &str, data: Value) -> u64 {
+        let mut state = self.lock();
+        let Some((queue, seq)) = state.session.as_mut() else {
+            panic!("Discord stand-in: dispatch of {event} with no identified gateway client");
+        };
+        *seq += 1;
+        let frame = payloads::dispatch_frame(event, *seq, data);
+        let _ = queue.send(frame.to_string());
+        *seq
+    }
+
+    pub async fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut found: impl FnMut(&State) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut changes = self.changed.subscribe();
+        loop {
+            changes.borrow_and_update();
+            if let Some(t) = found(&self.lock()) {
+                return t;
+            }
+            if tokio::time::timeout_at(deadline, changes.changed())
+                .await
+                .is_err()
+            {
+                let state = self.lock();
+                panic!(
+                    "Discord stand-in: no {what} within {timeout:?}.\ngateway: {:?}\nrequests:\n{}",
+                    state.gateway,
+                    summary(&state.requests)
+                );
+            }
+        }
+    }
+}
+
+/// One line per request: method, path, status, and the start of its JSON body.
+fn summary(requests: &[Request]) -> String {
+    if requests.is_empty() {
+        return "  (none)".into();
+    }
+    requests
+        .iter()
+        .map(|r| {
+            let body: String = r.json.to_string().chars().take(200).collect();
+            format!(
+                "  {} {} -> {} {} file(s) {body}",
+                r.method,
+                r.path,
+                r.status,
+                r.files.len()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
