@@ -229,6 +229,9 @@ async fn slash_command_defers_then_edits_with_a_file() {
         )
     );
     assert_eq!(edit.json["content"], "pong zh-CN");
+    assert!(edit
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("multipart/form-data")));
     assert_eq!(edit.files, [("x.png".to_string(), b"png-bytes".to_vec())]);
     assert!(ping.latency(&callback) <= ping.latency(&edit));
     // serenity parsed the answer: the handler saw the stored message and its attachment.
@@ -445,4 +448,29 @@ async fn rest_answers_parse_as_serenity_types() {
     let unexpected = standin.unexpected_requests();
     assert_eq!(unexpected.len(), 1);
     assert_eq!(unexpected[0].response["message"], "Unknown Channel");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_serenity_could_not_read_back_fails_with_the_reason() {
+    let standin = StandIn::start().await;
+    let ids = standin.ids().clone();
+    let http = HttpBuilder::new("test-token")
+        .proxy(standin.rest_proxy_url())
+        .ratelimiter_disabled(true)
+        .build();
+
+    // An embed field without a value: Discord would refuse it, and so does the stand-in.
+    let body = json!({ "content": "x", "embeds": [{ "fields": [{ "name": "a" }] }] });
+    let sent = http.send_message(ids.summary, vec![], &body).await;
+    assert!(sent.is_err(), "{sent:?}");
+
+    let failed = standin.unexpected_requests();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].status, 500);
+    let why = failed[0].response["message"].as_str().unwrap();
+    assert!(
+        why.contains("serenity::model::channel::message::Message"),
+        "{why}"
+    );
+    assert!(why.contains("missing field `value`"), "{why}");
 }

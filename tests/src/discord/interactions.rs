@@ -125,7 +125,8 @@ impl StandIn {
     /// Dispatches a slash command (INTERACTION_CREATE, type 2) in the general channel, from
     /// `user` with `roles`, in `locale` (e.g. "en-US", "zh-CN"). `options` is Discord's JSON
     /// array, e.g. `[{"name": "pattern", "type": 3, "value": "ces*"}]`; attachment options
-    /// (type 11) name an id from [`StandIn::attachment`].
+    /// (type 11) name an id from [`StandIn::attachment`]. The stand-in remembers `roles` as the
+    /// member's roles, for `GET /guilds/{guild}/members/{user}`.
     pub fn slash_command(
         &self,
         name: &str,

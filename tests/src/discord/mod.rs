@@ -119,13 +119,14 @@ impl StandIn {
         self.shared.lock().requests.clone()
     }
 
-    /// The requests the stand-in had no route for (it answered them 404).
+    /// The requests the stand-in had no route for (answered 404), or whose body it could not
+    /// turn into a payload serenity parses (answered 500, the reason in `response["message"]`).
     pub fn unexpected_requests(&self) -> Vec<Request> {
         self.shared
             .lock()
             .requests
             .iter()
-            .filter(|r| r.status == 404)
+            .filter(|r| r.status == 404 || r.status == 500)
             .cloned()
             .collect()
     }
@@ -358,7 +359,8 @@ impl Shared {
             {
                 let state = self.lock();
                 panic!(
-                    "Discord stand-in: no {what} within {timeout:?}.\ngateway: {:?}\nrequests:\n{}",
+                    "Discord stand-in: waited {timeout:?} for {what} in vain.\n\
+                     gateway: {:?}\nrequests:\n{}",
                     state.gateway,
                     summary(&state.requests)
                 );
@@ -367,7 +369,8 @@ impl Shared {
     }
 }
 
-/// One line per request: method, path, status, and the start of its JSON body.
+/// One line per request: method, path, status, the start of its JSON body, and why the
+/// stand-in failed it, if it did.
 fn summary(requests: &[Request]) -> String {
     if requests.is_empty() {
         return "  (none)".into();
@@ -376,8 +379,13 @@ fn summary(requests: &[Request]) -> String {
         .iter()
         .map(|r| {
             let body: String = r.json.to_string().chars().take(200).collect();
+            let failure = if r.status == 500 {
+                format!("\n    {}", r.response["message"])
+            } else {
+                String::new()
+            };
             format!(
-                "  {} {} -> {} {} file(s) {body}",
+                "  {} {} -> {} {} file(s) {body}{failure}",
                 r.method,
                 r.path,
                 r.status,

@@ -2,6 +2,7 @@
 //! Discord's 404 error body. Messages the bot sends or edits are kept, so later reads see them,
 //! and their attachments are served back at `/attachments/{id}/{filename}`.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -19,7 +20,18 @@ pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) {
             serve_connection(stream, move |mut request| {
                 let response = {
                     let mut state = handler.lock();
-                    let response = answer(&handler, &mut state, &request);
+                    // A payload check that fails panics; answer 500 and record why, so the test
+                    // that waits on this request fails with the reason instead of a timeout.
+                    let response =
+                        catch_unwind(AssertUnwindSafe(|| answer(&handler, &mut state, &request)))
+                            .unwrap_or_else(|panic| {
+                                let why = panic
+                                    .downcast_ref::<String>()
+                                    .cloned()
+                                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                                    .unwrap_or_default();
+                                Response::json(500, json!({ "message": why, "code": 0 }))
+                            });
                     request.status = response.status;
                     request.response = response.json.clone();
                     state.requests.push(request);
