@@ -10,9 +10,9 @@ use serde_json::json;
 use serenity::all::{
     ButtonStyle, ChannelType, ClientBuilder, CommandDataOptionValue, Context, CreateActionRow,
     CreateAttachment, CreateAutocompleteResponse, CreateButton, CreateCommand,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
-    EditInteractionResponse, EventHandler, GatewayIntents, GuildChannel, GuildId, HttpBuilder,
-    Interaction, MessageId, Ready, ShardManager,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, EditInteractionResponse, EventHandler, GatewayIntents, GuildChannel, GuildId,
+    HttpBuilder, Interaction, MessageId, Ready, ShardManager,
 };
 use serenity::async_trait;
 use tokio::sync::mpsc;
@@ -46,6 +46,12 @@ impl EventHandler for Handler {
                 cmd.create_response(&ctx.http, CreateInteractionResponse::Message(reply))
                     .await
                     .expect("upload reply");
+                let followup = CreateInteractionResponseFollowup::new().content("and a followup");
+                let sent = cmd.create_followup(&ctx.http, followup).await;
+                let _ = self.seen.send(match sent {
+                    Ok(m) => format!("followup {}", m.content),
+                    Err(e) => format!("followup failed: {e}"),
+                });
             }
             Interaction::Command(cmd) => {
                 cmd.create_response(
@@ -122,10 +128,7 @@ struct Bot {
 
 impl Bot {
     async fn connect(standin: &StandIn) -> Bot {
-        let http = HttpBuilder::new("test-token")
-            .proxy(standin.rest_proxy_url())
-            .ratelimiter_disabled(true)
-            .build();
+        let http = rest_client(standin).build();
         let (tx, seen) = mpsc::unbounded_channel();
         let intents = GatewayIntents::GUILDS
             | GatewayIntents::GUILD_MESSAGES
@@ -167,6 +170,13 @@ impl Bot {
             .expect("client.start ends cleanly");
         code
     }
+}
+
+/// serenity's REST client pointed at the stand-in, as the bot does with `AIOPS_DISCORD_PROXY`.
+fn rest_client(standin: &StandIn) -> HttpBuilder {
+    HttpBuilder::new("test-token")
+        .proxy(standin.rest_proxy_url())
+        .ratelimiter_disabled(true)
 }
 
 fn is_post_to(path: String) -> impl Fn(&Request) -> bool {
@@ -304,7 +314,7 @@ async fn autocomplete_answers_with_choices() {
 #[tokio::test(flavor = "multi_thread")]
 async fn uploaded_attachment_is_downloadable_from_the_standin() {
     let standin = StandIn::start().await;
-    let bot = Bot::connect(&standin).await;
+    let mut bot = Bot::connect(&standin).await;
     let ids = standin.ids().clone();
 
     let file = standin.attachment("inventory.xlsx", vec![7; 1234]);
@@ -325,6 +335,17 @@ async fn uploaded_attachment_is_downloadable_from_the_standin() {
         .wait_for(WAIT, |r| r.path.starts_with("/attachments/"))
         .await;
     assert_eq!(download.path, format!("/attachments/{file}/inventory.xlsx"));
+    let followup = standin
+        .wait_for(
+            WAIT,
+            is_post_to(format!(
+                "/api/v10/webhooks/{}/{}",
+                ids.application, upload.token
+            )),
+        )
+        .await;
+    assert_eq!(followup.json["content"], "and a followup");
+    assert_eq!(bot.next_seen().await, "followup and a followup");
 
     bot.shutdown(&standin).await;
     standin.assert_no_unexpected_requests();
@@ -391,9 +412,7 @@ async fn forum_post_starter_message_has_the_thread_id() {
 async fn rest_answers_parse_as_serenity_types() {
     let standin = StandIn::start().await;
     let ids = standin.ids().clone();
-    let http = HttpBuilder::new("test-token")
-        .proxy(standin.rest_proxy_url())
-        .ratelimiter_disabled(true)
+    let http = rest_client(&standin)
         .application_id(ids.application)
         .build();
 
@@ -454,10 +473,7 @@ async fn rest_answers_parse_as_serenity_types() {
 async fn a_body_serenity_could_not_read_back_fails_with_the_reason() {
     let standin = StandIn::start().await;
     let ids = standin.ids().clone();
-    let http = HttpBuilder::new("test-token")
-        .proxy(standin.rest_proxy_url())
-        .ratelimiter_disabled(true)
-        .build();
+    let http = rest_client(&standin).build();
 
     // An embed field without a value: Discord would refuse it, and so does the stand-in.
     let body = json!({ "content": "x", "embeds": [{ "fields": [{ "name": "a" }] }] });
