@@ -1,6 +1,7 @@
 //! The Discord stand-in tested with the real serenity 0.12.5 client: the gateway handshake,
 //! REST answers serenity parses, interaction round trips (deferral, edit with a file, autocomplete,
-//! a button, an uploaded attachment), thread events, and a clean shutdown.
+//! a button, an uploaded attachment and a followup), messages and thread events, and a clean
+//! shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use serenity::all::{
     CreateAttachment, CreateAutocompleteResponse, CreateButton, CreateCommand,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
     CreateMessage, EditInteractionResponse, EventHandler, GatewayIntents, GuildChannel, GuildId,
-    HttpBuilder, Interaction, MessageId, Ready, ShardManager,
+    HttpBuilder, Interaction, Message, MessageId, Ready, ShardManager,
 };
 use serenity::async_trait;
 use tokio::sync::mpsc;
@@ -99,6 +100,14 @@ impl EventHandler for Handler {
                     .expect("update");
             }
             _ => {}
+        }
+    }
+
+    async fn message(&self, ctx: Context, msg: Message) {
+        if msg.content == "ping?" && !msg.author.bot {
+            let roles = msg.member.map(|m| m.roles.len()).unwrap_or_default();
+            let text = format!("pong! {} has {roles} role(s)", msg.author.name);
+            msg.channel_id.say(&ctx.http, text).await.expect("reply");
         }
     }
 
@@ -210,6 +219,32 @@ async fn heartbeats_are_acknowledged() {
     standin.wait_for_state(WAIT, |g| g.heartbeats >= 1).await;
     bot.shutdown(&standin).await;
     assert_eq!(standin.gateway_state().connections, 1, "no reconnect");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_close_from_discord_is_resumed_and_dispatches_continue() {
+    let standin = StandIn::start().await;
+    let bot = Bot::connect(&standin).await;
+    let ids = standin.ids().clone();
+
+    standin.close_gateway(4000);
+    let gateway = standin
+        .wait_for_state(WAIT, |g| g.resumes == 1 && g.connected)
+        .await;
+    assert_eq!(gateway.connections, 2);
+    assert_eq!(gateway.identifies.len(), 1, "resumed, not identified again");
+
+    standin.message_create(ids.general, "ping?", ids.plain_user);
+    let reply = standin
+        .wait_for(
+            WAIT,
+            is_post_to(format!("/api/v10/channels/{}/messages", ids.general)),
+        )
+        .await;
+    assert_eq!(reply.json["content"], "pong! plain has 1 role(s)");
+
+    bot.shutdown(&standin).await;
+    standin.assert_no_unexpected_requests();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -377,6 +412,29 @@ async fn thread_create_gets_a_reply_in_the_thread() {
         unexpected,
         [format!("/api/v10/channels/{thread}/messages/{thread}")]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn message_create_reaches_the_message_handler() {
+    let standin = StandIn::start().await;
+    let bot = Bot::connect(&standin).await;
+    let ids = standin.ids().clone();
+
+    let id = standin.message_create(ids.general, "ping?", ids.admin_user);
+    let reply = standin
+        .wait_for(
+            WAIT,
+            is_post_to(format!("/api/v10/channels/{}/messages", ids.general)),
+        )
+        .await;
+    assert_eq!(reply.json["content"], "pong! admin has 2 role(s)");
+    assert_eq!(
+        standin.message(ids.general, id).unwrap()["content"],
+        "ping?"
+    );
+
+    bot.shutdown(&standin).await;
+    standin.assert_no_unexpected_requests();
 }
 
 #[tokio::test(flavor = "multi_thread")]

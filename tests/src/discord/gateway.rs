@@ -1,6 +1,6 @@
-//! The stand-in's gateway: Hello on connect, READY after Identify, an ACK for every heartbeat,
-//! an Invalid Session for a Resume (so the client identifies afresh), and a reply to the
-//! client's Close frame, which serenity waits for before a shutdown completes.
+//! The stand-in's gateway: Hello on connect, READY after Identify, RESUMED after a Resume of the
+//! stand-in's session (an Invalid Session for any other), an ACK for every heartbeat, and a reply
+//! to the client's Close frame, which serenity waits for before a shutdown completes.
 
 use std::sync::Arc;
 
@@ -29,22 +29,23 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         return;
     };
     let (mut sink, mut source) = ws.split();
-    let (queue, mut outgoing) = mpsc::unbounded_channel::<String>();
+    let (queue, mut outgoing) = mpsc::unbounded_channel::<Message>();
     {
         let mut state = shared.lock();
         state.gateway.connections += 1;
+        state.open_connections += 1;
         state.gateway.connected = true;
         state.gateway.close_code = None;
     }
     shared.notify();
     let hello = json!({ "op": 10, "s": null, "t": null,
                         "d": { "heartbeat_interval": HEARTBEAT_INTERVAL_MS } });
-    let _ = queue.send(hello.to_string());
+    let _ = queue.send(Message::Text(hello.to_string()));
 
     loop {
         tokio::select! {
-            Some(text) = outgoing.recv() => {
-                if sink.send(Message::Text(text)).await.is_err() {
+            Some(message) = outgoing.recv() => {
+                if sink.send(message).await.is_err() {
                     break;
                 }
             }
@@ -68,11 +69,13 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
 
     {
         let mut state = shared.lock();
-        state.gateway.connected = false;
+        // A reconnecting client may open the new connection before the old one is gone.
+        state.open_connections -= 1;
+        state.gateway.connected = state.open_connections > 0;
         if state
             .session
             .as_ref()
-            .is_some_and(|(q, _)| q.same_channel(&queue))
+            .is_some_and(|q| q.same_channel(&queue))
         {
             state.session = None;
         }
@@ -80,12 +83,15 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     shared.notify();
 }
 
-fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<String>, frame: Value) {
+fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<Message>, frame: Value) {
+    let send = |json: Value| {
+        let _ = queue.send(Message::Text(json.to_string()));
+    };
     match frame["op"].as_u64() {
         Some(1) => {
             shared.lock().gateway.heartbeats += 1;
             shared.notify();
-            let _ = queue.send(json!({ "op": 11, "s": null, "t": null, "d": null }).to_string());
+            send(json!({ "op": 11, "s": null, "t": null, "d": null }));
         }
         Some(2) => {
             let ids = &shared.ids;
@@ -99,16 +105,24 @@ fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<String>, frame: Value
                 let mut state = shared.lock();
                 // READY goes into this connection's queue before the Identify is recorded, so a
                 // test that waited for the Identify dispatches after READY.
-                let ready = payloads::dispatch_frame("READY", 1, ready);
-                let _ = queue.send(ready.to_string());
-                state.session = Some((queue.clone(), 1));
+                send(payloads::dispatch_frame("READY", 1, ready));
+                state.session = Some(queue.clone());
+                state.seq = 1;
                 state.gateway.identifies.push(frame["d"].clone());
             }
             shared.notify();
         }
-        Some(6) => {
-            let _ = queue.send(json!({ "op": 9, "s": null, "t": null, "d": false }).to_string());
+        Some(6) if frame["d"]["session_id"] == payloads::SESSION_ID => {
+            {
+                let mut state = shared.lock();
+                state.seq += 1;
+                send(payloads::dispatch_frame("RESUMED", state.seq, json!({})));
+                state.session = Some(queue.clone());
+                state.gateway.resumes += 1;
+            }
+            shared.notify();
         }
+        Some(6) => send(json!({ "op": 9, "s": null, "t": null, "d": false })),
         _ => {}
     }
 }

@@ -27,6 +27,9 @@ use serenity::model::id::{ApplicationId, ChannelId, GuildId, MessageId, RoleId, 
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
 
 pub use http::Request;
 pub use interactions::InteractionHandle;
@@ -60,9 +63,11 @@ pub struct GatewayState {
     pub connections: u32,
     /// The `d` of every Identify (op 2), in order.
     pub identifies: Vec<Value>,
+    /// Resumes (op 6) answered with RESUMED.
+    pub resumes: u32,
     /// Heartbeats (op 1) received and acknowledged.
     pub heartbeats: u32,
-    /// Whether a websocket connection is open now.
+    /// Whether a websocket connection is open now (briefly two, while a client reconnects).
     pub connected: bool,
     /// The code of the last Close frame the client sent.
     pub close_code: Option<u16>,
@@ -205,6 +210,17 @@ impl StandIn {
             .cloned()
     }
 
+    /// Closes the open gateway connection from Discord's side with `code` (e.g. 4000, which
+    /// serenity answers by reconnecting and resuming). Panics when no client has identified.
+    pub fn close_gateway(&self, code: u16) {
+        let queue = self.shared.lock().session.clone();
+        let queue = queue.expect("Discord stand-in: close_gateway with no identified client");
+        let _ = queue.send(Message::Close(Some(CloseFrame {
+            code: CloseCode::from(code),
+            reason: "".into(),
+        })));
+    }
+
     /// Sends a dispatch (op 0) with the next sequence number; returns that number. `data` is
     /// checked against serenity's types for the events the stand-in knows. Panics when no
     /// client has identified yet.
@@ -247,8 +263,11 @@ pub(crate) struct State {
     pub members: HashMap<u64, (String, Vec<u64>)>,
     pub commands: Vec<Value>,
     pub gateway: GatewayState,
-    /// The open gateway connection's outgoing queue and its last sequence number.
-    pub session: Option<(mpsc::UnboundedSender<String>, u64)>,
+    /// The identified (or resumed) connection's outgoing queue.
+    pub session: Option<mpsc::UnboundedSender<Message>>,
+    pub open_connections: u32,
+    /// The last sequence number dispatched in this session; a Resume continues it.
+    pub seq: u64,
 }
 
 impl State {
@@ -331,13 +350,13 @@ impl Shared {
 
     pub fn dispatch(&self, event: &str, data: Value) -> u64 {
         let mut state = self.lock();
-        let Some((queue, seq)) = state.session.as_mut() else {
+        let Some(queue) = state.session.clone() else {
             panic!("Discord stand-in: dispatch of {event} with no identified gateway client");
         };
-        *seq += 1;
-        let frame = payloads::dispatch_frame(event, *seq, data);
-        let _ = queue.send(frame.to_string());
-        *seq
+        state.seq += 1;
+        let frame = payloads::dispatch_frame(event, state.seq, data);
+        let _ = queue.send(Message::Text(frame.to_string()));
+        state.seq
     }
 
     pub async fn wait_until<T>(

@@ -16,6 +16,8 @@ use serenity::model::user::CurrentUser;
 
 /// The one timestamp the stand-in writes everywhere a timestamp is required.
 pub(crate) const TIMESTAMP: &str = "2026-01-05T09:00:00.000000+00:00";
+/// The one gateway session id; a Resume must name it.
+pub(crate) const SESSION_ID: &str = "standin-session";
 /// What interactions announce as the upload limit (Discord's default, 25 MiB).
 pub(crate) const ATTACHMENT_SIZE_LIMIT: u32 = 25 * 1024 * 1024;
 /// Permissions string for members and the bot: everything, so no check fails on permissions.
@@ -116,7 +118,7 @@ pub(crate) fn ready(bot_user: u64, app: u64, guild: u64, resume_url: &str) -> Va
         "v": 10,
         "user": current_user(bot_user, "aiops"),
         "guilds": [{ "id": guild.to_string(), "unavailable": true }],
-        "session_id": "standin-session",
+        "session_id": SESSION_ID,
         "resume_gateway_url": resume_url,
         "shard": [0, 1],
         "application": { "id": app.to_string(), "flags": 0 }
