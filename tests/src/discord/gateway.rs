@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::payloads;
-use super::Shared;
+use super::state::Shared;
 
 /// How often the client is told to heartbeat. serenity sends its first heartbeat one interval
 /// after Identify, so this is short enough for a test to see heartbeats, and long enough that a

@@ -10,7 +10,8 @@ use serenity::model::id::{AttachmentId, ChannelId, MessageId, RoleId, UserId};
 
 use super::http::Request;
 use super::payloads::{self, MessageParts, ATTACHMENT_SIZE_LIMIT};
-use super::{Shared, StandIn};
+use super::state::Shared;
+use super::StandIn;
 
 /// An interaction the stand-in dispatched, to wait for the bot's answers to it.
 pub struct InteractionHandle {

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use super::http::{serve_connection, Request, Response};
 use super::payloads::{self, MessageParts};
-use super::{Shared, State};
+use super::state::{Shared, State};
 
 pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) {
     while let Ok((stream, _)) = listener.accept().await {
