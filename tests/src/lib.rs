@@ -15,6 +15,8 @@
 //! Every run clears `AIOPS_INVENTORY`, `AIOPS_ALIASES` and `AIOPS_LOG`, so the caller's
 //! environment cannot change what a test sees.
 
+pub mod discord;
+
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
