@@ -160,7 +160,7 @@ impl EventHandler for Handler {
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
-        if msg.author.bot || msg.guild_id.is_none() {
+        if msg.author.bot {
             return;
         }
         let known = self
@@ -285,7 +285,11 @@ impl Handler {
                 .await;
             return "user_error";
         }
-        let out = message::build(reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+        let limit = usize::try_from(cmd.attachment_size_limit)
+            .ok()
+            .filter(|l| *l > 0)
+            .unwrap_or(message::DEFAULT_ATTACHMENT_LIMIT);
+        let out = message::build(reply, png, limit);
         let mut edit = EditInteractionResponse::new().allowed_mentions(no_mentions());
         if let Some(e) = out.embed {
             edit = edit.embed(e);

@@ -1,0 +1,526 @@
+//! The real bot (`aiops_bot::serve::run`, the real serenity client) against the Discord stand-in
+//! on 127.0.0.1: registration, every slash command, autocomplete, deferral, incident threads,
+//! admin checks, upload with confirmation, the scheduled digest with a hand-moved clock, a broken
+//! reload, and mention safety.
+
+use aiops_bot::config::Config;
+use aiops_bot::serve::{self, ManualClock};
+use aiops_tests::discord::{Request, StandIn};
+use serde_json::{json, Value};
+use serenity::all::{ChannelId, MessageId};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Bot {
+    standin: StandIn,
+    clock: Arc<ManualClock>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _state: tempfile::TempDir,
+}
+
+/// Monday 2026-11-30 08:59 in Shanghai.
+fn monday_0859() -> jiff::Timestamp {
+    "2026-11-30T00:59:00Z".parse().unwrap()
+}
+
+async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
+    let standin = StandIn::start().await;
+    let ids = standin.ids().clone();
+    let state = tempfile::tempdir().unwrap();
+    let mut cfg = Config {
+        token: Some("test-token".into()),
+        discord_proxy: Some(standin.rest_proxy_url()),
+        state_dir: state.path().to_path_buf(),
+        guild: Some(ids.guild.get()),
+        incident_channels: vec![ids.incident_forum.get(), ids.incident_text.get()],
+        summary_channel: Some(ids.summary.get()),
+        admin_roles: vec![ids.admin_role.get()],
+        cooldown_secs: 0,
+        ..Config::default()
+    };
+    tweak(&mut cfg);
+    let health = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let clock = Arc::new(ManualClock::new(monday_0859()));
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve::run(cfg, health, clock.clone(), async move {
+        let _ = rx.await;
+    }));
+    standin.wait_for_identify(WAIT).await;
+    standin
+        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    Bot {
+        standin,
+        clock,
+        stop: Some(tx),
+        task,
+        _state: state,
+    }
+}
+
+impl Bot {
+    async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let r = tokio::time::timeout(WAIT, self.task)
+            .await
+            .expect("bot stops")
+            .expect("join");
+        r.expect("bot ran cleanly");
+    }
+
+    /// Runs a command as the plain user and returns the final reply request.
+    async fn ask(&self, name: &str, options: Value) -> Request {
+        let ids = self.standin.ids().clone();
+        let h =
+            self.standin
+                .slash_command(name, options, ids.plain_user, &[ids.plain_role], "en-US");
+        let cb = h.wait_callback(WAIT).await;
+        assert_eq!(cb.json["type"], 5, "deferred first: {:?}", cb.json);
+        h.wait_final(WAIT).await
+    }
+}
+
+fn embed_text(r: &Request) -> String {
+    let mut s = r.json["content"].as_str().unwrap_or("").to_string();
+    for e in r.json["embeds"].as_array().into_iter().flatten() {
+        s.push_str(e["title"].as_str().unwrap_or(""));
+        s.push('\n');
+        s.push_str(e["description"].as_str().unwrap_or(""));
+    }
+    s
+}
+
+fn opt(name: &str, value: &str) -> Value {
+    json!({"name": name, "type": 3, "value": value})
+}
+
+fn assert_no_pings(r: &Request) {
+    let am = &r.json["allowed_mentions"];
+    assert_eq!(
+        am["parse"],
+        json!([]),
+        "allowed_mentions must allow nothing: {am}"
+    );
+    assert!(!embed_text(r).contains("@everyone"), "{}", embed_text(r));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registers_every_command_in_the_guild_with_minimal_intents() {
+    let bot = start(|_| {}).await;
+    let names: Vec<String> = bot
+        .standin
+        .registered_commands()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    for n in aiops_bot::discord::commands::NAMES {
+        assert!(names.iter().any(|x| x == n), "{n} registered: {names:?}");
+    }
+    let identify = bot.standin.gateway_state().identifies[0].clone();
+    let want = (1u64 << 0) | (1 << 9) | (1 << 15);
+    assert_eq!(identify["intents"].as_u64(), Some(want));
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deps_answers_with_an_embed_and_the_mermaid_source() {
+    let bot = start(|_| {}).await;
+    let r = bot
+        .ask("deps", json!([opt("pattern", "aie1p-ces-*")]))
+        .await;
+    let text = embed_text(&r);
+    assert!(
+        text.contains("aie1p-ces-access-c5large-2c4g-v132-a-Node"),
+        "{text}"
+    );
+    assert!(text.contains("upstream"), "{text}");
+    let mmd = r.file("diagram.mmd").expect("mermaid source attached");
+    assert!(String::from_utf8_lossy(mmd).starts_with("graph LR"));
+    assert_no_pings(&r);
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_read_only_command_answers() {
+    let bot = start(|_| {}).await;
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "impact",
+            json!([opt("pattern", "spotdb")]),
+            "Entry points hit",
+        ),
+        (
+            "whois",
+            json!([opt("name", "aie1p-jenkins")]),
+            "CI 构建服务器",
+        ),
+        (
+            "role",
+            json!([opt("text", "撮合")]),
+            "aie1p-ces-c52xlarge-8c16g-v132-a-Node",
+        ),
+        ("owner", json!([opt("team", "ops")]), "owner column"),
+        (
+            "path",
+            json!([
+                opt("from", "客户端"),
+                opt("to", "aie1p-ces-c52xlarge-8c16g-v132-a-Node")
+            ]),
+            "→",
+        ),
+        (
+            "spof",
+            json!([]),
+            "aie1p-ces-access-c5large-2c4g-v132-a-Node",
+        ),
+        (
+            "diagram",
+            json!([opt("pattern", "aie1p-ces-*")]),
+            "aie1p-ces",
+        ),
+        ("lint", json!([]), "One-sided"),
+        ("changes", json!([]), "No inventory changes"),
+        ("help", json!([]), "/deps"),
+        (
+            "inventory",
+            json!([{"name": "status", "type": 1, "options": []}]),
+            "instances",
+        ),
+    ];
+    for (name, options, want) in cases {
+        let r = bot.ask(name, options).await;
+        let text = embed_text(&r);
+        assert!(text.contains(want), "/{name}: {want:?} not in {text}");
+        assert_no_pings(&r);
+    }
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_ranks_names_within_discords_limit() {
+    let bot = start(|_| {}).await;
+    let h = bot.standin.autocomplete("deps", "pattern", "ces");
+    let cb = h.wait_callback(WAIT).await;
+    assert_eq!(cb.json["type"], 8);
+    let choices = cb.json["data"]["choices"].as_array().unwrap();
+    assert!(choices.len() <= 25 && !choices.is_empty());
+    assert_eq!(
+        choices[0]["value"],
+        "aie1p-ces-access-c5large-2c4g-v132-a-Node"
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zh_cn_reader_gets_chinese_headings_and_the_sheets_names() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    let h = bot.standin.slash_command(
+        "impact",
+        json!([opt("pattern", "spotdb")]),
+        ids.plain_user,
+        &[ids.plain_role],
+        "zh-CN",
+    );
+    let r = h.wait_final(WAIT).await;
+    let text = embed_text(&r);
+    assert!(text.contains("受影响的入口"), "{text}");
+    assert!(text.contains("现货 Spot API 节点池（EKS）"), "{text}");
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incident_thread_gets_one_reply_that_later_messages_update() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    let thread = bot.standin.forum_post(
+        ids.incident_forum,
+        "CES 撮合延迟升高",
+        "kafka lag since 02:10",
+        ids.plain_user,
+    );
+    let path = format!("/api/v10/channels/{}/messages", thread.get());
+    let first = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == path)
+        .await;
+    let text = embed_text(&first);
+    assert!(
+        text.contains("aie1p-ces-c52xlarge-8c16g-v132-a-Node"),
+        "{text}"
+    );
+    assert!(text.contains("aie1p-kafka-server-01"), "{text}");
+    assert!(text.contains("Entry points hit"), "{text}");
+    assert_no_pings(&first);
+    let msg_id = first.response["id"].as_str().unwrap().to_string();
+    bot.standin
+        .message_create(thread, "now spotdb CPU is 100% too", ids.plain_user);
+    let edit_path = format!("{path}/{msg_id}");
+    let edit = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "PATCH" && r.path == edit_path)
+        .await;
+    assert!(
+        embed_text(&edit).contains("Aurora spotdb"),
+        "{}",
+        embed_text(&edit)
+    );
+    let posts = bot
+        .standin
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == path)
+        .count();
+    assert_eq!(posts, 1, "updates edit the reply instead of posting again");
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads_elsewhere_or_without_components_get_no_reply() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    let general = bot.standin.thread_create(ids.general, "CES 撮合延迟", true);
+    let nothing = bot.standin.forum_post(
+        ids.incident_forum,
+        "lunch order",
+        "who wants noodles",
+        ids.plain_user,
+    );
+    let answered = bot.standin.forum_post(
+        ids.incident_forum,
+        "jenkins build stuck",
+        "",
+        ids.plain_user,
+    );
+    let path = |c: ChannelId| format!("/api/v10/channels/{}/messages", c.get());
+    bot.standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == path(answered))
+        .await;
+    for silent in [general, nothing] {
+        assert!(
+            !bot.standin
+                .requests()
+                .iter()
+                .any(|r| r.method == "POST" && r.path == path(silent)),
+            "no reply in {silent}"
+        );
+    }
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_and_upload_need_an_admin_role() {
+    let bot = start(|_| {}).await;
+    let r = bot
+        .ask(
+            "inventory",
+            json!([{"name": "reload", "type": 1, "options": []}]),
+        )
+        .await;
+    assert!(
+        embed_text(&r).contains("requires an admin role"),
+        "{}",
+        embed_text(&r)
+    );
+    bot.shutdown().await;
+}
+
+fn edited_seed_with_a_new_pool() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows = aiops_core::synth::seed_rows();
+    for (c, h) in aiops_core::synth::HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let extra = [
+        "aie1p-ces-access-c5large-2c4g-v133-a-Node".to_string(),
+        "CES 接入层节点池（EKS）".to_string(),
+        "APISIX/NGINX/客户端".to_string(),
+        "CES 核心；Kafka".to_string(),
+    ];
+    for (r, row) in rows.iter().chain(std::iter::once(&extra)).enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, cell).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_shows_the_diff_and_applies_only_after_confirmation() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    let att = bot
+        .standin
+        .attachment("new.xlsx", edited_seed_with_a_new_pool());
+    let options = json!([{"name": "upload", "type": 1, "options": [{"name": "file", "type": 11, "value": att.to_string()}]}]);
+    let h = bot.standin.slash_command(
+        "inventory",
+        options,
+        ids.admin_user,
+        &[ids.admin_role, ids.plain_role],
+        "en-US",
+    );
+    let r = h.wait_final(WAIT).await;
+    assert!(embed_text(&r).contains("v133"), "{}", embed_text(&r));
+    let buttons = &r.json["components"][0]["components"];
+    let apply = buttons
+        .as_array()
+        .and_then(|b| {
+            b.iter().find(|b| {
+                b["custom_id"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("upload:apply:"))
+            })
+        })
+        .expect("an Apply button")["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Nothing changed before the confirmation.
+    let before = bot
+        .ask(
+            "whois",
+            json!([opt("name", "aie1p-ces-access-c5large-2c4g-v133-a-Node")]),
+        )
+        .await;
+    assert!(
+        embed_text(&before).contains("matches nothing"),
+        "{}",
+        embed_text(&before)
+    );
+    let msg_id: u64 = r.response["id"].as_str().unwrap().parse().unwrap();
+    let channel = ChannelId::new(r.response["channel_id"].as_str().unwrap().parse().unwrap());
+    let b = bot.standin.button(
+        &apply,
+        channel,
+        MessageId::new(msg_id),
+        ids.admin_user,
+        &[ids.admin_role],
+    );
+    let cb = b.wait_callback(WAIT).await;
+    assert_eq!(cb.json["type"], 7);
+    assert!(
+        cb.json["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Applied"),
+        "{}",
+        cb.json
+    );
+    let summary_path = format!("/api/v10/channels/{}/messages", ids.summary.get());
+    let posted = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == summary_path)
+        .await;
+    assert!(
+        embed_text(&posted).contains("Inventory changed"),
+        "{}",
+        embed_text(&posted)
+    );
+    let after = bot
+        .ask(
+            "whois",
+            json!([opt("name", "aie1p-ces-access-c5large-2c4g-v133-a-Node")]),
+        )
+        .await;
+    assert!(
+        embed_text(&after).contains("CES 接入层节点池"),
+        "{}",
+        embed_text(&after)
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_posts_when_the_schedule_fires_in_the_team_time_zone() {
+    let bot = start(|c| {
+        c.summary_schedule = Some("0 9 * * MON-FRI".into());
+        c.timezone = "Asia/Shanghai".into();
+    })
+    .await;
+    let summary_path = format!(
+        "/api/v10/channels/{}/messages",
+        bot.standin.ids().summary.get()
+    );
+    assert!(
+        !bot.standin
+            .requests()
+            .iter()
+            .any(|r| r.path == summary_path),
+        "nothing at 08:59"
+    );
+    bot.clock.set("2026-11-30T01:00:00Z".parse().unwrap());
+    let posted = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == summary_path)
+        .await;
+    assert!(
+        embed_text(&posted).contains("Inventory digest"),
+        "{}",
+        embed_text(&posted)
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_reload_keeps_the_old_inventory_and_reports_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let inv2 = inv.clone();
+    let bot = start(move |c| {
+        c.inventory = Some(inv2);
+        c.watch_interval_secs = 3600;
+    })
+    .await;
+    std::fs::write(&inv, b"PK\x03\x04 not really a workbook").unwrap();
+    let ids = bot.standin.ids().clone();
+    let h = bot.standin.slash_command(
+        "inventory",
+        json!([{"name": "reload", "type": 1, "options": []}]),
+        ids.admin_user,
+        &[ids.admin_role],
+        "en-US",
+    );
+    let r = h.wait_final(WAIT).await;
+    let text = embed_text(&r);
+    assert!(text.contains("Reload failed"), "{text}");
+    assert!(text.contains("inventory.xlsx"), "names the file: {text}");
+    let status = bot
+        .ask(
+            "inventory",
+            json!([{"name": "status", "type": 1, "options": []}]),
+        )
+        .await;
+    assert!(
+        embed_text(&status).contains("corrupt"),
+        "{}",
+        embed_text(&status)
+    );
+    let deps = bot
+        .ask("deps", json!([opt("pattern", "aie1p-ces-*")]))
+        .await;
+    assert!(
+        embed_text(&deps).contains("aie1p-ces-access"),
+        "old inventory still answers"
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_a_user_types_can_ping_anyone() {
+    let bot = start(|_| {}).await;
+    let r = bot
+        .ask("deps", json!([opt("pattern", "@everyone <@&1>")]))
+        .await;
+    assert_no_pings(&r);
+    assert!(!embed_text(&r).contains("<@&1>"), "{}", embed_text(&r));
+    bot.shutdown().await;
+}
