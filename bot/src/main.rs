@@ -1,6 +1,7 @@
 //! The `aiops` binary: parse arguments, set up logging, run, map the outcome to an exit code.
 
 mod cli;
+mod render;
 
 use clap::Parser;
 
