@@ -124,7 +124,7 @@ impl Fonts {
         let fallback = db
             .faces()
             .filter_map(|f| f.families.first().map(|(n, _)| n.clone()))
-            .find(|n| n != &name);
+            .find(|n| !n.starts_with(name.as_str()));
         Ok(Fonts {
             db: Arc::new(db),
             family: name,

@@ -121,6 +121,24 @@ fn guarded<T: Send + 'static>(
     }
 }
 
+/// Pixels in a PNG at most, before the byte limit is even tried.
+const MAX_PIXELS: f32 = 5_000_000.0;
+
+/// PNG with fast compression: flat diagram colours compress well even so, and the default
+/// level took longer than the drawing. The background is opaque, so the premultiplied pixels
+/// are the plain RGBA ones.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let mut w = enc.write_header()?;
+    w.write_image_data(pixmap.data())?;
+    w.finish()?;
+    Ok(out)
+}
+
 fn raster(text: &str, fonts: &Fonts, b: &Budget) -> Result<Vec<u8>, RenderError> {
     let opt = usvg::Options {
         fontdb: fonts.database(),
@@ -130,7 +148,12 @@ fn raster(text: &str, fonts: &Fonts, b: &Budget) -> Result<Vec<u8>, RenderError>
     let tree = usvg::Tree::from_str(text, &opt).map_err(|e| RenderError::Failed(e.to_string()))?;
     let size = tree.size();
     let longest = size.width().max(size.height()).max(1.0);
-    let mut scale = (b.max_side_px as f32 / longest).min(2.0);
+    let area = (size.width() * size.height()).max(1.0);
+    // 2× keeps small pictures sharp on a phone; big ones get fewer pixels, which a phone could
+    // not show anyway, and cost less to draw and encode.
+    let mut scale = (b.max_side_px as f32 / longest)
+        .min((MAX_PIXELS / area).sqrt())
+        .min(2.0);
     for _ in 0..4 {
         let w = (size.width() * scale).ceil() as u32;
         let h = (size.height() * scale).ceil() as u32;
@@ -141,9 +164,7 @@ fn raster(text: &str, fonts: &Fonts, b: &Budget) -> Result<Vec<u8>, RenderError>
             tiny_skia::Transform::from_scale(scale, scale),
             &mut pixmap.as_mut(),
         );
-        let png = pixmap
-            .encode_png()
-            .map_err(|e| RenderError::Failed(e.to_string()))?;
+        let png = encode(&pixmap).map_err(|e| RenderError::Failed(e.to_string()))?;
         if png.len() <= b.max_png_bytes {
             return Ok(png);
         }

@@ -277,6 +277,16 @@ fn group_boxes(
     by_col
         .into_iter()
         .filter(|(_, _, v)| v.len() >= 2)
+        // Only a run with nothing else between its boxes: a frame around a stranger misleads.
+        .filter(|(col, _, v)| {
+            let ys = v.iter().map(|&i| centres[i].1);
+            let (lo, hi) = ys.fold((f32::MAX, f32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+            !(0..d.nodes.len()).any(|j| {
+                !v.contains(&j)
+                    && centres[j].0.round() as u32 == *col
+                    && (lo..=hi).contains(&centres[j].1)
+            })
+        })
         .map(|(_, g, v)| {
             let mut b = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
             for &i in &v {
