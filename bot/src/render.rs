@@ -90,7 +90,12 @@ pub fn run(ctx: Context, a: &RenderArgs) -> anyhow::Result<i32> {
         }
     };
     let started = Instant::now();
-    let budget = Budget::default();
+    // The default budget fits the chat reply window; at a terminal nobody is cut off after
+    // 3 s, and an unoptimised build needs more.
+    let budget = Budget {
+        time: std::time::Duration::from_secs(20),
+        ..Budget::default()
+    };
     let bytes = if svg {
         render::to_svg(&diagram, &fonts, &budget).map(String::into_bytes)
     } else {
