@@ -117,6 +117,27 @@ pub enum Command {
     Spof,
     /// The whole resolved graph.
     Export,
+    /// Draw the diagram that `deps`/`impact --format mermaid` prints: PNG or SVG with --out,
+    /// otherwise a Unicode text drawing.
+    Render {
+        pattern: String,
+        /// Follow relations this many hops (deps default 1; impact default: everything).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+        depth: Option<u32>,
+        /// Draw the impact of the matched nodes failing instead of their dependencies.
+        #[arg(long)]
+        impact: bool,
+        /// Picture file, FILE.png or FILE.svg.
+        #[arg(long, conflicts_with = "ascii")]
+        out: Option<PathBuf>,
+        /// A Unicode text drawing on stdout (the default without --out).
+        #[arg(long)]
+        ascii: bool,
+        /// Font family for labels; must have Chinese glyphs. Default: the first of Noto Sans
+        /// CJK, Source Han Sans, WenQuanYi found.
+        #[arg(long, env = "AIOPS_FONT_FAMILY")]
+        font_family: Option<String>,
+    },
     /// What to fix in the sheet; with --diagram, how a hand-drawn Mermaid chart differs from it.
     Lint {
         /// A Mermaid file, or a Markdown document with a ```mermaid block.
@@ -233,6 +254,23 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         | Command::Changes { .. }
         | Command::Watch { .. } => {
             unreachable!("history_cli::run answers these before the inventory is loaded")
+        }
+        Command::Render {
+            pattern,
+            depth,
+            impact,
+            out,
+            ascii: _,
+            font_family,
+        } => {
+            let a = crate::render::RenderArgs {
+                pattern,
+                depth: *depth,
+                impact: *impact,
+                out: out.as_deref(),
+                font_family: font_family.as_deref(),
+            };
+            return crate::render::run(ctx, &a);
         }
         Command::Lint { diagram } => match diagram {
             Some(path) => {

@@ -286,6 +286,8 @@ pub fn escape_edge_label(text: &str) -> String {
         .chars()
         .map(|c| match c {
             '|' => '｜',
+            // Mermaid 11 reads `@` after an arrow as an edge id (`-->|@x|` fails to parse).
+            '@' => '＠',
             '[' => '［',
             ']' => '］',
             '(' => '（',

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod ingest;
 pub mod lint;
 pub mod query;
+pub mod render;
 pub mod resolve;
 pub mod synth;
 pub mod text;

@@ -142,6 +142,19 @@ async fn deps_answers_with_an_embed_and_the_mermaid_source() {
     assert!(text.contains("upstream"), "{text}");
     let mmd = r.file("diagram.mmd").expect("mermaid source attached");
     assert!(String::from_utf8_lossy(mmd).starts_with("graph LR"));
+    let png = r.file("diagram.png").expect("rendered diagram attached");
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let info = decoder.read_info().expect("a decodable PNG").info().clone();
+    assert!(
+        info.width > 400 && info.height > 100,
+        "{}x{}",
+        info.width,
+        info.height
+    );
+    assert_eq!(
+        r.json["embeds"][0]["image"]["url"],
+        "attachment://diagram.png"
+    );
     assert_no_pings(&r);
     bot.shutdown().await;
 }

@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 pub struct Handler {
     app: Arc<App>,
     errors: AtomicU64,
+    /// One lock per incident thread: a forum post's THREAD_CREATE and the messages that follow
+    /// it arrive together, and only one of them may answer at a time.
+    threads: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Handler {
@@ -27,7 +30,19 @@ impl Handler {
         Handler {
             app,
             errors: AtomicU64::new(0),
+            threads: Default::default(),
         }
+    }
+
+    fn thread_lock(&self, thread: u64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = match self.threads.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        if m.len() > 10_000 {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(thread).or_default().clone()
     }
 
     fn lang(&self, locale: &str) -> Lang {
@@ -140,6 +155,8 @@ impl EventHandler for Handler {
         if !self.app.cfg.incident_channels.contains(&parent.get()) {
             return;
         }
+        let lock = self.thread_lock(thread.id.get());
+        let _held = lock.lock().await;
         let seen = self
             .app
             .with_store(|s| s.incident_thread(thread.id.get()))
@@ -163,6 +180,8 @@ impl EventHandler for Handler {
         if msg.author.bot {
             return;
         }
+        let lock = self.thread_lock(msg.channel_id.get());
+        let _held = lock.lock().await;
         let known = self
             .app
             .with_store(|s| s.incident_thread(msg.channel_id.get()))

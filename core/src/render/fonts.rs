@@ -1,0 +1,301 @@
+//! Fonts for rendered diagrams: a font database with one CJK-capable face chosen as the family.
+//!
+//! [`Fonts::from_data`] is pure: it takes font files' bytes. [`discover`] is the one I/O
+//! convenience (like [`crate::open`]): it walks the directories it is handed, so the caller
+//! decides where to look and core reads no environment.
+
+use resvg::usvg::fontdb;
+use skrifa::MetadataProvider;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Characters a face must have to count as CJK-capable: the seed's own role words.
+const CJK_PROBE: &str = "撮合核心接入层";
+
+/// Font files, by file name, that carry Chinese, best first. Noto Sans CJK's collection holds
+/// Sans and Serif faces; [`Fonts::from_data`] picks the Sans SC face from it.
+const CJK_FILES: &[&str] = &[
+    "notosanscjk-regular.ttc",
+    "notosanscjksc-regular.otf",
+    "wqy-microhei.ttc",
+    "sourcehansans-regular.ttc",
+    "sourcehanssanssc-regular.otf",
+    "sourcehansanscn-regular.otf",
+    "wqy-zenhei.ttc",
+    "droidsansfallbackfull.ttf",
+];
+
+/// A Latin face loaded beside the CJK one when present, for symbols the CJK face lacks.
+const FALLBACK_FILES: &[&str] = &["dejavusans.ttf"];
+
+/// The Debian packages that provide a CJK font, named in every font error.
+pub const FONT_PACKAGES: &str = "fonts-wqy-microhei (or fonts-noto-cjk)";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontError {
+    #[error("no font with Chinese glyphs found in {searched}; install one (apt-get install {FONT_PACKAGES}) or name one with --font-family / AIOPS_FONT_FAMILY")]
+    NoCjkFont { searched: String },
+    #[error("font family '{family}' not found in {searched}; install it, or unset --font-family / AIOPS_FONT_FAMILY to pick a CJK font automatically ({FONT_PACKAGES})")]
+    FamilyNotFound { family: String, searched: String },
+    #[error("font family '{family}' has no Chinese glyphs (tested 撮合), so labels would be drawn as boxes; choose a CJK family or install {FONT_PACKAGES}")]
+    FamilyLacksCjk { family: String },
+}
+
+/// The fonts a render uses: a database for resvg and the face text is measured with.
+#[derive(Clone)]
+pub struct Fonts {
+    db: Arc<fontdb::Database>,
+    family: String,
+    fallback: Option<String>,
+    data: Arc<Vec<u8>>,
+    index: u32,
+}
+
+impl std::fmt::Debug for Fonts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fonts")
+            .field("family", &self.family)
+            .field("fallback", &self.fallback)
+            .finish()
+    }
+}
+
+impl Fonts {
+    /// Builds the font set from font files' bytes. Without `family`, the first CJK-capable face
+    /// (the Sans SC face of a Noto CJK collection) is used; with it, that family, which must have
+    /// Chinese glyphs. Other faces stay in the database as fallbacks for symbols.
+    pub fn from_data(files: Vec<Vec<u8>>, family: Option<&str>) -> Result<Fonts, FontError> {
+        let mut db = fontdb::Database::new();
+        for bytes in files {
+            db.load_font_source(fontdb::Source::Binary(Arc::new(bytes)));
+        }
+        let searched = "the font data given".to_string();
+        Self::choose(db, family, searched)
+    }
+
+    fn choose(
+        db: fontdb::Database,
+        family: Option<&str>,
+        searched: String,
+    ) -> Result<Fonts, FontError> {
+        let mut best: Option<(u8, fontdb::ID, String)> = None;
+        let mut wanted_found = false;
+        for face in db.faces() {
+            let Some((name, _)) = face.families.first() else {
+                continue;
+            };
+            if let Some(f) = family {
+                if !name.eq_ignore_ascii_case(f) {
+                    continue;
+                }
+                wanted_found = true;
+            }
+            let covers = db.with_face_data(face.id, covers_cjk).unwrap_or(false);
+            if !covers {
+                continue;
+            }
+            // Prefer a regular-weight Sans SC face: Noto's collection also holds Serif and
+            // Japanese/Korean faces with other glyph shapes.
+            let rank = u8::from(face.weight != fontdb::Weight::NORMAL)
+                + u8::from(face.style != fontdb::Style::Normal)
+                + 2 * u8::from(name.contains("Serif"))
+                + u8::from(name.contains("CJK") && !name.ends_with(" SC"));
+            if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+                best = Some((rank, face.id, name.clone()));
+            }
+        }
+        let Some((_, id, name)) = best else {
+            return Err(match family {
+                Some(f) if wanted_found => FontError::FamilyLacksCjk { family: f.into() },
+                Some(f) => FontError::FamilyNotFound {
+                    family: f.into(),
+                    searched,
+                },
+                None => FontError::NoCjkFont { searched },
+            });
+        };
+        let (data, index) = match db.face_source(id) {
+            Some((fontdb::Source::Binary(data), index)) => {
+                let bytes = data.as_ref().as_ref().to_vec();
+                (Arc::new(bytes), index)
+            }
+            _ => return Err(FontError::NoCjkFont { searched }),
+        };
+        let fallback = db
+            .faces()
+            .filter_map(|f| f.families.first().map(|(n, _)| n.clone()))
+            .find(|n| !n.starts_with(name.as_str()));
+        Ok(Fonts {
+            db: Arc::new(db),
+            family: name,
+            fallback,
+            data,
+            index,
+        })
+    }
+
+    /// The family text is drawn in.
+    pub fn family(&self) -> &str {
+        &self.family
+    }
+
+    /// Whether the chosen face has a glyph for `c`.
+    pub fn has_glyph(&self, c: char) -> bool {
+        skrifa::FontRef::from_index(&self.data, self.index)
+            .map(|f| f.charmap().map(c).is_some())
+            .unwrap_or(false)
+    }
+
+    /// The CSS `font-family` value: the CJK family, then the fallback.
+    pub(crate) fn css_family(&self) -> String {
+        let quote = |s: &str| format!("'{}'", s.replace(['\'', '"', '<', '>', '&'], ""));
+        match &self.fallback {
+            Some(f) => format!("{}, {}", quote(&self.family), quote(f)),
+            None => quote(&self.family),
+        }
+    }
+
+    pub(crate) fn database(&self) -> Arc<fontdb::Database> {
+        Arc::clone(&self.db)
+    }
+
+    /// Advance widths of the CJK face, for laying out labels.
+    pub(crate) fn measurer(&self) -> Measurer<'_> {
+        let font = skrifa::FontRef::from_index(&self.data, self.index).ok();
+        Measurer { font }
+    }
+}
+
+/// Measures text in the chosen face; characters it lacks count as one em (wide) or half an em.
+pub(crate) struct Measurer<'a> {
+    font: Option<skrifa::FontRef<'a>>,
+}
+
+impl Measurer<'_> {
+    pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
+        let Some(font) = &self.font else {
+            return text.chars().map(|c| guess(c, size)).sum();
+        };
+        let charmap = font.charmap();
+        let metrics = font.glyph_metrics(
+            skrifa::instance::Size::new(size),
+            skrifa::instance::LocationRef::default(),
+        );
+        text.chars()
+            .map(|c| {
+                charmap
+                    .map(c)
+                    .and_then(|g| metrics.advance_width(g))
+                    .unwrap_or_else(|| guess(c, size))
+            })
+            .sum()
+    }
+}
+
+fn guess(c: char, size: f32) -> f32 {
+    if (c as u32) >= 0x1100 {
+        size
+    } else {
+        size * 0.6
+    }
+}
+
+fn covers_cjk(data: &[u8], index: u32) -> bool {
+    skrifa::FontRef::from_index(data, index)
+        .map(|f| {
+            let cmap = f.charmap();
+            CJK_PROBE.chars().all(|c| cmap.map(c).is_some())
+        })
+        .unwrap_or(false)
+}
+
+/// Finds fonts under `dirs` (searched recursively) and builds a [`Fonts`]. Without `family`,
+/// only the known CJK files (Noto Sans CJK, Source Han Sans, WenQuanYi) are read; with it,
+/// every font file is read until one holds that family.
+pub fn discover(dirs: &[PathBuf], family: Option<&str>) -> Result<Fonts, FontError> {
+    let searched = if dirs.is_empty() {
+        "no font directories".to_string()
+    } else {
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut files = Vec::new();
+    for d in dirs {
+        walk(d, 0, &mut files);
+    }
+    files.sort();
+    let file_rank = |p: &Path, list: &[&str]| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        list.iter().position(|k| name == *k)
+    };
+    let mut cjk: Vec<(usize, &PathBuf)> = files
+        .iter()
+        .filter_map(|p| file_rank(p, CJK_FILES).map(|r| (r, p)))
+        .collect();
+    cjk.sort();
+    let mut db = fontdb::Database::new();
+    let load = |db: &mut fontdb::Database, p: &Path| match std::fs::read(p) {
+        Ok(bytes) => !db
+            .load_font_source(fontdb::Source::Binary(Arc::new(bytes)))
+            .is_empty(),
+        Err(_) => false,
+    };
+    match family {
+        None => {
+            // The first CJK file that loads is enough; reading the rest would only cost time.
+            let _ = cjk.iter().any(|(_, p)| load(&mut db, p));
+        }
+        Some(f) => {
+            let others = files.iter().filter(|p| file_rank(p, CJK_FILES).is_none());
+            for p in cjk.iter().map(|(_, p)| *p).chain(others) {
+                let before = db.len();
+                if !load(&mut db, p) {
+                    continue;
+                }
+                let hit = db
+                    .faces()
+                    .skip(before)
+                    .any(|face| face.families.iter().any(|(n, _)| n.eq_ignore_ascii_case(f)));
+                if hit {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(p) = files
+        .iter()
+        .find(|p| file_rank(p, FALLBACK_FILES).is_some())
+    {
+        load(&mut db, p);
+    }
+    Fonts::choose(db, family, searched)
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 6 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, depth + 1, out);
+        } else if p
+            .extension()
+            .map(|x| {
+                let x = x.to_string_lossy().to_lowercase();
+                matches!(x.as_str(), "ttf" | "otf" | "ttc" | "otc")
+            })
+            .unwrap_or(false)
+        {
+            out.push(p);
+        }
+    }
+}
