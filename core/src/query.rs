@@ -121,8 +121,16 @@ fn glob_select(topo: &Topology, p: &str) -> Vec<usize> {
         }
     }
     for pat in patterns {
+        // Most patterns start with a literal (`aie1p-ces-`): a byte compare rules out nearly
+        // every node before the glob runs.
+        let literal = crate::text::glob_literal_prefix(&pat);
         let hits: Vec<usize> = (0..topo.nodes().len())
-            .filter(|&i| crate::text::glob_match(&pat, &topo.nodes()[i].id))
+            .filter(|&i| {
+                let id = topo.nodes()[i].id.as_bytes();
+                id.len() >= literal.len()
+                    && id[..literal.len()].eq_ignore_ascii_case(literal.as_bytes())
+                    && crate::text::glob_match(&pat, &topo.nodes()[i].id)
+            })
             .collect();
         if !hits.is_empty() {
             return hits;
