@@ -48,40 +48,38 @@ fn latency(c: &mut Criterion) {
     let ids = standin.ids().clone();
     let mut g = c.benchmark_group("interaction_seed");
     g.sample_size(20);
-    let run = |pick_final: bool| {
-        let standin = &standin;
-        let ids = ids.clone();
-        move |iters: u64| {
-            rt.block_on(async {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let h = standin.slash_command(
-                        "deps",
-                        json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]),
-                        ids.plain_user,
-                        &[ids.plain_role],
-                        "en-US",
-                    );
-                    let r = if pick_final {
-                        h.wait_final(WAIT).await
-                    } else {
-                        h.wait_callback(WAIT).await
-                    };
-                    assert!(
-                        !pick_final || r.file("diagram.png").is_some(),
-                        "final reply has the PNG"
-                    );
-                    total += h.latency(&r);
-                    if !pick_final {
-                        h.wait_final(WAIT).await;
-                    }
+    let run = |pick_final: bool, iters: u64| -> Duration {
+        rt.block_on(async {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let h = standin.slash_command(
+                    "deps",
+                    json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]),
+                    ids.plain_user,
+                    &[ids.plain_role],
+                    "en-US",
+                );
+                let r = if pick_final {
+                    h.wait_final(WAIT).await
+                } else {
+                    h.wait_callback(WAIT).await
+                };
+                assert!(
+                    !pick_final || r.file("diagram.png").is_some(),
+                    "final reply has the PNG"
+                );
+                total += h.latency(&r);
+                if !pick_final {
+                    h.wait_final(WAIT).await;
                 }
-                total
-            })
-        }
+            }
+            total
+        })
     };
-    g.bench_function("deps_first_response", |b| b.iter_custom(run(false)));
-    g.bench_function("deps_final_reply_with_png", |b| b.iter_custom(run(true)));
+    g.bench_function("deps_first_response", |b| b.iter_custom(|n| run(false, n)));
+    g.bench_function("deps_final_reply_with_png", |b| {
+        b.iter_custom(|n| run(true, n))
+    });
     g.finish();
 }
 
