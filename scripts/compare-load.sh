@@ -21,6 +21,6 @@ measure() {
     done
     printf '%-48s best of %d: %6d ms\n' "$label" "$runs" "$best"
 }
-measure "aiops export --format json ($rows rows)" ./target/release/aiops --inventory "$out/inventory.xlsx" export --format json
+measure "aiops deps (load + resolve + one query, $rows rows)" ./target/release/aiops --inventory "$out/inventory.xlsx" deps "aie1p-doma-ces-*" --format json
 measure "python3 + openpyxl, split cells only ($rows rows)" python3 scripts/load_openpyxl.py "$out/inventory.xlsx"
 rm -rf "$out"
