@@ -18,7 +18,7 @@ fn not_found(e: QueryError) -> Reply {
     Reply::user_error(status, e.to_string())
 }
 
-fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
+pub(crate) fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     match topo.node(id) {
         Some(n) if n.kind == NodeKind::External => match n.resource {
             Some(r) => t(lang, &format!("external · {}", r.label())),
@@ -29,7 +29,7 @@ fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     }
 }
 
-fn name_with_count(id: &str, count: u32) -> String {
+pub(crate) fn name_with_count(id: &str, count: u32) -> String {
     if count > 1 {
         format!("{id} ×{count}")
     } else {

@@ -10,6 +10,7 @@
 //!
 //! Generic words (`API`, `down`, `error`, `节点池`, `服务器`) never match.
 
+use crate::handlers::{kind_text_in, name_with_count};
 use crate::{t, Context, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::{NodeKind, ResourceKind, Topology};
@@ -230,27 +231,17 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             .iter()
             .map(|&i| {
                 let n = &topo.nodes()[i];
-                let what = match n.kind {
-                    NodeKind::Instance => n.role.clone(),
-                    NodeKind::External => t(
-                        ctx.lang,
-                        &format!(
-                            "external · {}",
-                            n.resource.map(|r| r.label()).unwrap_or("other")
-                        ),
-                    ),
-                };
-                let count = if n.count > 1 {
-                    format!(" ×{}", n.count)
-                } else {
-                    String::new()
-                };
+                let what = kind_text_in(ctx.lang, topo, &n.id);
                 let owner = if n.owner.is_empty() {
                     "—".to_string()
                 } else {
                     n.owner.clone()
                 };
-                vec![format!("  {}{count}", n.id), what, owner]
+                vec![
+                    format!("  {}", name_with_count(&n.id, n.count)),
+                    what,
+                    owner,
+                ]
             })
             .collect(),
     );
