@@ -594,7 +594,7 @@ pub fn export(ctx: Context) -> Reply {
                 vec![
                     format!("  {}", e.from),
                     "→".into(),
-                    e.to.clone(),
+                    e.to.to_string(),
                     e.flags_text(),
                     format!(
                         "row {} col {}: {}",

@@ -248,8 +248,8 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
 
 fn edge_info(e: &Edge) -> EdgeInfo {
     EdgeInfo {
-        from: e.from.clone(),
-        to: e.to.clone(),
+        from: e.from.to_string(),
+        to: e.to.to_string(),
         optional: e.optional,
         on_demand: e.on_demand,
         via: e.via.clone(),
@@ -294,8 +294,8 @@ fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
     for (_, o, e) in both {
         let mut change = |field: &'static str, old: String, new: String| {
             d.changed_edges.push(EdgeFieldChange {
-                from: e.from.clone(),
-                to: e.to.clone(),
+                from: e.from.to_string(),
+                to: e.to.to_string(),
                 field,
                 old,
                 new,

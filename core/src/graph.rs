@@ -102,8 +102,10 @@ pub struct Provenance {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edge {
-    pub from: String,
-    pub to: String,
+    /// The upstream end's node id. Shared with every other edge of that node.
+    pub from: Arc<str>,
+    /// The downstream end's node id.
+    pub to: Arc<str>,
     pub optional: bool,
     pub on_demand: bool,
     /// What the relation passes through, as written (`经 APISIX/NGINX`).
@@ -113,8 +115,10 @@ pub struct Edge {
     pub note: Option<String>,
     /// The first statement of this relation.
     pub source: Provenance,
-    /// Every statement of this relation, `source` first.
-    pub sources: Vec<Provenance>,
+    /// Further statements of this relation, after `source` (most relations are stated once,
+    /// so this is usually empty and allocates nothing). See [`Edge::sources`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Provenance>,
     /// The `from` instance's downstream cell states it.
     #[serde(skip)]
     pub stated_by_from: bool,
@@ -124,6 +128,11 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// Every statement of this relation, `source` first.
+    pub fn sources(&self) -> impl Iterator<Item = &Provenance> + '_ {
+        std::iter::once(&self.source).chain(&self.also)
+    }
+
     /// Optional or on demand: losing the other end degrades rather than breaks.
     pub fn is_soft(&self) -> bool {
         self.optional || self.on_demand
@@ -155,30 +164,38 @@ pub struct Topology {
     edges: Vec<Edge>,
     diagnostics: Vec<Diagnostic>,
     graph: DiGraph<(), usize, u32>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<Arc<str>, usize>,
+    /// Lower-cased ids that differ from the id itself (most ids are lower case already).
     by_key: HashMap<String, usize>,
     common_prefix: Option<String>,
 }
 
 impl Topology {
+    /// `ids` are the nodes' ids, shared with the edges' `from` and `to`; `ends` are the
+    /// positions of each edge's ends in `nodes`.
     pub(crate) fn new(
         nodes: Vec<Node>,
+        ids: Vec<Arc<str>>,
         edges: Vec<Edge>,
+        ends: &[(u32, u32)],
         diagnostics: Vec<Diagnostic>,
         common_prefix: Option<String>,
     ) -> Self {
         let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
         let mut by_id = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
-        let mut by_key = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
-        for (i, n) in nodes.iter().enumerate() {
+        let mut by_key = HashMap::default();
+        for (i, id) in ids.into_iter().enumerate() {
             graph.add_node(());
-            by_id.insert(n.id.clone(), i);
-            by_key.entry(n.id.to_lowercase()).or_insert(i);
-        }
-        for (i, e) in edges.iter().enumerate() {
-            if let (Some(&a), Some(&b)) = (by_id.get(&e.from), by_id.get(&e.to)) {
-                graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), i);
+            if id.chars().any(char::is_uppercase) {
+                by_key.entry(id.to_lowercase()).or_insert(i);
             }
+            by_id.insert(id, i);
+        }
+        // Keep the first of ids equal but for case, in node order.
+        by_key.retain(|k, i| by_id.get(k.as_str()).is_none_or(|j| j > i));
+        debug_assert_eq!(edges.len(), ends.len());
+        for (i, &(a, b)) in ends.iter().enumerate() {
+            graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), i);
         }
         Topology {
             nodes,
@@ -217,9 +234,14 @@ impl Topology {
 
     /// Position of a node in [`Topology::nodes`], by exact id or case-insensitively.
     pub fn index(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .get(id)
-            .or_else(|| self.by_key.get(&id.to_lowercase()))
+        if let Some(&i) = self.by_id.get(id) {
+            return Some(i);
+        }
+        let lower = id.to_lowercase();
+        // `by_key` only holds ids with capitals that come before an equal lower-case id.
+        self.by_key
+            .get(&lower)
+            .or_else(|| self.by_id.get(lower.as_str()))
             .copied()
     }
 

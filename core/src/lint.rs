@@ -136,8 +136,8 @@ pub fn compare_diagram(topo: &Topology, text: &str) -> DiagramReport {
         };
         if !drawn.contains(&(a, b)) {
             report.missing.push(DrawnEdge {
-                from: e.from.clone(),
-                to: e.to.clone(),
+                from: e.from.to_string(),
+                to: e.to.to_string(),
             });
         }
     }

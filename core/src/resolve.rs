@@ -38,20 +38,20 @@ pub struct LoadOptions {
     pub aliases: Aliases,
 }
 
-/// One instance after merging its repeated rows.
-struct Instance {
+/// One instance after merging its repeated rows. Borrows its text from the table.
+struct Instance<'t> {
     name: String,
-    role: String,
-    owner: String,
-    env: String,
-    notes: String,
-    instance_id: String,
+    role: &'t str,
+    owner: &'t str,
+    env: &'t str,
+    notes: &'t str,
+    instance_id: &'t str,
     attributes: BTreeMap<String, String>,
     rows: Vec<u32>,
     /// Distinct relation cells: (is upstream, row, column, text).
-    cells: Vec<(bool, u32, usize, String)>,
-    /// Role and relation keys of the first row, to notice disagreeing duplicates.
-    signature: (String, String, String),
+    cells: Vec<(bool, u32, usize, &'t str)>,
+    /// Role and relation texts of the first row, to notice disagreeing duplicates.
+    signature: [&'t str; 3],
     conflict: bool,
 }
 
@@ -61,18 +61,179 @@ enum NodeRef {
     Ext(u32),
 }
 
-struct Statement {
-    from: NodeRef,
-    to: NodeRef,
-    optional: bool,
-    on_demand: bool,
+/// Where a statement was made, by interned ids: row, column index, cell text and word.
+/// Turned into a [`Provenance`] only once per edge, when the topology is assembled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Src {
+    row: u32,
+    col: u32,
+    text: u32,
+    word: u32,
+}
+
+const OPTIONAL: u8 = 1;
+const ON_DEMAND: u8 = 2;
+const AMBIGUOUS: u8 = 4;
+const BY_FROM: u8 = 8;
+const BY_TO: u8 = 16;
+const NO_EXTRA: u32 = u32::MAX;
+
+/// One relation while the sheet is read: 32 bytes, so hundreds of thousands stay cheap to
+/// sort. The rare parts (via, notes, further statements) live in [`Extra`].
+struct Draft {
+    /// Node positions: instances first, then external nodes (`n_inst + external id`).
+    from: u32,
+    to: u32,
+    src: Src,
+    flags: u8,
+    extra: u32,
+}
+
+#[derive(Default)]
+struct Extra {
     via: Vec<String>,
-    ambiguous: bool,
     note: Option<String>,
-    source: Provenance,
-    /// Stated by the upstream instance's downstream cell (true) or the downstream instance's
-    /// upstream cell (false).
-    by_from: bool,
+    also: Vec<Src>,
+}
+
+/// The relations found so far, one [`Draft`] per (from, to) pair. Every statement of the same
+/// pair is merged into it as it is resolved, so no per-statement list is kept.
+struct Relations {
+    n_inst: u32,
+    slot: HashMap<(u32, u32), u32>,
+    drafts: Vec<Draft>,
+    extras: Vec<Extra>,
+    /// Where each external node was first mentioned, for its diagnostic.
+    first_mention: Vec<Option<Src>>,
+}
+
+impl Relations {
+    fn new(n_inst: usize, expected: usize) -> Self {
+        Relations {
+            n_inst: n_inst as u32,
+            slot: HashMap::with_capacity_and_hasher(expected, Default::default()),
+            drafts: Vec::with_capacity(expected),
+            extras: Vec::new(),
+            first_mention: Vec::new(),
+        }
+    }
+
+    fn pos(&self, r: NodeRef) -> u32 {
+        match r {
+            NodeRef::Inst(i) => i,
+            NodeRef::Ext(e) => self.n_inst + e,
+        }
+    }
+
+    fn extra(&mut self, d: usize) -> &mut Extra {
+        if self.drafts[d].extra == NO_EXTRA {
+            self.drafts[d].extra = self.extras.len() as u32;
+            self.extras.push(Extra::default());
+        }
+        &mut self.extras[self.drafts[d].extra as usize]
+    }
+
+    /// Adds one statement of a relation. An edge is optional (on demand, ambiguous) only if
+    /// every statement of it says so.
+    fn state(
+        &mut self,
+        from: NodeRef,
+        to: NodeRef,
+        w: &Word,
+        ambiguous: bool,
+        by_from: bool,
+        src: Src,
+    ) {
+        for end in [from, to] {
+            if let NodeRef::Ext(e) = end {
+                let e = e as usize;
+                if self.first_mention.len() <= e {
+                    self.first_mention.resize(e + 1, None);
+                }
+                if self.first_mention[e].is_none() {
+                    self.first_mention[e] = Some(src);
+                }
+            }
+        }
+        let m = &w.m;
+        let mut flags = if by_from { BY_FROM } else { BY_TO };
+        if m.optional {
+            flags |= OPTIONAL;
+        }
+        if m.on_demand {
+            flags |= ON_DEMAND;
+        }
+        if ambiguous {
+            flags |= AMBIGUOUS;
+        }
+        let key = (self.pos(from), self.pos(to));
+        let Some(&k) = self.slot.get(&key) else {
+            self.slot.insert(key, self.drafts.len() as u32);
+            self.drafts.push(Draft {
+                from: key.0,
+                to: key.1,
+                src,
+                flags,
+                extra: NO_EXTRA,
+            });
+            let d = self.drafts.len() - 1;
+            if !m.via.is_empty() || w.note.is_some() {
+                let x = self.extra(d);
+                x.via = m.via.clone();
+                x.note = w.note.clone();
+            }
+            return;
+        };
+        let d = k as usize;
+        let old = self.drafts[d].flags;
+        let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS;
+        self.drafts[d].flags = (old & flags & soft) | ((old | flags) & (BY_FROM | BY_TO));
+        if !m.via.is_empty() {
+            let x = self.extra(d);
+            for v in &m.via {
+                if !x.via.contains(v) {
+                    x.via.push(v.clone());
+                }
+            }
+        }
+        if let Some(n) = &w.note {
+            let x = self.extra(d);
+            match &mut x.note {
+                Some(old) if !old.split("; ").any(|p| p == n) => {
+                    old.push_str("; ");
+                    old.push_str(n);
+                }
+                Some(_) => {}
+                None => x.note = Some(n.clone()),
+            }
+        }
+        if self.drafts[d].src != src {
+            let x = self.extra(d);
+            if !x.also.contains(&src) {
+                x.also.push(src);
+            }
+        }
+    }
+}
+
+/// Interned cell texts and words, so statements carry small ids instead of strings.
+#[derive(Default)]
+struct Texts {
+    all: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+}
+
+impl Texts {
+    fn intern(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let arc: Arc<str> = Arc::from(t);
+        let id = self.all.len() as u32;
+        self.all.push(arc.clone());
+        self.ids.insert(arc, id);
+        id
+    }
 }
 
 /// Builds the topology from a table. Never fails: odd rows and words become diagnostics.
@@ -81,40 +242,48 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let instances = collect_instances(table, opts, &mut diags);
     let index = Index::new(&instances);
     let mut ext = Externals::default();
-    let mut statements = Vec::new();
+    // The seed's shape: about three and a half relations per row.
+    let mut rel = Relations::new(instances.len(), table.rows.len() * 4);
     let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::default();
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
-    let mut parsed: HashMap<&str, Vec<Word>> = HashMap::default();
-    let sheet: Arc<str> = Arc::from(table.sheet.as_str());
+    let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
+    let mut texts = Texts::default();
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
-        for (is_up, row, col, text) in &inst.cells {
-            let column = column_letter(*col);
-            let mentions = parsed
-                .entry(text.as_str())
-                .or_insert_with(|| parse_cell(text).into_iter().map(prepare).collect());
-            let cell_text: Arc<str> = Arc::from(text.as_str());
-            let column: Arc<str> = Arc::from(column.as_str());
+        for &(is_up, row, col, text) in &inst.cells {
+            let (text_id, mentions) = parsed.entry(text).or_insert_with(|| {
+                let words = parse_cell(text)
+                    .into_iter()
+                    .map(|m| prepare(m, &mut texts))
+                    .collect();
+                (texts.intern(text), words)
+            });
             for w in mentions.iter() {
                 let m = &w.m;
-                let source = Provenance {
-                    sheet: sheet.clone(),
-                    row: *row,
-                    column: column.clone(),
-                    text: cell_text.clone(),
-                    word: w.text.clone(),
+                let src = Src {
+                    row,
+                    col: col as u32,
+                    text: *text_id,
+                    word: w.word,
                 };
                 let loc = || Location {
                     sheet: table.sheet.clone(),
-                    row: *row,
-                    column: Some(column.to_string()),
+                    row,
+                    column: Some(column_letter(col)),
                 };
                 let (targets, ambiguous) =
                     match resolve(w, me, &index, opts, &mut glob_cache, &loc, &mut diags) {
-                        Resolved::Instances(t, amb) => {
-                            (t.into_iter().map(NodeRef::Inst).collect::<Vec<_>>(), amb)
+                        Resolved::Instances(t, amb) => (t, amb),
+                        Resolved::External(name) => {
+                            let t = NodeRef::Ext(ext.intern(name));
+                            let (from, to) = if is_up {
+                                (t, NodeRef::Inst(me))
+                            } else {
+                                (NodeRef::Inst(me), t)
+                            };
+                            rel.state(from, to, w, false, !is_up, src);
+                            continue;
                         }
-                        Resolved::External(name) => (vec![NodeRef::Ext(ext.intern(&name))], false),
                         Resolved::Nothing => continue,
                     };
                 if ambiguous && targets.is_empty() {
@@ -135,10 +304,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
                 if ambiguous {
                     let names: Vec<&str> = targets
                         .iter()
-                        .filter_map(|t| match t {
-                            NodeRef::Inst(j) => Some(instances[*j as usize].name.as_str()),
-                            NodeRef::Ext(_) => None,
-                        })
+                        .map(|&j| instances[j as usize].name.as_str())
                         .collect();
                     diags.push(
                         Diagnostic::new(
@@ -153,41 +319,31 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
                         .at(loc()),
                     );
                 }
-                let note = (!m.notes.is_empty()).then(|| m.notes.join("; "));
-                for t in targets {
-                    let (from, to) = if *is_up {
-                        (t, NodeRef::Inst(me))
-                    } else {
-                        (NodeRef::Inst(me), t)
-                    };
-                    if from == to {
+                for &t in targets.iter() {
+                    if t == me {
                         continue;
                     }
-                    statements.push(Statement {
-                        from,
-                        to,
-                        optional: m.optional,
-                        on_demand: m.on_demand,
-                        via: m.via.clone(),
-                        ambiguous,
-                        note: note.clone(),
-                        source: source.clone(),
-                        by_from: !*is_up,
-                    });
+                    let (from, to) = if is_up {
+                        (NodeRef::Inst(t), NodeRef::Inst(me))
+                    } else {
+                        (NodeRef::Inst(me), NodeRef::Inst(t))
+                    };
+                    rel.state(from, to, w, ambiguous, !is_up, src);
                 }
             }
         }
     }
-    assemble(instances, ext, statements, diags, index.prefix)
+    assemble(table, instances, ext, rel, texts, diags, index.prefix)
 }
 
-fn collect_instances(
-    table: &Table,
+fn collect_instances<'t>(
+    table: &'t Table,
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Instance> {
-    let mut out: Vec<Instance> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::default();
+) -> Vec<Instance<'t>> {
+    let mut out: Vec<Instance> = Vec::with_capacity(table.rows.len());
+    let mut by_name: HashMap<String, usize> =
+        HashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
     let mut nonprod: Vec<u32> = Vec::new();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
@@ -215,27 +371,27 @@ fn collect_instances(
             nonprod.push(row.number);
             continue;
         }
-        let role = table.get(row, Field::Role).to_string();
+        let role = table.get(row, Field::Role);
         let up = table.get(row, Field::Upstream);
         let down = table.get(row, Field::Downstream);
-        let signature = (role.clone(), up.to_string(), down.to_string());
+        let signature = [role, up, down];
         let idx = match by_name.get(&name) {
             Some(&i) => i,
             None => {
-                by_name.insert(name.clone(), out.len());
                 out.push(Instance {
-                    name: name.clone(),
-                    role: role.clone(),
-                    owner: table.get(row, Field::Owner).to_string(),
-                    env: table.get(row, Field::Env).to_string(),
-                    notes: table.get(row, Field::Notes).to_string(),
-                    instance_id: table.get(row, Field::InstanceId).to_string(),
+                    role,
+                    owner: table.get(row, Field::Owner),
+                    env: table.get(row, Field::Env),
+                    notes: table.get(row, Field::Notes),
+                    instance_id: table.get(row, Field::InstanceId),
                     attributes: BTreeMap::new(),
                     rows: Vec::new(),
                     cells: Vec::new(),
-                    signature: signature.clone(),
+                    signature,
                     conflict: false,
+                    name: name.clone(),
                 });
+                by_name.insert(name, out.len() - 1);
                 out.len() - 1
             }
         };
@@ -252,7 +408,7 @@ fn collect_instances(
             (Field::InstanceId, &mut inst.instance_id),
         ] {
             if value.is_empty() {
-                *value = table.get(row, field).to_string();
+                *value = table.get(row, field);
             }
         }
         for (c, cell) in row.cells.iter().enumerate() {
@@ -273,11 +429,11 @@ fn collect_instances(
                 || inst
                     .cells
                     .iter()
-                    .any(|(u, _, _, t)| *u == is_up && t == text)
+                    .any(|(u, _, _, t)| *u == is_up && *t == text)
             {
                 continue;
             }
-            inst.cells.push((is_up, row.number, col, text.to_string()));
+            inst.cells.push((is_up, row.number, col, text));
         }
     }
     for inst in &out {
@@ -322,8 +478,8 @@ fn collect_instances(
 }
 
 /// Two rows' role and relation texts differ only in width, case or spacing.
-fn same_meaning(a: &(String, String, String), b: &(String, String, String)) -> bool {
-    key(&a.0) == key(&b.0) && key(&a.1) == key(&b.1) && key(&a.2) == key(&b.2)
+fn same_meaning(a: &[&str; 3], b: &[&str; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| key(x) == key(y))
 }
 
 fn join_limited(items: &[&str], shown: usize) -> String {
@@ -377,40 +533,44 @@ struct Word {
     words: Vec<String>,
     resource: bool,
     qualifier: Qualifier,
-    text: Arc<str>,
+    /// The mention's text, interned.
+    word: u32,
+    /// The mention's notes as the edge shows them.
+    note: Option<String>,
 }
 
-fn prepare(m: Mention) -> Word {
+fn prepare(m: Mention, texts: &mut Texts) -> Word {
     let words = ascii_words(&m.text);
     Word {
+        word: texts.intern(&m.text),
+        note: (!m.notes.is_empty()).then(|| m.notes.join("; ")),
         key: key(&m.text),
         resource: names_resource(&words),
         qualifier: qualifier_of(&m.text, &words),
-        text: Arc::from(m.text.as_str()),
         words,
         m,
     }
 }
 
-enum Resolved {
+enum Resolved<'a> {
     Instances(Vec<u32>, bool),
-    External(String),
+    External(&'a str),
     Nothing,
 }
 
-fn resolve(
-    w: &Word,
+fn resolve<'a>(
+    w: &'a Word,
     me: u32,
     index: &Index,
-    opts: &LoadOptions,
+    opts: &'a LoadOptions,
     glob_cache: &mut HashMap<String, Vec<u32>>,
     loc: &dyn Fn() -> Location,
     diags: &mut Vec<Diagnostic>,
-) -> Resolved {
+) -> Resolved<'a> {
     let m = &w.m;
     for word in [&m.base, &m.text] {
         match opts.aliases.get(word) {
-            Some(AliasTarget::External(name)) => return Resolved::External(name.to_string()),
+            Some(AliasTarget::External(name)) => return Resolved::External(name),
             Some(AliasTarget::Instances(pins)) => {
                 let mut found: Vec<u32> = Vec::new();
                 for p in pins {
@@ -473,7 +633,7 @@ fn resolve(
         };
     }
     if w.resource {
-        return Resolved::External(m.text.clone());
+        return Resolved::External(&m.text);
     }
     if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
         return Resolved::Instances(hits, ambiguous);
@@ -484,7 +644,7 @@ fn resolve(
             return Resolved::Instances(hits, false);
         }
     }
-    Resolved::External(m.text.clone())
+    Resolved::External(&m.text)
 }
 
 /// Words that name a managed resource rather than one of our instances.
@@ -602,8 +762,10 @@ struct Index {
     syms: Symbols,
     roles: Vec<u32>,
     stems: Vec<u32>,
-    /// Sorted domain-token symbols of each instance.
-    domains: Vec<Vec<u32>>,
+    /// Sorted domain-token symbols of all instances, back to back; instance `i`'s are
+    /// `domain_tokens[domain_start[i]..domain_start[i + 1]]`.
+    domain_tokens: Vec<u32>,
+    domain_start: Vec<u32>,
     /// The whole domain of each instance as one symbol (0 for none).
     domain_keys: Vec<u32>,
     access: Vec<bool>,
@@ -719,7 +881,7 @@ impl Index {
                 }
                 *token_count.entry(t).or_default() += 1;
                 let roles = token_roles.entry(t).or_default();
-                let role = instances[i].role.as_str();
+                let role = instances[i].role;
                 if roles.len() < 3 && !roles.contains(&role) {
                     roles.push(role);
                 }
@@ -739,7 +901,8 @@ impl Index {
             syms,
             roles: Vec::with_capacity(n),
             stems: Vec::with_capacity(n),
-            domains: Vec::with_capacity(n),
+            domain_tokens: Vec::new(),
+            domain_start: Vec::with_capacity(n + 1),
             domain_keys: Vec::with_capacity(n),
             access: Vec::with_capacity(n),
             core: Vec::with_capacity(n),
@@ -749,8 +912,11 @@ impl Index {
             kw_token: HashMap::default(),
         };
         // Roles repeat on many rows: derive their keys and keywords once.
-        let mut role_info: HashMap<&str, (u32, bool, bool, Vec<u32>)> = HashMap::default();
+        let mut role_info: HashMap<&str, (u32, bool, bool, Vec<u32>, String)> = HashMap::default();
         let mut kws: Vec<u32> = Vec::new();
+        let mut domain: Vec<u32> = Vec::new();
+        let mut buf = String::new();
+        idx.domain_start.push(0);
         for (i, inst) in instances.iter().enumerate() {
             let id = i as u32;
             let lower = &lowers[i];
@@ -764,11 +930,10 @@ impl Index {
                 }
             }
             let syms = &mut idx.syms;
-            let (role_sym, role_access, core, role_kws) = role_info
-                .entry(inst.role.as_str())
-                .or_insert_with(|| {
-                    let rk = key(&inst.role);
-                    let words = ascii_words(&inst.role)
+            let (role_sym, role_access, core, role_kws, role_key) =
+                &*role_info.entry(inst.role).or_insert_with(|| {
+                    let rk = key(inst.role);
+                    let words = ascii_words(inst.role)
                         .into_iter()
                         .filter(|w| is_kw(w) && !w.chars().all(|c| c.is_ascii_digit()))
                         .map(|w| syms.intern(&w))
@@ -780,18 +945,24 @@ impl Index {
                     } else {
                         syms.intern(&rk)
                     };
-                    (sym, access, core, words)
-                })
-                .clone();
+                    (sym, access, core, words, rk)
+                });
             let toks = &tokens[i];
-            let mut domain: Vec<u32> = toks.iter().copied().filter(|&t| is_domain(t)).collect();
+            domain.clear();
+            domain.extend(toks.iter().copied().filter(|&t| is_domain(t)));
             domain.sort_unstable();
             domain.dedup();
             let dkey = if domain.is_empty() {
                 0
             } else {
-                let joined: Vec<&str> = domain.iter().map(|&d| text[d as usize].as_str()).collect();
-                idx.syms.intern(&joined.join("+"))
+                buf.clear();
+                for (k, &d) in domain.iter().enumerate() {
+                    if k > 0 {
+                        buf.push('+');
+                    }
+                    buf.push_str(&text[d as usize]);
+                }
+                idx.syms.intern(&buf)
             };
             kws.clear();
             kws.extend(
@@ -810,25 +981,41 @@ impl Index {
                 idx.kw_domain.entry((kw, dkey)).or_default().push(id);
             }
             if !inst.role.trim().is_empty() {
-                idx.by_role.entry(key(&inst.role)).or_default().push(id);
+                match idx.by_role.get_mut(role_key.as_str()) {
+                    Some(list) => list.push(id),
+                    None => {
+                        idx.by_role.insert(role_key.clone(), vec![id]);
+                    }
+                }
             }
-            let stem: Vec<&str> = toks
-                .iter()
-                .map(|&t| text[t as usize].as_str())
-                .filter(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(*t, "copy" | "bak"))
-                .collect();
-            let stem = idx.syms.intern(&stem.join("-"));
+            buf.clear();
+            for t in toks.iter().map(|&t| text[t as usize].as_str()) {
+                if !t.chars().all(|c| c.is_ascii_digit()) && !matches!(t, "copy" | "bak") {
+                    if !buf.is_empty() {
+                        buf.push('-');
+                    }
+                    buf.push_str(t);
+                }
+            }
+            let stem = idx.syms.intern(&buf);
             idx.stems.push(stem);
-            idx.roles.push(role_sym);
+            idx.roles.push(*role_sym);
             idx.access
-                .push(role_access || toks.iter().any(|&t| text[t as usize] == "access"));
-            idx.core.push(core);
-            idx.domains.push(domain);
+                .push(*role_access || toks.iter().any(|&t| text[t as usize] == "access"));
+            idx.core.push(*core);
+            idx.domain_tokens.extend_from_slice(&domain);
+            idx.domain_start.push(idx.domain_tokens.len() as u32);
             idx.domain_keys.push(dkey);
-            idx.sorted.push((lower.clone(), id));
         }
+        idx.sorted = lowers.into_iter().zip(0..).collect();
         idx.sorted.sort_unstable();
         idx
+    }
+
+    /// Sorted domain-token symbols of instance `i`.
+    fn domain(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.domain_tokens[self.domain_start[i] as usize..self.domain_start[i + 1] as usize]
     }
 
     fn exact(&self, word: &str) -> Option<u32> {
@@ -913,7 +1100,7 @@ impl Index {
                 }
                 && others.iter().all(|o| o.binary_search(c).is_ok())
         };
-        let mine = &self.domains[me as usize];
+        let mine = self.domain(me);
         let mine_key = self.domain_keys[me as usize];
         let filtered = |list: Option<&Vec<u32>>| -> Vec<u32> {
             list.into_iter()
@@ -930,10 +1117,7 @@ impl Index {
                     if !keep(c) {
                         continue;
                     }
-                    let score = self.domains[*c as usize]
-                        .iter()
-                        .filter(|t| mine.contains(t))
-                        .count();
+                    let score = self.domain(*c).iter().filter(|t| mine.contains(t)).count();
                     if score > best_score {
                         best_score = score;
                         hits.clear();
@@ -1092,9 +1276,11 @@ pub fn classify_resource(name: &str) -> ResourceKind {
 }
 
 fn assemble(
+    table: &Table,
     instances: Vec<Instance>,
     ext: Externals,
-    statements: Vec<Statement>,
+    rel: Relations,
+    texts: Texts,
     mut diags: Vec<Diagnostic>,
     prefix: Option<String>,
 ) -> Topology {
@@ -1106,12 +1292,12 @@ fn assemble(
         nodes.push(Node {
             id: inst.name,
             kind: NodeKind::Instance,
-            role: inst.role,
+            role: inst.role.to_string(),
             count: inst.rows.len() as u32,
-            owner: inst.owner,
-            env: inst.env,
-            notes: inst.notes,
-            instance_id: inst.instance_id,
+            owner: inst.owner.to_string(),
+            env: inst.env.to_string(),
+            notes: inst.notes.to_string(),
+            instance_id: inst.instance_id.to_string(),
             resource: None,
             spellings: Vec::new(),
             rows: inst.rows,
@@ -1144,78 +1330,52 @@ fn assemble(
             attributes: BTreeMap::new(),
         });
     }
-    let pos = |r: NodeRef| match r {
-        NodeRef::Inst(i) => i as usize,
-        NodeRef::Ext(e) => n_inst + e as usize,
+    let Relations {
+        mut drafts,
+        mut extras,
+        mut first_mention,
+        ..
+    } = rel;
+    // Edges in node order of (from, to).
+    drafts.sort_unstable_by_key(|d| (d.from, d.to));
+    let ids: Vec<Arc<str>> = nodes.iter().map(|n| Arc::from(n.id.as_str())).collect();
+    let sheet: Arc<str> = Arc::from(table.sheet.as_str());
+    let columns: Vec<Arc<str>> = (0..table.headers.len().max(table.fields.len()))
+        .map(|c| Arc::from(column_letter(c).as_str()))
+        .collect();
+    let provenance = |s: Src| Provenance {
+        sheet: sheet.clone(),
+        row: s.row,
+        column: columns
+            .get(s.col as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(column_letter(s.col as usize).as_str())),
+        text: texts.all[s.text as usize].clone(),
+        word: texts.all[s.word as usize].clone(),
     };
-    // Merge statements of the same relation; an edge is optional (on demand, ambiguous) only if
-    // every statement of it says so.
-    let mut slot: HashMap<(usize, usize), usize> =
-        HashMap::with_capacity_and_hasher(statements.len(), Default::default());
-    let mut merged: Vec<((usize, usize), Edge)> = Vec::with_capacity(statements.len());
-    let mut first_mention: Vec<Option<Location>> = vec![None; nodes.len() - n_inst];
-    for s in statements {
-        let (a, b) = (pos(s.from), pos(s.to));
-        for end in [a, b] {
-            if end >= n_inst && first_mention[end - n_inst].is_none() {
-                first_mention[end - n_inst] = Some(Location {
-                    sheet: s.source.sheet.to_string(),
-                    row: s.source.row,
-                    column: Some(s.source.column.to_string()),
-                });
-            }
-        }
-        match slot.get(&(a, b)).map(|&k| &mut merged[k].1) {
-            Some(e) => {
-                e.optional &= s.optional;
-                e.on_demand &= s.on_demand;
-                e.ambiguous &= s.ambiguous;
-                for v in s.via {
-                    if !e.via.contains(&v) {
-                        e.via.push(v);
-                    }
-                }
-                if let Some(n) = s.note {
-                    match &mut e.note {
-                        Some(old) if !old.split("; ").any(|x| x == n) => {
-                            old.push_str("; ");
-                            old.push_str(&n);
-                        }
-                        Some(_) => {}
-                        None => e.note = Some(n),
-                    }
-                }
-                if s.by_from {
-                    e.stated_by_from = true;
-                } else {
-                    e.stated_by_to = true;
-                }
-                if !e.sources.contains(&s.source) {
-                    e.sources.push(s.source);
-                }
-            }
-            None => {
-                slot.insert((a, b), merged.len());
-                merged.push((
-                    (a, b),
-                    Edge {
-                        from: nodes[a].id.clone(),
-                        to: nodes[b].id.clone(),
-                        optional: s.optional,
-                        on_demand: s.on_demand,
-                        via: s.via,
-                        ambiguous: s.ambiguous,
-                        note: s.note,
-                        sources: vec![s.source.clone()],
-                        source: s.source,
-                        stated_by_from: s.by_from,
-                        stated_by_to: !s.by_from,
-                    },
-                ));
-            }
-        }
+    let mut edges: Vec<Edge> = Vec::with_capacity(drafts.len());
+    let mut ends: Vec<(u32, u32)> = Vec::with_capacity(drafts.len());
+    for d in &drafts {
+        let x = match d.extra {
+            NO_EXTRA => Extra::default(),
+            k => std::mem::take(&mut extras[k as usize]),
+        };
+        ends.push((d.from, d.to));
+        edges.push(Edge {
+            from: ids[d.from as usize].clone(),
+            to: ids[d.to as usize].clone(),
+            optional: d.flags & OPTIONAL != 0,
+            on_demand: d.flags & ON_DEMAND != 0,
+            via: x.via,
+            ambiguous: d.flags & AMBIGUOUS != 0,
+            note: x.note,
+            source: provenance(d.src),
+            also: x.also.into_iter().map(provenance).collect(),
+            stated_by_from: d.flags & BY_FROM != 0,
+            stated_by_to: d.flags & BY_TO != 0,
+        });
     }
-    merged.sort_unstable_by_key(|(k, _)| *k);
+    drop(drafts);
     for (i, node) in nodes.iter().enumerate().skip(n_inst) {
         if node.resource == Some(ResourceKind::Other) {
             let mut d = Diagnostic::new(
@@ -1227,13 +1387,16 @@ fn assemble(
                     node.id
                 ),
             );
-            if let Some(loc) = first_mention[i - n_inst].take() {
-                d = d.at(loc);
+            if let Some(src) = first_mention.get_mut(i - n_inst).and_then(Option::take) {
+                d = d.at(Location {
+                    sheet: table.sheet.clone(),
+                    row: src.row,
+                    column: Some(column_letter(src.col as usize)),
+                });
             }
             diags.push(d);
         }
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
-    let edges = merged.into_iter().map(|(_, e)| e).collect();
-    Topology::new(nodes, edges, diags, prefix)
+    Topology::new(nodes, ids, edges, &ends, diags, prefix)
 }

@@ -25,7 +25,7 @@ fn synthetic_groups_resolve_like_the_seed() {
         inst_edges(&seed) * 30,
         "no cross-group links"
     );
-    let has = |from: &str, to: &str| t.edges().iter().any(|e| e.from == from && e.to == to);
+    let has = |from: &str, to: &str| t.edges().iter().any(|e| &*e.from == from && &*e.to == to);
     assert!(has(
         "aie1p-domq-morph-narwhal-r52xlarge-8c64g-v132-a-Node",
         "aie1p-domq-morph-kafkanew-0425"

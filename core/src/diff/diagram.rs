@@ -84,8 +84,7 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
                 continue;
             };
             for (_, e) in topo.outgoing(i) {
-                let (Some(&a), Some(&b)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str()))
-                else {
+                let (Some(&a), Some(&b)) = (pos.get(&*e.from), pos.get(&*e.to)) else {
                     continue;
                 };
                 let slot = rels.entry((a, b)).or_default();
