@@ -191,7 +191,7 @@ where
     let names = wb.sheet_names();
     let mut looked_at = Vec::new();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| {
+        let mut range = wb.worksheet_range(&name).map_err(|e| {
             let msg = e.to_string();
             if msg.to_lowercase().contains("password") {
                 LoadError::Encrypted { file: file.into() }
@@ -199,7 +199,7 @@ where
                 corrupt(file, format!("sheet '{name}': {msg}"))
             }
         })?;
-        let grid = range_grid(file, &name, &range)?;
+        let grid = range_grid(file, &name, &mut range)?;
         match table_in(file, grid) {
             Some(t) => return Ok(t),
             None => looked_at.push(name),
@@ -224,14 +224,18 @@ fn no_header(file: &str, sheets: &[String]) -> LoadError {
     }
 }
 
-fn range_grid(file: &str, sheet: &str, range: &Range<Data>) -> Result<Grid, LoadError> {
+/// Moves the cells' text out of the range: the range is not used afterwards, and copying
+/// every string of a 100k-row sheet costs as much as reading it.
+fn range_grid(file: &str, sheet: &str, range: &mut Range<Data>) -> Result<Grid, LoadError> {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::with_capacity(range.height());
-    for (i, cells) in range.rows().enumerate() {
+    for i in 0..range.height() {
         let number = row0 + i as u32 + 1;
-        let mut out = vec![String::new(); col0 as usize];
-        for (j, cell) in cells.iter().enumerate() {
-            let text = cell_text(cell);
+        let cells = &mut range[i];
+        let mut out = Vec::with_capacity(col0 as usize + cells.len());
+        out.resize(col0 as usize, String::new());
+        for (j, cell) in cells.iter_mut().enumerate() {
+            let text = cell_text(std::mem::take(cell));
             check_cell(file, sheet, number, col0 as usize + j, &text)?;
             out.push(text);
         }
@@ -243,11 +247,11 @@ fn range_grid(file: &str, sheet: &str, range: &Range<Data>) -> Result<Grid, Load
     })
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::String(s) => s,
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         other => other.to_string(),
     }
 }

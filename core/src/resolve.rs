@@ -21,12 +21,13 @@ use crate::cell::{is_name_pattern, parse_cell, Mention};
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
-use crate::ingest::{Field, Row, Table};
+use crate::ingest::{Field, Table};
 use crate::text::{
     ascii_words, column_letter, fold_width, glob_literal_prefix, glob_match, key, squash_spaces,
 };
 use regex::Regex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -40,7 +41,7 @@ pub struct LoadOptions {
 
 /// One instance after merging its repeated rows. Borrows its text from the table.
 struct Instance<'t> {
-    name: String,
+    name: Cow<'t, str>,
     role: &'t str,
     owner: &'t str,
     env: &'t str,
@@ -304,7 +305,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
                 if ambiguous {
                     let names: Vec<&str> = targets
                         .iter()
-                        .map(|&j| instances[j as usize].name.as_str())
+                        .map(|&j| &*instances[j as usize].name)
                         .collect();
                     diags.push(
                         Diagnostic::new(
@@ -333,7 +334,9 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
             }
         }
     }
-    assemble(table, instances, ext, rel, texts, diags, index.prefix)
+    let prefix = index.prefix.clone();
+    drop(index);
+    assemble(table, instances, ext, rel, texts, diags, prefix)
 }
 
 fn collect_instances<'t>(
@@ -342,16 +345,18 @@ fn collect_instances<'t>(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Instance<'t>> {
     let mut out: Vec<Instance> = Vec::with_capacity(table.rows.len());
-    let mut by_name: HashMap<String, usize> =
+    let mut by_name: HashMap<Cow<'t, str>, usize> =
         HashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
     let mut nonprod: Vec<u32> = Vec::new();
+    // Environment, role and notes repeat on many rows: judge each combination once.
+    let mut nonprod_verdicts: HashMap<[&str; 3], bool> = HashMap::default();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
     for row in &table.rows {
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let name = squash_spaces(table.get(row, Field::Name));
+        let name = squashed(table.get(row, Field::Name));
         if name.is_empty() {
             diags.push(
                 Diagnostic::new(
@@ -367,7 +372,11 @@ fn collect_instances<'t>(
             );
             continue;
         }
-        if !opts.include_nonprod && is_nonprod(table, row) {
+        if !opts.include_nonprod
+            && *nonprod_verdicts
+                .entry([Field::Env, Field::Role, Field::Notes].map(|f| table.get(row, f)))
+                .or_insert_with_key(|[env, role, notes]| is_nonprod(env, role, notes))
+        {
             nonprod.push(row.number);
             continue;
         }
@@ -504,7 +513,24 @@ fn join_rows(rows: &[u32]) -> String {
     s.join(", ")
 }
 
-fn is_nonprod(table: &Table, row: &Row) -> bool {
+/// The text with runs of whitespace squashed to one space, borrowed when it has none.
+fn squashed(s: &str) -> Cow<'_, str> {
+    let mut prev_space = true;
+    for c in s.chars() {
+        let space = c.is_whitespace();
+        if space && (prev_space || c != ' ') {
+            return Cow::Owned(squash_spaces(s));
+        }
+        prev_space = space;
+    }
+    if prev_space && !s.is_empty() {
+        return Cow::Owned(squash_spaces(s));
+    }
+    Cow::Borrowed(s)
+}
+
+/// A test, staging or temporary row, by its environment, role and notes.
+fn is_nonprod(env: &str, role: &str, notes: &str) -> bool {
     static ENV: OnceLock<Regex> = OnceLock::new();
     static MARK: OnceLock<Regex> = OnceLock::new();
     // ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
@@ -517,13 +543,10 @@ fn is_nonprod(table: &Table, row: &Row) -> bool {
         Regex::new(r"(?i)临时|测试|(?-u:\b)(tmp|temp|temporary|test|testing)(?-u:\b)")
             .expect("static regex")
     });
-    let env = fold_width(table.get(row, Field::Env));
-    if env_re.is_match(&env) {
-        return true;
-    }
-    [Field::Role, Field::Notes]
-        .iter()
-        .any(|f| mark_re.is_match(&fold_width(table.get(row, *f))))
+    env_re.is_match(&fold_width(env))
+        || [role, notes]
+            .iter()
+            .any(|t| mark_re.is_match(&fold_width(t)))
 }
 
 /// A mention with what resolution needs precomputed, once per distinct cell text.
@@ -625,7 +648,7 @@ fn resolve<'a>(
     if is_name_pattern(&m.text) {
         return Resolved::Nothing;
     }
-    if let Some(&i) = index.names.get(&w.key) {
+    if let Some(&i) = index.names.get(w.key.as_str()) {
         return if i == me {
             Resolved::Nothing
         } else {
@@ -753,15 +776,22 @@ fn qualifier_of(text: &str, words: &[String]) -> Qualifier {
 
 /// Lookup structures over the instances, so each word is resolved with hash lookups rather than
 /// a scan of every instance.
-struct Index {
+struct Index<'a> {
     prefix: Option<String>,
-    names: HashMap<String, u32>,
+    /// Name keys (see [`key`]), with and without the common prefix. Borrowed from the
+    /// instances when the key is the name itself, as it usually is.
+    names: HashMap<Cow<'a, str>, u32>,
     /// Lower-cased names, sorted, for glob prefix ranges.
-    sorted: Vec<(String, u32)>,
-    /// Interned name tokens, role keys, stems and domain keys; symbol 0 is the empty string.
+    sorted: Vec<(Cow<'a, str>, u32)>,
+    /// Interned name tokens, role keys and domain keys; symbol 0 is the empty string.
     syms: Symbols,
     roles: Vec<u32>,
-    stems: Vec<u32>,
+    /// Name-token symbols of all instances, back to back, as `domain_tokens` below.
+    name_tokens: Vec<u32>,
+    name_start: Vec<u32>,
+    /// Per symbol: whether a name token of it is part of the name's stem (not a replica
+    /// number, `copy` or `bak`).
+    stem_token: Vec<bool>,
     /// Sorted domain-token symbols of all instances, back to back; instance `i`'s are
     /// `domain_tokens[domain_start[i]..domain_start[i + 1]]`.
     domain_tokens: Vec<u32>,
@@ -837,11 +867,31 @@ fn is_filler_token(t: &str) -> bool {
     matches!(rest, "xlarge" | "large")
 }
 
-impl Index {
-    fn new(instances: &[Instance]) -> Self {
+/// `s` lower-cased, borrowed when it has no capitals.
+fn lowered(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// [`key`] of `s`, borrowed when that is `s` itself (plain lower-case ASCII without spaces).
+fn key_of(s: &str) -> Cow<'_, str> {
+    if s.bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(key(s))
+    }
+}
+
+impl<'a> Index<'a> {
+    fn new(instances: &'a [Instance]) -> Self {
         let n = instances.len();
         let mut syms = Symbols::new();
-        let lowers: Vec<String> = instances.iter().map(|i| i.name.to_lowercase()).collect();
+        let lowers: Vec<Cow<'a, str>> = instances.iter().map(|i| lowered(&i.name)).collect();
         let tokens: Vec<Vec<u32>> = lowers
             .iter()
             .map(|l| {
@@ -855,6 +905,10 @@ impl Index {
         for (t, &id) in &syms.ids {
             text[id as usize] = t.as_str();
         }
+        let stem_token: Vec<bool> = text
+            .iter()
+            .map(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(*t, "copy" | "bak"))
+            .collect();
         let prefix: Option<u32> = {
             let mut counts: HashMap<u32, usize> = HashMap::default();
             for t in &tokens {
@@ -897,10 +951,12 @@ impl Index {
         let mut idx = Index {
             prefix: prefix_text.clone(),
             names: HashMap::with_capacity_and_hasher(n * 2, Default::default()),
-            sorted: Vec::with_capacity(n),
+            sorted: Vec::new(),
             syms,
             roles: Vec::with_capacity(n),
-            stems: Vec::with_capacity(n),
+            name_tokens: Vec::new(),
+            name_start: Vec::with_capacity(n + 1),
+            stem_token,
             domain_tokens: Vec::new(),
             domain_start: Vec::with_capacity(n + 1),
             domain_keys: Vec::with_capacity(n),
@@ -917,16 +973,24 @@ impl Index {
         let mut domain: Vec<u32> = Vec::new();
         let mut buf = String::new();
         idx.domain_start.push(0);
+        idx.name_start.push(0);
         for (i, inst) in instances.iter().enumerate() {
             let id = i as u32;
             let lower = &lowers[i];
-            idx.names.insert(key(&inst.name), id);
+            idx.names.insert(key_of(&inst.name), id);
             if let Some(p) = &prefix_text {
-                if let Some(rest) = lower
-                    .strip_prefix(p.as_str())
-                    .and_then(|r| r.strip_prefix(['-', '_', '.']))
-                {
-                    idx.names.entry(key(rest)).or_insert(id);
+                let rest = match lower {
+                    Cow::Borrowed(l) => l
+                        .strip_prefix(p.as_str())
+                        .and_then(|r| r.strip_prefix(['-', '_', '.']))
+                        .map(key_of),
+                    Cow::Owned(l) => l
+                        .strip_prefix(p.as_str())
+                        .and_then(|r| r.strip_prefix(['-', '_', '.']))
+                        .map(|r| Cow::Owned(key(r))),
+                };
+                if let Some(rest) = rest {
+                    idx.names.entry(rest).or_insert(id);
                 }
             }
             let syms = &mut idx.syms;
@@ -988,17 +1052,8 @@ impl Index {
                     }
                 }
             }
-            buf.clear();
-            for t in toks.iter().map(|&t| text[t as usize].as_str()) {
-                if !t.chars().all(|c| c.is_ascii_digit()) && !matches!(t, "copy" | "bak") {
-                    if !buf.is_empty() {
-                        buf.push('-');
-                    }
-                    buf.push_str(t);
-                }
-            }
-            let stem = idx.syms.intern(&buf);
-            idx.stems.push(stem);
+            idx.name_tokens.extend_from_slice(toks);
+            idx.name_start.push(idx.name_tokens.len() as u32);
             idx.roles.push(*role_sym);
             idx.access
                 .push(*role_access || toks.iter().any(|&t| text[t as usize] == "access"));
@@ -1019,12 +1074,16 @@ impl Index {
     }
 
     fn exact(&self, word: &str) -> Option<u32> {
-        self.names.get(&key(word)).copied()
+        self.names.get(key(word).as_str()).copied()
     }
 
     /// Instances selected by a name or glob, with or without the common prefix. Results are
     /// cached per pattern: a big sheet repeats the same pattern on many rows.
     fn select<'c>(&self, pattern: &str, cache: &'c mut HashMap<String, Vec<u32>>) -> &'c [u32] {
+        // Most patterns come back many times, already trimmed and lower case.
+        if cache.contains_key(pattern) {
+            return cache.get(pattern).map(Vec::as_slice).unwrap_or(&[]);
+        }
         let k = pattern.trim().to_lowercase();
         if !cache.contains_key(&k) {
             let hits = self.select_uncached(&k);
@@ -1048,7 +1107,7 @@ impl Index {
             let literal = glob_literal_prefix(&pat);
             let start = self
                 .sorted
-                .partition_point(|(n, _)| n.as_str() < literal.as_str());
+                .partition_point(|(n, _)| &**n < literal.as_str());
             for (name, id) in &self.sorted[start..] {
                 if !name.starts_with(&literal) {
                     break;
@@ -1147,14 +1206,26 @@ impl Index {
         Some((hits, ambiguous))
     }
 
+    /// Whether two instances' names are the same but for replica numbers, `copy` and `bak`.
+    fn same_stem(&self, a: u32, b: u32) -> bool {
+        let stem = |i: u32| {
+            let i = i as usize;
+            self.name_tokens[self.name_start[i] as usize..self.name_start[i + 1] as usize]
+                .iter()
+                .copied()
+                .filter(|&t| self.stem_token.get(t as usize).copied().unwrap_or(true))
+        };
+        stem(a).eq(stem(b))
+    }
+
     /// Several instances of one role with different name stems: the word meant one of them.
     fn is_tie(&self, hits: &[u32]) -> bool {
         let mut by_role: HashMap<u32, u32> = HashMap::default();
         for &h in hits {
             let role = self.roles[h as usize];
-            let stem = self.stems[h as usize];
+            let stem = h;
             match by_role.get(&role) {
-                Some(s) if *s != stem => return true,
+                Some(&s) if !self.same_stem(s, stem) => return true,
                 Some(_) => {}
                 None => {
                     by_role.insert(role, stem);
@@ -1286,11 +1357,32 @@ fn assemble(
 ) -> Topology {
     let n_inst = instances.len();
     let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
-    let mut taken: HashSet<String> = HashSet::default();
+    // External nodes are named by their most qualified spelling, set apart from an instance
+    // of the same name.
+    let ext_names: Vec<String> = {
+        let canonical: HashSet<&str> = (0..ext.spellings.len() as u32)
+            .map(|id| ext.canonical(id))
+            .collect();
+        let clashing: HashSet<&str> = instances
+            .iter()
+            .map(|i| &*i.name)
+            .filter(|n| canonical.contains(n))
+            .collect();
+        let mut names: Vec<String> = Vec::with_capacity(ext.spellings.len());
+        let mut seen: HashSet<String> = HashSet::default();
+        for id in 0..ext.spellings.len() as u32 {
+            let mut name = ext.canonical(id).to_string();
+            if clashing.contains(name.as_str()) || seen.contains(&name) {
+                name = format!("{name} (external)");
+            }
+            seen.insert(name.clone());
+            names.push(name);
+        }
+        names
+    };
     for inst in instances {
-        taken.insert(inst.name.clone());
         nodes.push(Node {
-            id: inst.name,
+            id: inst.name.into_owned(),
             kind: NodeKind::Instance,
             role: inst.role.to_string(),
             count: inst.rows.len() as u32,
@@ -1304,13 +1396,8 @@ fn assemble(
             attributes: inst.attributes,
         });
     }
-    for id in 0..ext.spellings.len() as u32 {
-        let mut name = ext.canonical(id).to_string();
-        if taken.contains(&name) {
-            name = format!("{name} (external)");
-        }
-        taken.insert(name.clone());
-        let spellings = ext.spellings[id as usize]
+    for (id, name) in ext_names.into_iter().enumerate() {
+        let spellings = ext.spellings[id]
             .iter()
             .filter(|s| **s != name)
             .cloned()
