@@ -87,9 +87,18 @@ struct Draft {
     to: u32,
     src: Src,
     flags: u8,
+    /// The first statement's via and notes ([`Relations::details`]), or [`NO_EXTRA`].
+    detail: u32,
     extra: u32,
 }
 
+/// What a mention says beyond its target: shared by every statement of that mention.
+struct Detail {
+    via: Vec<String>,
+    note: Option<String>,
+}
+
+/// What statements after the first add to a relation.
 #[derive(Default)]
 struct Extra {
     via: Vec<String>,
@@ -103,6 +112,7 @@ struct Relations {
     n_inst: u32,
     slot: HashMap<(u32, u32), u32>,
     drafts: Vec<Draft>,
+    details: Vec<Detail>,
     extras: Vec<Extra>,
     /// Where each external node was first mentioned, for its diagnostic.
     first_mention: Vec<Option<Src>>,
@@ -114,6 +124,7 @@ impl Relations {
             n_inst: n_inst as u32,
             slot: HashMap::with_capacity_and_hasher(expected, Default::default()),
             drafts: Vec::with_capacity(expected),
+            details: Vec::new(),
             extras: Vec::new(),
             first_mention: Vec::new(),
         }
@@ -126,10 +137,31 @@ impl Relations {
         }
     }
 
+    /// The detail id of a mention with via or notes, or [`NO_EXTRA`].
+    fn detail(&mut self, m: &Mention) -> u32 {
+        if m.via.is_empty() && m.notes.is_empty() {
+            return NO_EXTRA;
+        }
+        self.details.push(Detail {
+            via: m.via.clone(),
+            note: Some(m.notes.join("; ")).filter(|n| !n.is_empty()),
+        });
+        self.details.len() as u32 - 1
+    }
+
+    /// Draft `d`'s extra part, made on first need from its first statement's detail.
     fn extra(&mut self, d: usize) -> &mut Extra {
         if self.drafts[d].extra == NO_EXTRA {
+            let (via, note) = match self.details.get(self.drafts[d].detail as usize) {
+                Some(x) => (x.via.clone(), x.note.clone()),
+                None => (Vec::new(), None),
+            };
             self.drafts[d].extra = self.extras.len() as u32;
-            self.extras.push(Extra::default());
+            self.extras.push(Extra {
+                via,
+                note,
+                also: Vec::new(),
+            });
         }
         &mut self.extras[self.drafts[d].extra as usize]
     }
@@ -175,37 +207,36 @@ impl Relations {
                 to: key.1,
                 src,
                 flags,
+                detail: w.detail,
                 extra: NO_EXTRA,
             });
-            let d = self.drafts.len() - 1;
-            if !m.via.is_empty() || w.note.is_some() {
-                let x = self.extra(d);
-                x.via = m.via.clone();
-                x.note = w.note.clone();
-            }
             return;
         };
         let d = k as usize;
         let old = self.drafts[d].flags;
         let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS;
         self.drafts[d].flags = (old & flags & soft) | ((old | flags) & (BY_FROM | BY_TO));
-        if !m.via.is_empty() {
+        // The same mention again adds no via or notes.
+        if w.detail != NO_EXTRA && w.detail != self.drafts[d].detail {
+            let Some(Detail { via, note }) = self.details.get(w.detail as usize) else {
+                return;
+            };
+            let (via, note) = (via.clone(), note.clone());
             let x = self.extra(d);
-            for v in &m.via {
-                if !x.via.contains(v) {
-                    x.via.push(v.clone());
+            for v in via {
+                if !x.via.contains(&v) {
+                    x.via.push(v);
                 }
             }
-        }
-        if let Some(n) = &w.note {
-            let x = self.extra(d);
-            match &mut x.note {
-                Some(old) if !old.split("; ").any(|p| p == n) => {
-                    old.push_str("; ");
-                    old.push_str(n);
+            if let Some(n) = note {
+                match &mut x.note {
+                    Some(old) if !old.split("; ").any(|p| p == n) => {
+                        old.push_str("; ");
+                        old.push_str(&n);
+                    }
+                    Some(_) => {}
+                    None => x.note = Some(n),
                 }
-                Some(_) => {}
-                None => x.note = Some(n.clone()),
             }
         }
         if self.drafts[d].src != src {
@@ -255,7 +286,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
             let (text_id, mentions) = parsed.entry(text).or_insert_with(|| {
                 let words = parse_cell(text)
                     .into_iter()
-                    .map(|m| prepare(m, &mut texts))
+                    .map(|m| prepare(m, &mut texts, &mut rel))
                     .collect();
                 (texts.intern(text), words)
             });
@@ -349,7 +380,7 @@ fn collect_instances<'t>(
         HashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
     let mut nonprod: Vec<u32> = Vec::new();
     // Environment, role and notes repeat on many rows: judge each combination once.
-    let mut nonprod_verdicts: HashMap<[&str; 3], bool> = HashMap::default();
+    let mut verdicts = NonProd::default();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
     for row in &table.rows {
@@ -373,9 +404,11 @@ fn collect_instances<'t>(
             continue;
         }
         if !opts.include_nonprod
-            && *nonprod_verdicts
-                .entry([Field::Env, Field::Role, Field::Notes].map(|f| table.get(row, f)))
-                .or_insert_with_key(|[env, role, notes]| is_nonprod(env, role, notes))
+            && verdicts.row(
+                table.get(row, Field::Env),
+                table.get(row, Field::Role),
+                table.get(row, Field::Notes),
+            )
         {
             nonprod.push(row.number);
             continue;
@@ -529,24 +562,46 @@ fn squashed(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
-/// A test, staging or temporary row, by its environment, role and notes.
-fn is_nonprod(env: &str, role: &str, notes: &str) -> bool {
+// ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
+// fast path, which costs seconds on a 100k-row sheet.
+
+/// An environment cell that says test, staging, dev, UAT…
+fn env_is_nonprod(env: &str) -> bool {
     static ENV: OnceLock<Regex> = OnceLock::new();
-    static MARK: OnceLock<Regex> = OnceLock::new();
-    // ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
-    // fast path, which costs seconds on a 100k-row sheet.
     let env_re = ENV.get_or_init(|| {
         Regex::new(r"(?i)测试|预发|开发|(?-u:\b)(test|testing|staging|stage|stg|dev|develop|development|uat|qa|sandbox)(?-u:\b)")
             .expect("static regex")
     });
+    env_re.is_match(&fold_width(env))
+}
+
+/// A role or notes cell that marks the row temporary or for testing.
+fn marks_temporary(text: &str) -> bool {
+    static MARK: OnceLock<Regex> = OnceLock::new();
     let mark_re = MARK.get_or_init(|| {
         Regex::new(r"(?i)临时|测试|(?-u:\b)(tmp|temp|temporary|test|testing)(?-u:\b)")
             .expect("static regex")
     });
-    env_re.is_match(&fold_width(env))
-        || [role, notes]
-            .iter()
-            .any(|t| mark_re.is_match(&fold_width(t)))
+    mark_re.is_match(&fold_width(text))
+}
+
+/// Verdicts on cell texts, each judged once: environment, role and notes repeat on many rows.
+#[derive(Default)]
+struct NonProd<'t> {
+    env: HashMap<&'t str, bool>,
+    marks: HashMap<&'t str, bool>,
+}
+
+impl<'t> NonProd<'t> {
+    /// A test, staging or temporary row, by its environment, role and notes.
+    fn row(&mut self, env: &'t str, role: &'t str, notes: &'t str) -> bool {
+        if !env.is_empty() && *self.env.entry(env).or_insert_with(|| env_is_nonprod(env)) {
+            return true;
+        }
+        [role, notes]
+            .into_iter()
+            .any(|t| !t.is_empty() && *self.marks.entry(t).or_insert_with(|| marks_temporary(t)))
+    }
 }
 
 /// A mention with what resolution needs precomputed, once per distinct cell text.
@@ -558,15 +613,15 @@ struct Word {
     qualifier: Qualifier,
     /// The mention's text, interned.
     word: u32,
-    /// The mention's notes as the edge shows them.
-    note: Option<String>,
+    /// Its via and notes in [`Relations::details`], or [`NO_EXTRA`].
+    detail: u32,
 }
 
-fn prepare(m: Mention, texts: &mut Texts) -> Word {
+fn prepare(m: Mention, texts: &mut Texts, rel: &mut Relations) -> Word {
     let words = ascii_words(&m.text);
     Word {
         word: texts.intern(&m.text),
-        note: (!m.notes.is_empty()).then(|| m.notes.join("; ")),
+        detail: rel.detail(&m),
         key: key(&m.text),
         resource: names_resource(&words),
         qualifier: qualifier_of(&m.text, &words),
@@ -892,15 +947,17 @@ impl<'a> Index<'a> {
         let n = instances.len();
         let mut syms = Symbols::new();
         let lowers: Vec<Cow<'a, str>> = instances.iter().map(|i| lowered(&i.name)).collect();
-        let tokens: Vec<Vec<u32>> = lowers
-            .iter()
-            .map(|l| {
-                l.split(['-', '_', '.'])
-                    .filter(|t| !t.is_empty())
-                    .map(|t| syms.intern(t))
-                    .collect()
-            })
-            .collect();
+        // Name tokens of every instance, back to back (one allocation, not one per name).
+        let mut name_tokens: Vec<u32> = Vec::with_capacity(n * 5);
+        let mut name_start: Vec<u32> = Vec::with_capacity(n + 1);
+        name_start.push(0);
+        for l in &lowers {
+            for t in l.split(['-', '_', '.']).filter(|t| !t.is_empty()) {
+                name_tokens.push(syms.intern(t));
+            }
+            name_start.push(name_tokens.len() as u32);
+        }
+        let tokens_of = |i: usize| &name_tokens[name_start[i] as usize..name_start[i + 1] as usize];
         let mut text: Vec<&str> = vec![""; syms.ids.len()];
         for (t, &id) in &syms.ids {
             text[id as usize] = t.as_str();
@@ -911,8 +968,8 @@ impl<'a> Index<'a> {
             .collect();
         let prefix: Option<u32> = {
             let mut counts: HashMap<u32, usize> = HashMap::default();
-            for t in &tokens {
-                if let Some(first) = t.first() {
+            for i in 0..n {
+                if let Some(first) = tokens_of(i).first() {
                     *counts.entry(*first).or_default() += 1;
                 }
             }
@@ -928,14 +985,15 @@ impl<'a> Index<'a> {
         // three different roles, but not in most names.
         let mut token_roles: HashMap<u32, Vec<&str>> = HashMap::default();
         let mut token_count: HashMap<u32, usize> = HashMap::default();
-        for (i, toks) in tokens.iter().enumerate() {
+        for (i, inst) in instances.iter().enumerate() {
+            let toks = tokens_of(i);
             for (k, &t) in toks.iter().enumerate() {
                 if !significant(t) || toks[..k].contains(&t) {
                     continue;
                 }
                 *token_count.entry(t).or_default() += 1;
                 let roles = token_roles.entry(t).or_default();
-                let role = instances[i].role;
+                let role = inst.role;
                 if roles.len() < 3 && !roles.contains(&role) {
                     roles.push(role);
                 }
@@ -955,7 +1013,7 @@ impl<'a> Index<'a> {
             syms,
             roles: Vec::with_capacity(n),
             name_tokens: Vec::new(),
-            name_start: Vec::with_capacity(n + 1),
+            name_start: Vec::new(),
             stem_token,
             domain_tokens: Vec::new(),
             domain_start: Vec::with_capacity(n + 1),
@@ -973,7 +1031,6 @@ impl<'a> Index<'a> {
         let mut domain: Vec<u32> = Vec::new();
         let mut buf = String::new();
         idx.domain_start.push(0);
-        idx.name_start.push(0);
         for (i, inst) in instances.iter().enumerate() {
             let id = i as u32;
             let lower = &lowers[i];
@@ -1011,7 +1068,7 @@ impl<'a> Index<'a> {
                     };
                     (sym, access, core, words, rk)
                 });
-            let toks = &tokens[i];
+            let toks = tokens_of(i);
             domain.clear();
             domain.extend(toks.iter().copied().filter(|&t| is_domain(t)));
             domain.sort_unstable();
@@ -1052,8 +1109,6 @@ impl<'a> Index<'a> {
                     }
                 }
             }
-            idx.name_tokens.extend_from_slice(toks);
-            idx.name_start.push(idx.name_tokens.len() as u32);
             idx.roles.push(*role_sym);
             idx.access
                 .push(*role_access || toks.iter().any(|&t| text[t as usize] == "access"));
@@ -1063,6 +1118,8 @@ impl<'a> Index<'a> {
             idx.domain_keys.push(dkey);
         }
         idx.sorted = lowers.into_iter().zip(0..).collect();
+        idx.name_tokens = name_tokens;
+        idx.name_start = name_start;
         idx.sorted.sort_unstable();
         idx
     }
@@ -1419,6 +1476,7 @@ fn assemble(
     }
     let Relations {
         mut drafts,
+        details,
         mut extras,
         mut first_mention,
         ..
@@ -1443,9 +1501,14 @@ fn assemble(
     let mut edges: Vec<Edge> = Vec::with_capacity(drafts.len());
     let mut ends: Vec<(u32, u32)> = Vec::with_capacity(drafts.len());
     for d in &drafts {
-        let x = match d.extra {
-            NO_EXTRA => Extra::default(),
-            k => std::mem::take(&mut extras[k as usize]),
+        let x = match (d.extra, details.get(d.detail as usize)) {
+            (NO_EXTRA, None) => Extra::default(),
+            (NO_EXTRA, Some(x)) => Extra {
+                via: x.via.clone(),
+                note: x.note.clone(),
+                also: Vec::new(),
+            },
+            (k, _) => std::mem::take(&mut extras[k as usize]),
         };
         ends.push((d.from, d.to));
         edges.push(Edge {
