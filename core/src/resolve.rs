@@ -40,21 +40,26 @@ pub struct LoadOptions {
 }
 
 /// One instance after merging its repeated rows. Borrows its text from the table.
+/// Kept small (it is streamed over several times on big sheets): other fields are found again
+/// in the table by row position.
 struct Instance<'t> {
     name: Cow<'t, str>,
     role: &'t str,
-    owner: &'t str,
-    env: &'t str,
-    notes: &'t str,
-    instance_id: &'t str,
+    /// Position in `table.rows` of the first row giving each of [`DETAIL_FIELDS`], or
+    /// [`NO_ROW`].
+    detail_rows: [u32; 4],
+    /// Position in `table.rows` of the instance's first row, to notice disagreeing duplicates.
+    first: u32,
+    conflict: bool,
     attributes: BTreeMap<String, String>,
     rows: Vec<u32>,
     /// Distinct relation cells: (is upstream, row, column, text).
     cells: Vec<(bool, u32, usize, &'t str)>,
-    /// Role and relation texts of the first row, to notice disagreeing duplicates.
-    signature: [&'t str; 3],
-    conflict: bool,
 }
+
+/// Fields an instance takes from the first of its rows that fills them.
+const DETAIL_FIELDS: [Field; 4] = [Field::Owner, Field::Env, Field::Notes, Field::InstanceId];
+const NO_ROW: u32 = u32::MAX;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 enum NodeRef {
@@ -106,11 +111,12 @@ struct Extra {
     also: Vec<Src>,
 }
 
-/// The relations found so far, one [`Draft`] per (from, to) pair. Every statement of the same
-/// pair is merged into it as it is resolved, so no per-statement list is kept.
+/// The relations found so far. Statements are appended as they are resolved, 32 bytes each;
+/// [`Relations::merge`] then sorts them by (from, to) and folds every statement of the same
+/// pair into one [`Draft`]. Sorting touches memory in order, which at 100k rows is cheaper
+/// than a hash table of 400k pairs probed at random.
 struct Relations {
     n_inst: u32,
-    slot: HashMap<(u32, u32), u32>,
     drafts: Vec<Draft>,
     details: Vec<Detail>,
     extras: Vec<Extra>,
@@ -122,7 +128,6 @@ impl Relations {
     fn new(n_inst: usize, expected: usize) -> Self {
         Relations {
             n_inst: n_inst as u32,
-            slot: HashMap::with_capacity_and_hasher(expected, Default::default()),
             drafts: Vec::with_capacity(expected),
             details: Vec::new(),
             extras: Vec::new(),
@@ -149,25 +154,7 @@ impl Relations {
         self.details.len() as u32 - 1
     }
 
-    /// Draft `d`'s extra part, made on first need from its first statement's detail.
-    fn extra(&mut self, d: usize) -> &mut Extra {
-        if self.drafts[d].extra == NO_EXTRA {
-            let (via, note) = match self.details.get(self.drafts[d].detail as usize) {
-                Some(x) => (x.via.clone(), x.note.clone()),
-                None => (Vec::new(), None),
-            };
-            self.drafts[d].extra = self.extras.len() as u32;
-            self.extras.push(Extra {
-                via,
-                note,
-                also: Vec::new(),
-            });
-        }
-        &mut self.extras[self.drafts[d].extra as usize]
-    }
-
-    /// Adds one statement of a relation. An edge is optional (on demand, ambiguous) only if
-    /// every statement of it says so.
+    /// Records one statement of a relation.
     fn state(
         &mut self,
         from: NodeRef,
@@ -199,53 +186,81 @@ impl Relations {
         if ambiguous {
             flags |= AMBIGUOUS;
         }
-        let key = (self.pos(from), self.pos(to));
-        let Some(&k) = self.slot.get(&key) else {
-            self.slot.insert(key, self.drafts.len() as u32);
-            self.drafts.push(Draft {
-                from: key.0,
-                to: key.1,
-                src,
-                flags,
-                detail: w.detail,
-                extra: NO_EXTRA,
-            });
-            return;
-        };
-        let d = k as usize;
-        let old = self.drafts[d].flags;
-        let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS;
-        self.drafts[d].flags = (old & flags & soft) | ((old | flags) & (BY_FROM | BY_TO));
-        // The same mention again adds no via or notes.
-        if w.detail != NO_EXTRA && w.detail != self.drafts[d].detail {
-            let Some(Detail { via, note }) = self.details.get(w.detail as usize) else {
-                return;
-            };
-            let (via, note) = (via.clone(), note.clone());
-            let x = self.extra(d);
-            for v in via {
-                if !x.via.contains(&v) {
-                    x.via.push(v);
-                }
-            }
-            if let Some(n) = note {
-                match &mut x.note {
-                    Some(old) if !old.split("; ").any(|p| p == n) => {
-                        old.push_str("; ");
-                        old.push_str(&n);
-                    }
-                    Some(_) => {}
-                    None => x.note = Some(n),
-                }
-            }
-        }
-        if self.drafts[d].src != src {
-            let x = self.extra(d);
-            if !x.also.contains(&src) {
-                x.also.push(src);
-            }
-        }
+        self.drafts.push(Draft {
+            from: self.pos(from),
+            to: self.pos(to),
+            src,
+            flags,
+            detail: w.detail,
+            extra: NO_EXTRA,
+        });
     }
+
+    /// Sorts the statements by (from, to), in sheet order within a pair, and folds each pair's
+    /// statements into its first. An edge is optional (on demand, ambiguous) only if every
+    /// statement of it says so.
+    fn merge(&mut self) {
+        let Relations {
+            drafts,
+            details,
+            extras,
+            ..
+        } = self;
+        // Stable: the first statement of a pair stays first and becomes the edge's source.
+        drafts.sort_by_key(|d| (d.from, d.to));
+        drafts.dedup_by(|s, d| {
+            if (s.from, s.to) != (d.from, d.to) {
+                return false;
+            }
+            let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS;
+            d.flags = (d.flags & s.flags & soft) | ((d.flags | s.flags) & (BY_FROM | BY_TO));
+            // The same mention again adds no via or notes.
+            if s.detail != NO_EXTRA && s.detail != d.detail {
+                if let Some(Detail { via, note }) = details.get(s.detail as usize) {
+                    let x = extra_of(d, extras, details);
+                    for v in via {
+                        if !x.via.contains(v) {
+                            x.via.push(v.clone());
+                        }
+                    }
+                    if let Some(n) = note {
+                        match &mut x.note {
+                            Some(old) if !old.split("; ").any(|p| p == n) => {
+                                old.push_str("; ");
+                                old.push_str(n);
+                            }
+                            Some(_) => {}
+                            None => x.note = Some(n.clone()),
+                        }
+                    }
+                }
+            }
+            if d.src != s.src {
+                let x = extra_of(d, extras, details);
+                if !x.also.contains(&s.src) {
+                    x.also.push(s.src);
+                }
+            }
+            true
+        });
+    }
+}
+
+/// Draft `d`'s extra part, made on first need from its first statement's detail.
+fn extra_of<'x>(d: &mut Draft, extras: &'x mut Vec<Extra>, details: &[Detail]) -> &'x mut Extra {
+    if d.extra == NO_EXTRA {
+        let (via, note) = match details.get(d.detail as usize) {
+            Some(x) => (x.via.clone(), x.note.clone()),
+            None => (Vec::new(), None),
+        };
+        d.extra = extras.len() as u32;
+        extras.push(Extra {
+            via,
+            note,
+            also: Vec::new(),
+        });
+    }
+    &mut extras[d.extra as usize]
 }
 
 /// Interned cell texts and words, so statements carry small ids instead of strings.
@@ -271,11 +286,11 @@ impl Texts {
 /// Builds the topology from a table. Never fails: odd rows and words become diagnostics.
 pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let mut diags = Vec::new();
-    let instances = collect_instances(table, opts, &mut diags);
-    let index = Index::new(&instances);
+    let (instances, names) = collect_instances(table, opts, &mut diags);
+    let index = Index::new(&instances, names);
     let mut ext = Externals::default();
     // The seed's shape: about three and a half relations per row.
-    let mut rel = Relations::new(instances.len(), table.rows.len() * 4);
+    let mut rel = Relations::new(instances.len(), table.rows.len() * 9 / 2);
     let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::default();
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
     let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
@@ -365,25 +380,28 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
             }
         }
     }
+    let ext_names = external_names(&ext, &index, &instances);
     let prefix = index.prefix.clone();
     drop(index);
-    assemble(table, instances, ext, rel, texts, diags, prefix)
+    assemble(table, instances, ext, ext_names, rel, texts, diags, prefix)
 }
 
 fn collect_instances<'t>(
     table: &'t Table,
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Instance<'t>> {
+) -> (Vec<Instance<'t>>, Names<'t>) {
     let mut out: Vec<Instance> = Vec::with_capacity(table.rows.len());
-    let mut by_name: HashMap<Cow<'t, str>, usize> =
-        HashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
+    // Room for the index's name keys too (see `Index::new`).
+    let mut by_name: Names<'t> =
+        HashMap::with_capacity_and_hasher(table.rows.len() * 2, Default::default());
     let mut nonprod: Vec<u32> = Vec::new();
     // Environment, role and notes repeat on many rows: judge each combination once.
     let mut verdicts = NonProd::default();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
-    for row in &table.rows {
+    for (at, row) in table.rows.iter().enumerate() {
+        let at = at as u32;
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -416,41 +434,40 @@ fn collect_instances<'t>(
         let role = table.get(row, Field::Role);
         let up = table.get(row, Field::Upstream);
         let down = table.get(row, Field::Downstream);
-        let signature = [role, up, down];
         let idx = match by_name.get(&name) {
-            Some(&i) => i,
+            Some(&i) => i as usize,
             None => {
                 out.push(Instance {
                     role,
-                    owner: table.get(row, Field::Owner),
-                    env: table.get(row, Field::Env),
-                    notes: table.get(row, Field::Notes),
-                    instance_id: table.get(row, Field::InstanceId),
+                    detail_rows: [NO_ROW; 4],
+                    first: at,
+                    conflict: false,
                     attributes: BTreeMap::new(),
                     rows: Vec::new(),
                     cells: Vec::new(),
-                    signature,
-                    conflict: false,
                     name: name.clone(),
                 });
-                by_name.insert(name, out.len() - 1);
+                by_name.insert(name, out.len() as u32 - 1);
                 out.len() - 1
             }
         };
         let inst = &mut out[idx];
         inst.rows.push(row.number);
-        if inst.signature != signature && !same_meaning(&inst.signature, &signature) {
-            inst.conflict = true;
+        if inst.first != at {
+            let first = &table.rows[inst.first as usize];
+            let signature = [role, up, down];
+            let was =
+                [Field::Role, Field::Upstream, Field::Downstream].map(|f| table.get(first, f));
+            if was != signature && !same_meaning(&was, &signature) {
+                inst.conflict = true;
+            }
         }
-        for (field, value) in [
-            (Field::Role, &mut inst.role),
-            (Field::Owner, &mut inst.owner),
-            (Field::Env, &mut inst.env),
-            (Field::Notes, &mut inst.notes),
-            (Field::InstanceId, &mut inst.instance_id),
-        ] {
-            if value.is_empty() {
-                *value = table.get(row, field);
+        if inst.role.is_empty() {
+            inst.role = role;
+        }
+        for (k, field) in DETAIL_FIELDS.into_iter().enumerate() {
+            if inst.detail_rows[k] == NO_ROW && !table.get(row, field).is_empty() {
+                inst.detail_rows[k] = at;
             }
         }
         for (c, cell) in row.cells.iter().enumerate() {
@@ -516,8 +533,12 @@ fn collect_instances<'t>(
             }),
         );
     }
-    out
+    (out, by_name)
 }
+
+/// Instance names to positions: the exact names while rows are collected, then also the
+/// name keys the resolver looks words up by (see [`Index::new`]).
+type Names<'t> = HashMap<Cow<'t, str>, u32>;
 
 /// Two rows' role and relation texts differ only in width, case or spacing.
 fn same_meaning(a: &[&str; 3], b: &[&str; 3]) -> bool {
@@ -716,7 +737,11 @@ fn resolve<'a>(
     if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
         return Resolved::Instances(hits, ambiguous);
     }
-    if let Some(hits) = index.by_role.get(&w.key) {
+    if let Some(hits) = index
+        .by_role
+        .get(&w.key)
+        .and_then(|&l| index.role_lists.get(l as usize))
+    {
         let hits: Vec<u32> = hits.iter().copied().filter(|&i| i != me).collect();
         if !hits.is_empty() {
             return Resolved::Instances(hits, false);
@@ -855,11 +880,15 @@ struct Index<'a> {
     domain_keys: Vec<u32>,
     access: Vec<bool>,
     core: Vec<bool>,
-    by_role: HashMap<String, Vec<u32>>,
+    /// Role keys to their instances.
+    by_role: HashMap<String, u32>,
+    role_lists: Vec<Vec<u32>>,
     kw_all: HashMap<u32, Vec<u32>>,
     /// (keyword, whole domain) → instances.
     kw_domain: HashMap<(u32, u32), Vec<u32>>,
-    /// (keyword, one domain token) → instances.
+    /// (keyword, one domain token) → instances whose domain has more tokens than that one.
+    /// Instances whose whole domain is that token are in `kw_domain` under the same key (a
+    /// one-token domain's key is the token's symbol).
     kw_token: HashMap<(u32, u32), Vec<u32>>,
 }
 
@@ -922,9 +951,30 @@ fn is_filler_token(t: &str) -> bool {
     matches!(rest, "xlarge" | "large")
 }
 
+/// What the index derives from a role text, once per distinct text.
+struct RoleInfo {
+    /// The role key's symbol (the name's, for an empty role).
+    sym: u32,
+    access: bool,
+    core: bool,
+    /// Keyword symbols of the role's ASCII words.
+    keywords: Vec<u32>,
+    /// Its list in `Index::role_lists`; none for an empty role.
+    list: Option<u32>,
+}
+
+/// Whether lower-casing changes `s`; ASCII text is checked without Unicode tables.
+pub(crate) fn has_capitals(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().any(char::is_uppercase)
+    }
+}
+
 /// `s` lower-cased, borrowed when it has no capitals.
 fn lowered(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
+    if has_capitals(s) {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)
@@ -943,7 +993,10 @@ fn key_of(s: &str) -> Cow<'_, str> {
 }
 
 impl<'a> Index<'a> {
-    fn new(instances: &'a [Instance]) -> Self {
+    /// `names` are the exact instance names from [`collect_instances`]; the index adds the
+    /// name keys and the names without the common prefix to it rather than build a second
+    /// table. Exact names that are not keys (capitals, spaces) never match a key lookup.
+    fn new(instances: &'a [Instance], names: Names<'a>) -> Self {
         let n = instances.len();
         let mut syms = Symbols::new();
         let lowers: Vec<Cow<'a, str>> = instances.iter().map(|i| lowered(&i.name)).collect();
@@ -1008,7 +1061,7 @@ impl<'a> Index<'a> {
         let text: Vec<String> = text.iter().map(|t| t.to_string()).collect();
         let mut idx = Index {
             prefix: prefix_text.clone(),
-            names: HashMap::with_capacity_and_hasher(n * 2, Default::default()),
+            names,
             sorted: Vec::new(),
             syms,
             roles: Vec::with_capacity(n),
@@ -1021,20 +1074,25 @@ impl<'a> Index<'a> {
             access: Vec::with_capacity(n),
             core: Vec::with_capacity(n),
             by_role: HashMap::default(),
+            role_lists: Vec::new(),
             kw_all: HashMap::default(),
             kw_domain: HashMap::default(),
             kw_token: HashMap::default(),
         };
         // Roles repeat on many rows: derive their keys and keywords once.
-        let mut role_info: HashMap<&str, (u32, bool, bool, Vec<u32>, String)> = HashMap::default();
+        let mut role_info: HashMap<&str, RoleInfo> = HashMap::default();
         let mut kws: Vec<u32> = Vec::new();
         let mut domain: Vec<u32> = Vec::new();
         let mut buf = String::new();
         idx.domain_start.push(0);
+        // Full name keys first, so that a name without the prefix never shadows a full name.
         for (i, inst) in instances.iter().enumerate() {
+            if let Cow::Owned(k) = key_of(&inst.name) {
+                idx.names.entry(Cow::Owned(k)).or_insert(i as u32);
+            }
+        }
+        for (i, lower) in lowers.iter().enumerate() {
             let id = i as u32;
-            let lower = &lowers[i];
-            idx.names.insert(key_of(&inst.name), id);
             if let Some(p) = &prefix_text {
                 let rest = match lower {
                     Cow::Borrowed(l) => l
@@ -1050,24 +1108,47 @@ impl<'a> Index<'a> {
                     idx.names.entry(rest).or_insert(id);
                 }
             }
+        }
+        for (i, inst) in instances.iter().enumerate() {
+            let id = i as u32;
             let syms = &mut idx.syms;
-            let (role_sym, role_access, core, role_kws, role_key) =
-                &*role_info.entry(inst.role).or_insert_with(|| {
-                    let rk = key(inst.role);
-                    let words = ascii_words(inst.role)
-                        .into_iter()
-                        .filter(|w| is_kw(w) && !w.chars().all(|c| c.is_ascii_digit()))
-                        .map(|w| syms.intern(&w))
-                        .collect();
-                    let access = rk.contains("接入") || rk.contains("access");
-                    let core = rk.contains("核心") || rk.contains("撮合") || rk.contains("core");
-                    let sym = if rk.is_empty() {
-                        syms.intern(&key(&inst.name))
-                    } else {
-                        syms.intern(&rk)
-                    };
-                    (sym, access, core, words, rk)
+            let role_lists = &mut idx.role_lists;
+            let by_role = &mut idx.by_role;
+            let RoleInfo {
+                sym: role_sym,
+                access: role_access,
+                core,
+                keywords: role_kws,
+                list: role_list,
+            } = &*role_info.entry(inst.role).or_insert_with(|| {
+                let rk = key(inst.role);
+                let words = ascii_words(inst.role)
+                    .into_iter()
+                    .filter(|w| is_kw(w) && !w.chars().all(|c| c.is_ascii_digit()))
+                    .map(|w| syms.intern(&w))
+                    .collect();
+                let access = rk.contains("接入") || rk.contains("access");
+                let core = rk.contains("核心") || rk.contains("撮合") || rk.contains("core");
+                let sym = if rk.is_empty() {
+                    syms.intern(&key(&inst.name))
+                } else {
+                    syms.intern(&rk)
+                };
+                // Roles that differ only in width, case or spacing share one list.
+                let list = (!inst.role.trim().is_empty()).then(|| {
+                    *by_role.entry(rk).or_insert_with(|| {
+                        role_lists.push(Vec::new());
+                        role_lists.len() as u32 - 1
+                    })
                 });
+                RoleInfo {
+                    sym,
+                    access,
+                    core,
+                    keywords: words,
+                    list,
+                }
+            });
             let toks = tokens_of(i);
             domain.clear();
             domain.extend(toks.iter().copied().filter(|&t| is_domain(t)));
@@ -1096,18 +1177,15 @@ impl<'a> Index<'a> {
             kws.dedup();
             for &kw in &kws {
                 idx.kw_all.entry(kw).or_default().push(id);
-                for &d in &domain {
-                    idx.kw_token.entry((kw, d)).or_default().push(id);
+                if domain.len() > 1 {
+                    for &d in &domain {
+                        idx.kw_token.entry((kw, d)).or_default().push(id);
+                    }
                 }
                 idx.kw_domain.entry((kw, dkey)).or_default().push(id);
             }
-            if !inst.role.trim().is_empty() {
-                match idx.by_role.get_mut(role_key.as_str()) {
-                    Some(list) => list.push(id),
-                    None => {
-                        idx.by_role.insert(role_key.clone(), vec![id]);
-                    }
-                }
+            if let Some(list) = role_list {
+                idx.role_lists[*list as usize].push(id);
             }
             idx.roles.push(*role_sym);
             idx.access
@@ -1229,7 +1307,10 @@ impl<'a> Index<'a> {
         if hits.is_empty() && !mine.is_empty() {
             let mut best_score = 0;
             for d in mine {
-                for c in self.kw_token.get(&(head, *d)).into_iter().flatten() {
+                // A one-token domain's key is that token: its instances are in `kw_domain`.
+                let whole = self.kw_domain.get(&(head, *d));
+                let part = self.kw_token.get(&(head, *d));
+                for c in whole.into_iter().chain(part).flatten() {
                     if !keep(c) {
                         continue;
                     }
@@ -1403,10 +1484,33 @@ pub fn classify_resource(name: &str) -> ResourceKind {
     }
 }
 
+/// External nodes are named by their most qualified spelling, set apart from an instance of
+/// the same name.
+fn external_names(ext: &Externals, index: &Index, instances: &[Instance]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(ext.spellings.len());
+    let mut seen: HashSet<String> = HashSet::default();
+    for id in 0..ext.spellings.len() as u32 {
+        let mut name = ext.canonical(id).to_string();
+        // The index's name table holds every exact instance name (and keys, checked here).
+        let clash = index
+            .names
+            .get(name.as_str())
+            .is_some_and(|&i| instances.get(i as usize).is_some_and(|n| n.name == name));
+        if clash || seen.contains(&name) {
+            name = format!("{name} (external)");
+        }
+        seen.insert(name.clone());
+        names.push(name);
+    }
+    names
+}
+
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     table: &Table,
     instances: Vec<Instance>,
     ext: Externals,
+    ext_names: Vec<String>,
     rel: Relations,
     texts: Texts,
     mut diags: Vec<Diagnostic>,
@@ -1416,26 +1520,9 @@ fn assemble(
     let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
     // External nodes are named by their most qualified spelling, set apart from an instance
     // of the same name.
-    let ext_names: Vec<String> = {
-        let canonical: HashSet<&str> = (0..ext.spellings.len() as u32)
-            .map(|id| ext.canonical(id))
-            .collect();
-        let clashing: HashSet<&str> = instances
-            .iter()
-            .map(|i| &*i.name)
-            .filter(|n| canonical.contains(n))
-            .collect();
-        let mut names: Vec<String> = Vec::with_capacity(ext.spellings.len());
-        let mut seen: HashSet<String> = HashSet::default();
-        for id in 0..ext.spellings.len() as u32 {
-            let mut name = ext.canonical(id).to_string();
-            if clashing.contains(name.as_str()) || seen.contains(&name) {
-                name = format!("{name} (external)");
-            }
-            seen.insert(name.clone());
-            names.push(name);
-        }
-        names
+    let detail = |rows: &[u32; 4], k: usize| match table.rows.get(rows[k] as usize) {
+        Some(row) => table.get(row, DETAIL_FIELDS[k]).to_string(),
+        None => String::new(),
     };
     for inst in instances {
         nodes.push(Node {
@@ -1443,10 +1530,10 @@ fn assemble(
             kind: NodeKind::Instance,
             role: inst.role.to_string(),
             count: inst.rows.len() as u32,
-            owner: inst.owner.to_string(),
-            env: inst.env.to_string(),
-            notes: inst.notes.to_string(),
-            instance_id: inst.instance_id.to_string(),
+            owner: detail(&inst.detail_rows, 0),
+            env: detail(&inst.detail_rows, 1),
+            notes: detail(&inst.detail_rows, 2),
+            instance_id: detail(&inst.detail_rows, 3),
             resource: None,
             spellings: Vec::new(),
             rows: inst.rows,
@@ -1474,15 +1561,15 @@ fn assemble(
             attributes: BTreeMap::new(),
         });
     }
+    let mut rel = rel;
+    rel.merge();
     let Relations {
-        mut drafts,
+        drafts,
         details,
         mut extras,
         mut first_mention,
         ..
     } = rel;
-    // Edges in node order of (from, to).
-    drafts.sort_unstable_by_key(|d| (d.from, d.to));
     let ids: Vec<Arc<str>> = nodes.iter().map(|n| Arc::from(n.id.as_str())).collect();
     let sheet: Arc<str> = Arc::from(table.sheet.as_str());
     let columns: Vec<Arc<str>> = (0..table.headers.len().max(table.fields.len()))

@@ -306,6 +306,28 @@ fn alias_file_overrides_the_rules() {
 }
 
 #[test]
+fn an_external_named_like_an_instance_is_kept_apart() {
+    // The alias file declares the word `Kafka` external under an instance's own name: the
+    // external node must not merge with (or replace) the instance.
+    let aliases = Aliases::parse(
+        "aliases.toml",
+        &format!("[external]\n\"Kafka\" = \"{KAFKA}\"\n"),
+    )
+    .unwrap();
+    let t = seed(&LoadOptions {
+        include_nonprod: false,
+        aliases,
+    })
+    .unwrap();
+    let inst = t.node(KAFKA).expect("the instance keeps its name");
+    assert_eq!(inst.kind, NodeKind::Instance);
+    let apart = format!("{KAFKA} (external)");
+    let ext = t.node(&apart).expect("the external node is set apart");
+    assert_eq!(ext.kind, NodeKind::External);
+    assert!(has(&t, CES_CORE, &apart));
+}
+
+#[test]
 fn seed_markdown_and_workbook_give_the_same_graph() {
     let md = aiops_core::load_bytes(
         "seed.md",
