@@ -999,16 +999,52 @@ impl<'a> Index<'a> {
     fn new(instances: &'a [Instance], names: Names<'a>) -> Self {
         let n = instances.len();
         let mut syms = Symbols::new();
-        let lowers: Vec<Cow<'a, str>> = instances.iter().map(|i| lowered(&i.name)).collect();
+        let mut names = names;
+        // One pass over the instances for everything that needs no whole-sheet figure: big
+        // sheets do not fit in the cache, so every extra pass reads them from memory again.
+        let mut lowers: Vec<Cow<'a, str>> = Vec::with_capacity(n);
         // Name tokens of every instance, back to back (one allocation, not one per name).
         let mut name_tokens: Vec<u32> = Vec::with_capacity(n * 5);
         let mut name_start: Vec<u32> = Vec::with_capacity(n + 1);
         name_start.push(0);
-        for l in &lowers {
-            for t in l.split(['-', '_', '.']).filter(|t| !t.is_empty()) {
-                name_tokens.push(syms.intern(t));
+        // Per token symbol: names it starts, names it is in, and up to three of their roles.
+        let mut first_count: Vec<u32> = Vec::new();
+        let mut token_count: Vec<u32> = Vec::new();
+        let mut token_roles: Vec<([&str; 3], u8)> = Vec::new();
+        for (i, inst) in instances.iter().enumerate() {
+            // Full name keys now, names without the prefix later: a shortened name never
+            // shadows a full one.
+            if let Cow::Owned(k) = key_of(&inst.name) {
+                names.entry(Cow::Owned(k)).or_insert(i as u32);
+            }
+            let lower = lowered(&inst.name);
+            let start = name_tokens.len();
+            for t in lower.split(['-', '_', '.']).filter(|t| !t.is_empty()) {
+                let t = syms.intern(t);
+                let first = name_tokens.len() == start;
+                let repeated = name_tokens[start..].contains(&t);
+                name_tokens.push(t);
+                if repeated {
+                    continue;
+                }
+                let at = t as usize;
+                if token_count.len() <= at {
+                    first_count.resize(at + 1, 0);
+                    token_count.resize(at + 1, 0);
+                    token_roles.resize(at + 1, ([""; 3], 0));
+                }
+                if first {
+                    first_count[at] += 1;
+                }
+                token_count[at] += 1;
+                let (roles, len) = &mut token_roles[at];
+                if (*len as usize) < roles.len() && !roles[..*len as usize].contains(&inst.role) {
+                    roles[*len as usize] = inst.role;
+                    *len += 1;
+                }
             }
             name_start.push(name_tokens.len() as u32);
+            lowers.push(lower);
         }
         let tokens_of = |i: usize| &name_tokens[name_start[i] as usize..name_start[i + 1] as usize];
         let mut text: Vec<&str> = vec![""; syms.ids.len()];
@@ -1019,42 +1055,23 @@ impl<'a> Index<'a> {
             .iter()
             .map(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(*t, "copy" | "bak"))
             .collect();
-        let prefix: Option<u32> = {
-            let mut counts: HashMap<u32, usize> = HashMap::default();
-            for i in 0..n {
-                if let Some(first) = tokens_of(i).first() {
-                    *counts.entry(*first).or_default() += 1;
-                }
-            }
-            counts
-                .into_iter()
-                .filter(|(_, c)| n >= 2 && *c * 2 > n)
-                .max_by_key(|(t, c)| (*c, std::cmp::Reverse(*t)))
-                .map(|(t, _)| t)
-        };
+        // The common prefix (`aie1p`): the first token of most names.
+        let prefix: Option<u32> = first_count
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| n >= 2 && c as usize * 2 > n)
+            .max_by_key(|&(t, &c)| (c, std::cmp::Reverse(t)))
+            .map(|(t, _)| t as u32);
         let filler: Vec<bool> = text.iter().map(|t| is_filler_token(t)).collect();
         let significant = |t: u32| Some(t) != prefix && !filler[t as usize];
         // A domain token names a family of unrelated services (`morph`): it appears with at least
         // three different roles, but not in most names.
-        let mut token_roles: HashMap<u32, Vec<&str>> = HashMap::default();
-        let mut token_count: HashMap<u32, usize> = HashMap::default();
-        for (i, inst) in instances.iter().enumerate() {
-            let toks = tokens_of(i);
-            for (k, &t) in toks.iter().enumerate() {
-                if !significant(t) || toks[..k].contains(&t) {
-                    continue;
-                }
-                *token_count.entry(t).or_default() += 1;
-                let roles = token_roles.entry(t).or_default();
-                let role = inst.role;
-                if roles.len() < 3 && !roles.contains(&role) {
-                    roles.push(role);
-                }
-            }
-        }
         let is_domain = |t: u32| {
-            token_roles.get(&t).is_some_and(|r| r.len() >= 3)
-                && token_count.get(&t).is_some_and(|c| c * 2 <= n)
+            significant(t)
+                && token_roles.get(t as usize).is_some_and(|r| r.1 >= 3)
+                && token_count
+                    .get(t as usize)
+                    .is_some_and(|&c| c as usize * 2 <= n)
         };
         let is_kw = |t: &str| !GENERIC.contains(&t) && !ACCESS.contains(&t);
         let prefix_text = prefix.map(|p| text[p as usize].to_string());
@@ -1085,14 +1102,9 @@ impl<'a> Index<'a> {
         let mut domain: Vec<u32> = Vec::new();
         let mut buf = String::new();
         idx.domain_start.push(0);
-        // Full name keys first, so that a name without the prefix never shadows a full name.
         for (i, inst) in instances.iter().enumerate() {
-            if let Cow::Owned(k) = key_of(&inst.name) {
-                idx.names.entry(Cow::Owned(k)).or_insert(i as u32);
-            }
-        }
-        for (i, lower) in lowers.iter().enumerate() {
             let id = i as u32;
+            let lower = &lowers[i];
             if let Some(p) = &prefix_text {
                 let rest = match lower {
                     Cow::Borrowed(l) => l
@@ -1108,9 +1120,6 @@ impl<'a> Index<'a> {
                     idx.names.entry(rest).or_insert(id);
                 }
             }
-        }
-        for (i, inst) in instances.iter().enumerate() {
-            let id = i as u32;
             let syms = &mut idx.syms;
             let role_lists = &mut idx.role_lists;
             let by_role = &mut idx.by_role;
