@@ -225,6 +225,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     tracing::info!(inventory = %source, nodes = topo.nodes().len(), edges = topo.edges().len(), "loaded");
     let mut ctx = Context::new(&topo, &source);
     ctx.lang = args.lang.into();
+    // Build only the form that will be printed (`export` of a big inventory is costly).
+    ctx.parts = match args.format {
+        Format::Text => aiops_commands::Parts::TEXT,
+        Format::Json => aiops_commands::Parts::JSON,
+        Format::Mermaid => aiops_commands::Parts::DIAGRAM,
+    };
     let reply = match &args.command {
         Command::Deps {
             pattern,
@@ -245,6 +251,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Command::Owner { text } => commands::owner(ctx, text),
         Command::Path { from, to } => commands::path(ctx, from, to),
         Command::Spof => commands::spof(ctx),
+        Command::Export if args.format == Format::Json => {
+            return stream_export_json(&topo);
+        }
         Command::Export => commands::export(ctx),
         Command::Serve { .. } | Command::CheckConfig { .. } => {
             unreachable!("answered at the top of run()")
@@ -339,6 +348,24 @@ fn serve(config: Option<&std::path::Path>) -> anyhow::Result<i32> {
         .await
     })?;
     Ok(0)
+}
+
+/// `export --format json`, written as it is serialized: 150 MB for a 100k-row inventory.
+fn stream_export_json(topo: &aiops_core::Topology) -> anyhow::Result<i32> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = commands::write_export_json(topo, &mut out)
+        .map_err(|e| match e.io_error_kind() {
+            Some(kind) => std::io::Error::from(kind),
+            None => std::io::Error::other(e),
+        })
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(0),
+        // A closed pipe (`aiops export --format json | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> {

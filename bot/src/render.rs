@@ -54,6 +54,10 @@ pub fn png(d: &aiops_core::diagram::Diagram, family: Option<&str>) -> Result<Vec
 
 /// Runs `render`; returns the exit code.
 pub fn run(ctx: Context, a: &RenderArgs) -> anyhow::Result<i32> {
+    let ctx = Context {
+        parts: commands::Parts::DIAGRAM,
+        ..ctx
+    };
     let reply = if a.impact {
         commands::impact(ctx, a.pattern, a.depth)
     } else {

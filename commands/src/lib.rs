@@ -36,6 +36,8 @@ pub struct Context<'a> {
     pub source: &'a str,
     /// The reader's language for fixed phrases.
     pub lang: Lang,
+    /// The forms of the reply the caller will use.
+    pub parts: Parts,
 }
 
 impl<'a> Context<'a> {
@@ -44,8 +46,35 @@ impl<'a> Context<'a> {
             topo,
             source,
             lang: Lang::En,
+            parts: Parts::ALL,
         }
     }
+}
+
+/// Which forms of a reply the caller will use: the text blocks, the JSON value, the diagram.
+/// Most replies are small and build all three; `export` of a big inventory builds only what is
+/// asked for (its JSON alone is 150 MB at 100k rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub text: bool,
+    pub json: bool,
+    pub diagram: bool,
+}
+
+impl Parts {
+    const fn new(text: bool, json: bool, diagram: bool) -> Self {
+        Parts {
+            text,
+            json,
+            diagram,
+        }
+    }
+    pub const ALL: Parts = Parts::new(true, true, true);
+    /// A chat reply: text and a picture.
+    pub const CHAT: Parts = Parts::new(true, false, true);
+    pub const TEXT: Parts = Parts::new(true, false, false);
+    pub const JSON: Parts = Parts::new(false, true, false);
+    pub const DIAGRAM: Parts = Parts::new(false, false, true);
 }
 
 /// Pretty JSON for a reply's `json` value.

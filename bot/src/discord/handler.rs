@@ -685,6 +685,7 @@ fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
     let cur = app.current();
     let mut cx = Cx::new(&cur.topo, &cur.source);
     cx.lang = lang;
+    cx.parts = cmds::Parts::CHAT;
     let opts = cmd.data.options();
     let s = |n| opt_str(&opts, n).unwrap_or("");
     let depth = opt_int(&opts, "depth").map(|d| d.clamp(1, 10) as u32);
