@@ -3,13 +3,13 @@
 //! metrics and the change summary never disagree.
 
 use crate::config::Config;
-use crate::history::{now_unix, Recorded, Store};
+use crate::history::{now_unix, Recorded, Store, Version};
 use crate::metrics::Metrics;
 use aiops_commands::Lang;
 use aiops_core::diagram::Diagram;
-use aiops_core::diff;
+use aiops_core::diff::{self, InventoryDiff};
 use aiops_core::{Aliases, LoadError, LoadOptions, Topology};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -79,6 +79,39 @@ pub struct App {
     accepting: AtomicBool,
     in_flight: AtomicUsize,
     pub idle: tokio::sync::Notify,
+    changes: Mutex<ChangeCache>,
+}
+
+/// How many pairs of consecutive versions [`ChangeCache`] keeps (the newest ones).
+const CACHED_PAIRS: usize = 64;
+
+/// What [`App::recent_changes_near`] learnt from history, so that it loads each stored version
+/// at most once per process. Nothing here goes stale: a version's bytes never change, and
+/// neither do the load options. Only diffs are kept, never old topologies (which can weigh
+/// 100+ MB each).
+#[derive(Default)]
+struct ChangeCache {
+    /// `(newer, older)` version ids → everything that changed between them, unfiltered. Keyed
+    /// newer first so that the oldest pairs are the first ones evicted.
+    pairs: BTreeMap<(i64, i64), Arc<InventoryDiff>>,
+    /// Whether a version's bytes load; versions that do not are skipped.
+    loads: BTreeMap<i64, bool>,
+}
+
+impl ChangeCache {
+    fn insert_pair(&mut self, key: (i64, i64), d: Arc<InventoryDiff>) {
+        self.pairs.insert(key, d);
+        while self.pairs.len() > CACHED_PAIRS {
+            self.pairs.pop_first();
+        }
+    }
+
+    fn insert_load(&mut self, id: i64, ok: bool) {
+        self.loads.insert(id, ok);
+        while self.loads.len() > 2 * CACHED_PAIRS {
+            self.loads.pop_first();
+        }
+    }
 }
 
 impl App {
@@ -132,6 +165,7 @@ impl App {
             accepting: AtomicBool::new(true),
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
+            changes: Mutex::new(ChangeCache::default()),
         };
         let cur = app.current();
         let version = app.record(&cur.source, &cur.bytes, None);
@@ -291,35 +325,105 @@ impl App {
         let _ = tokio::time::timeout(limit, wait).await;
     }
 
-    /// Recent changes near `ids` (themselves and 2 hops around), newest first, from history.
+    /// Recent changes near `ids` (themselves and 2 hops around), newest first, from history:
+    /// one line `v{id} ({rfc3339}): {headline}` per stored version that changed something near
+    /// them, at most 5, going back `window_secs` (the version just before the window is the base
+    /// of the oldest line). Versions whose bytes do not load are skipped.
+    ///
+    /// Each diff between consecutive versions is computed once per process and cached
+    /// ([`ChangeCache`], the newest [`CACHED_PAIRS`] pairs), so a repeated call, even for other
+    /// `ids`, loads nothing. Concurrent calls wait for each other rather than load the same
+    /// versions twice.
+    ///
+    /// "Near" is judged on the inventory in force: the neighbourhood of `ids` is computed once,
+    /// on [`App::current`], not on the newer version of each pair (that would need every old
+    /// topology again). For the newest change the two are the same; for an older one, a component
+    /// that was within 2 hops of `ids` when the change was made but no longer is (or the other
+    /// way round) counts by where it is now. `ids` themselves always count.
     pub fn recent_changes_near(&self, ids: &[String], window_secs: i64) -> Vec<String> {
         let since = now_unix() - window_secs;
         let versions = self.with_store(|s| s.list()).unwrap_or_default();
+        let cur = self.current();
+        let near = diff::neighbourhood(&cur.topo, ids, 2);
+        let mut cache = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::new();
-        let mut newer: Option<(String, Topology)> = None;
+        // The previous (newer) version that loads, and its topology when it had to be loaded.
+        let mut newer: Option<(&Version, Option<Arc<Topology>>)> = None;
         for v in versions.iter() {
-            let Some(bytes) = self.with_store(|s| s.bytes(v.id)).flatten() else {
-                continue;
-            };
-            let Ok(topo) = aiops_core::load_bytes(&v.source, &bytes, &self.opts) else {
-                continue;
-            };
-            if let Some((label, new)) = &newer {
-                let near = diff::neighbourhood(new, ids, 2);
-                let d = diff::diff(&topo, new).touching(&near);
-                if !d.is_empty() {
+            let cached = newer
+                .as_ref()
+                .and_then(|(n, _)| cache.pairs.get(&(n.id, v.id)).cloned());
+            let mut topo = None;
+            if cached.is_none() {
+                match cache.loads.get(&v.id) {
+                    Some(false) => continue,
+                    Some(true) => {}
+                    None => match self.load_version(v, &cur) {
+                        Some(Ok(t)) => {
+                            cache.insert_load(v.id, true);
+                            topo = Some(t);
+                        }
+                        Some(Err(())) => {
+                            cache.insert_load(v.id, false);
+                            continue;
+                        }
+                        // The store did not give the bytes this time: skip, remember nothing.
+                        None => continue,
+                    },
+                }
+            }
+            if let Some((n, n_topo)) = &mut newer {
+                let d = match cached {
+                    Some(d) => Some(d),
+                    None => self.pair_diff(&mut cache, v, &mut topo, n, n_topo, &cur),
+                };
+                if let Some(d) = d.map(|d| d.touching(&near)).filter(|d| !d.is_empty()) {
+                    let label = format!("v{} ({})", n.id, crate::history::rfc3339(n.seen_at));
                     out.push(format!("{label}: {}", diff::headline(&d)));
                 }
             }
             if v.seen_at < since || out.len() >= 5 {
                 break;
             }
-            newer = Some((
-                format!("v{} ({})", v.id, crate::history::rfc3339(v.seen_at)),
-                topo,
-            ));
+            newer = Some((v, topo));
         }
         out
+    }
+
+    /// The diff from `older` to `newer`, loading whichever topology is not at hand yet, and
+    /// caches it. `None` when a topology cannot be had right now (the store failed).
+    fn pair_diff(
+        &self,
+        cache: &mut ChangeCache,
+        older: &Version,
+        older_topo: &mut Option<Arc<Topology>>,
+        newer: &Version,
+        newer_topo: &mut Option<Arc<Topology>>,
+        cur: &Loaded,
+    ) -> Option<Arc<InventoryDiff>> {
+        for (v, t) in [(older, &mut *older_topo), (newer, &mut *newer_topo)] {
+            if t.is_none() {
+                *t = self.load_version(v, cur)?.ok();
+            }
+        }
+        let d = Arc::new(diff::diff(older_topo.as_deref()?, newer_topo.as_deref()?));
+        cache.insert_pair((newer.id, older.id), d.clone());
+        Some(d)
+    }
+
+    /// A stored version's topology: the one in force when the content is the same, else its
+    /// bytes loaded again. `None` when the store gives no bytes, `Some(Err)` when they do not
+    /// load.
+    fn load_version(&self, v: &Version, cur: &Loaded) -> Option<Result<Arc<Topology>, ()>> {
+        if v.sha256 == cur.sha256 {
+            return Some(Ok(cur.topo.clone()));
+        }
+        let bytes = self.with_store(|s| s.bytes(v.id)).flatten()?;
+        Some(
+            aiops_core::load_bytes(&v.source, &bytes, &self.opts)
+                .map(Arc::new)
+                .map_err(|_| ()),
+        )
     }
 }
 
@@ -341,6 +445,179 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         if self.0.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.0.idle.notify_waiters();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::DB_FILE;
+
+    const KAFKA: &str = "aie1p-kafka-server-01";
+    const JENKINS: &str = "aie1p-jenkins";
+    /// Seconds between two stored versions.
+    const STEP: i64 = 1_000;
+
+    fn csv(rows: &[[String; 4]]) -> Vec<u8> {
+        let mut s = aiops_core::synth::HEADER.join(",");
+        for r in rows {
+            let quoted: Vec<String> = r.iter().map(|c| format!("\"{c}\"")).collect();
+            s.push('\n');
+            s.push_str(&quoted.join(","));
+        }
+        s.into_bytes()
+    }
+
+    /// Sets the cell `col` of every row named `name` with `edit`.
+    fn edit(rows: &mut [[String; 4]], name: &str, col: usize, edit: impl Fn(&str) -> String) {
+        for r in rows.iter_mut().filter(|r| r[0] == name) {
+            r[col] = edit(&r[col]);
+        }
+    }
+
+    /// An app whose history holds ten versions of the seed, one every [`STEP`] seconds up to
+    /// a little before now, each changing one row (one of them does not load), the last one in
+    /// force.
+    fn app_with_history() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut rows = aiops_core::synth::seed_rows();
+        let mut versions = vec![csv(&rows)];
+        rows.push([
+            "aie1p-ces-access-c5large-2c4g-v133-a-Node".into(),
+            "CES 接入层节点池（EKS）".into(),
+            "APISIX/NGINX/客户端".into(),
+            "CES 核心；Kafka".into(),
+        ]);
+        versions.push(csv(&rows));
+        edit(&mut rows, JENKINS, 1, |c| format!("{c}（新）"));
+        versions.push(csv(&rows));
+        edit(&mut rows, KAFKA, 1, |c| format!("{c}（主）"));
+        versions.push(csv(&rows));
+        versions.push(b"not an inventory at all".to_vec());
+        let spotws = "aie1p-spotws-c5xlarge-4c8g-v132-a-Node";
+        edit(&mut rows, spotws, 3, |c| format!("{c}；Kafka"));
+        versions.push(csv(&rows));
+        edit(&mut rows, "aie1p-superset-server-1", 1, |c| {
+            format!("{c} v2")
+        });
+        versions.push(csv(&rows));
+        let cron = "aie1p-brokercron-c5large-2c4g-v132-a-Node";
+        edit(&mut rows, cron, 3, |_| "各业务库；Redis".into());
+        versions.push(csv(&rows));
+        edit(&mut rows, "aie1p-elasticsearch-01", 2, |c| {
+            format!("{c}；Kafka")
+        });
+        versions.push(csv(&rows));
+        edit(&mut rows, "aie1p-gitlab", 3, |c| {
+            format!("{c}；ArgoCD/Helm")
+        });
+        versions.push(csv(&rows));
+        let opts = LoadOptions::default();
+        assert!(aiops_core::load_bytes("broken.csv", &versions[4], &opts).is_err());
+        let now = now_unix();
+        {
+            let mut store = Store::open(dir.path()).expect("store");
+            let n = versions.len() as i64;
+            for (i, bytes) in versions.iter().enumerate() {
+                let at = now - (n - i as i64) * STEP;
+                store
+                    .record("inventory.csv", bytes, at, |_| "test".into())
+                    .expect("record");
+            }
+        }
+        let inventory = dir.path().join("inventory.csv");
+        std::fs::write(&inventory, versions.last().expect("versions")).expect("write");
+        let cfg = Config {
+            inventory: Some(inventory),
+            state_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let app = App::new(cfg).expect("app");
+        (dir, app)
+    }
+
+    /// The lines as `recent_changes_near` wrote them when it re-loaded every version on every
+    /// call and judged nearness on the newer version of each pair.
+    fn reloading_every_version(app: &App, ids: &[String], window_secs: i64) -> Vec<String> {
+        let since = now_unix() - window_secs;
+        let versions = app.with_store(|s| s.list()).unwrap_or_default();
+        let mut out = Vec::new();
+        let mut newer: Option<(String, Topology)> = None;
+        for v in versions.iter() {
+            let Some(bytes) = app.with_store(|s| s.bytes(v.id)).flatten() else {
+                continue;
+            };
+            let Ok(topo) = aiops_core::load_bytes(&v.source, &bytes, &app.opts) else {
+                continue;
+            };
+            if let Some((label, new)) = &newer {
+                let near = diff::neighbourhood(new, ids, 2);
+                let d = diff::diff(&topo, new).touching(&near);
+                if !d.is_empty() {
+                    out.push(format!("{label}: {}", diff::headline(&d)));
+                }
+            }
+            if v.seen_at < since || out.len() >= 5 {
+                break;
+            }
+            newer = Some((
+                format!("v{} ({})", v.id, crate::history::rfc3339(v.seen_at)),
+                topo,
+            ));
+        }
+        out
+    }
+
+    /// `(ids, window)`: the whole history (Kafka hits the 5-line limit), the last 2.5 steps,
+    /// nothing.
+    fn cases() -> Vec<(Vec<String>, i64)> {
+        let (kafka, jenkins) = (vec![KAFKA.to_string()], vec![JENKINS.to_string()]);
+        vec![
+            (jenkins.clone(), 100 * STEP),
+            (kafka.clone(), 100 * STEP),
+            (kafka, 5 * STEP / 2),
+            (jenkins, 0),
+        ]
+    }
+
+    #[test]
+    fn recent_changes_near_gives_the_lines_reloading_every_version_gave() {
+        let (_dir, app) = app_with_history();
+        for (ids, window) in cases() {
+            let want = reloading_every_version(&app, &ids, window);
+            assert_eq!(
+                app.recent_changes_near(&ids, window),
+                want,
+                "{ids:?} {window}"
+            );
+            if window > 0 {
+                assert!(!want.is_empty(), "{ids:?} {window}: no lines to compare");
+            }
+        }
+        let kafka = reloading_every_version(&app, &[KAFKA.to_string()], 100 * STEP);
+        assert_eq!(kafka.len(), 5, "{kafka:?}");
+    }
+
+    #[test]
+    fn recent_changes_near_loads_each_version_at_most_once() {
+        let (dir, app) = app_with_history();
+        let want: Vec<Vec<String>> = cases()
+            .iter()
+            .map(|(ids, window)| reloading_every_version(&app, ids, *window))
+            .collect();
+        // One walk over the whole history, then no stored version can be loaded any more.
+        let (ids, window) = &cases()[0];
+        assert_eq!(app.recent_changes_near(ids, *window), want[0]);
+        let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("db");
+        db.execute("UPDATE versions SET bytes = x'00'", [])
+            .expect("corrupt");
+        for ((ids, window), want) in cases().iter().zip(&want) {
+            assert_eq!(
+                &app.recent_changes_near(ids, *window),
+                want,
+                "{ids:?} {window}"
+            );
         }
     }
 }
