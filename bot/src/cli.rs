@@ -193,13 +193,16 @@ pub fn load(args: &Args) -> Result<(Topology, String), aiops_core::LoadError> {
     Ok((loaded.topo, loaded.source))
 }
 
-/// Runs one command; returns the exit code.
+/// Runs one command; returns the exit code. The one place commands are dispatched: the
+/// service and history commands first, then the queries, which need the inventory loaded.
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    let format = args.format;
+    let print = |reply: Reply| print_reply(&reply, format);
     match &args.command {
-        Command::Serve { config } => return serve(config.as_deref()),
+        Command::Serve { config } => serve(config.as_deref()),
         Command::CheckConfig { config } => {
             let env = |k: &str| std::env::var(k).ok();
-            return match crate::config::Config::load(config.as_deref(), &env) {
+            match crate::config::Config::load(config.as_deref(), &env) {
                 Ok(cfg) => {
                     print!("{}", cfg.describe());
                     Ok(0)
@@ -208,30 +211,13 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                     eprintln!("aiops: {e:#}");
                     Ok(2)
                 }
-            };
+            }
         }
-        _ => {}
-    }
-    if let Some(code) = history_cli::run(&args)? {
-        return Ok(code);
-    }
-    let (topo, source) = match load(&args) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("aiops: {e}");
-            return Ok(e.exit_code());
-        }
-    };
-    tracing::info!(inventory = %source, nodes = topo.nodes().len(), edges = topo.edges().len(), "loaded");
-    let mut ctx = Context::new(&topo, &source);
-    ctx.lang = args.lang.into();
-    // Build only the form that will be printed (`export` of a big inventory is costly).
-    ctx.parts = match args.format {
-        Format::Text => aiops_commands::Parts::TEXT,
-        Format::Json => aiops_commands::Parts::JSON,
-        Format::Mermaid => aiops_commands::Parts::DIAGRAM,
-    };
-    let reply = match &args.command {
+        Command::Diff { .. }
+        | Command::History
+        | Command::Changes { .. }
+        | Command::Watch { .. } => history_cli::run(&args)?
+            .ok_or_else(|| anyhow::anyhow!("history command not dispatched: {:?}", args.command)),
         Command::Deps {
             pattern,
             up,
@@ -243,27 +229,24 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 (_, true) => Direction::Down,
                 _ => Direction::Both,
             };
-            commands::deps(ctx, pattern, dir, *depth)
+            with_inventory(&args, |ctx| {
+                print(commands::deps(ctx, pattern, dir, *depth))
+            })
         }
-        Command::Impact { pattern, depth } => commands::impact(ctx, pattern, *depth),
-        Command::Whois { name } => commands::whois(ctx, name),
-        Command::Role { text } => commands::role(ctx, text),
-        Command::Owner { text } => commands::owner(ctx, text),
-        Command::Path { from, to } => commands::path(ctx, from, to),
-        Command::Spof => commands::spof(ctx),
-        Command::Export if args.format == Format::Json => {
-            return stream_export_json(&topo);
+        Command::Impact { pattern, depth } => {
+            with_inventory(&args, |ctx| print(commands::impact(ctx, pattern, *depth)))
         }
-        Command::Export => commands::export(ctx),
-        Command::Serve { .. } | Command::CheckConfig { .. } => {
-            unreachable!("answered at the top of run()")
+        Command::Whois { name } => with_inventory(&args, |ctx| print(commands::whois(ctx, name))),
+        Command::Role { text } => with_inventory(&args, |ctx| print(commands::role(ctx, text))),
+        Command::Owner { text } => with_inventory(&args, |ctx| print(commands::owner(ctx, text))),
+        Command::Path { from, to } => {
+            with_inventory(&args, |ctx| print(commands::path(ctx, from, to)))
         }
-        Command::Diff { .. }
-        | Command::History
-        | Command::Changes { .. }
-        | Command::Watch { .. } => {
-            unreachable!("history_cli::run answers these before the inventory is loaded")
+        Command::Spof => with_inventory(&args, |ctx| print(commands::spof(ctx))),
+        Command::Export if format == Format::Json => {
+            with_inventory(&args, |ctx| stream_export_json(ctx.topo))
         }
+        Command::Export => with_inventory(&args, |ctx| print(commands::export(ctx))),
         Command::Render {
             pattern,
             depth,
@@ -271,7 +254,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             out,
             ascii: _,
             font_family,
-        } => {
+        } => with_inventory(&args, |ctx| {
             let a = crate::render::RenderArgs {
                 pattern,
                 depth: *depth,
@@ -279,9 +262,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 out: out.as_deref(),
                 font_family: font_family.as_deref(),
             };
-            return crate::render::run(ctx, &a);
-        }
-        Command::Lint { diagram } => match diagram {
+            crate::render::run(ctx, &a)
+        }),
+        Command::Lint { diagram } => with_inventory(&args, |ctx| match diagram {
             Some(path) => {
                 let bytes = match aiops_core::read_file(path) {
                     Ok(b) => b,
@@ -291,12 +274,36 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                     }
                 };
                 let text = String::from_utf8_lossy(&bytes);
-                commands::lint(ctx, Some((&path.display().to_string(), &text)))
+                let name = path.display().to_string();
+                print(commands::lint(ctx, Some((&name, &text))))
             }
-            None => commands::lint(ctx, None),
-        },
+            None => print(commands::lint(ctx, None)),
+        }),
+    }
+}
+
+/// Loads the inventory and answers with `answer`, which gets a context that builds only the
+/// form of reply that will be printed (`export` of a big inventory is costly).
+fn with_inventory(
+    args: &Args,
+    answer: impl FnOnce(Context) -> anyhow::Result<i32>,
+) -> anyhow::Result<i32> {
+    let (topo, source) = match load(args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("aiops: {e}");
+            return Ok(e.exit_code());
+        }
     };
-    print_reply(&reply, args.format)
+    tracing::info!(inventory = %source, nodes = topo.nodes().len(), edges = topo.edges().len(), "loaded");
+    let mut ctx = Context::new(&topo, &source);
+    ctx.lang = args.lang.into();
+    ctx.parts = match args.format {
+        Format::Text => aiops_commands::Parts::TEXT,
+        Format::Json => aiops_commands::Parts::JSON,
+        Format::Mermaid => aiops_commands::Parts::DIAGRAM,
+    };
+    answer(ctx)
 }
 
 /// `aiops serve`: runs the bot until SIGTERM or Ctrl-C, then shuts down cleanly (exit 0).
