@@ -360,18 +360,16 @@ fn serve(config: Option<&std::path::Path>) -> anyhow::Result<i32> {
 /// `export --format json`, written as it is serialized: 150 MB for a 100k-row inventory.
 fn stream_export_json(topo: &aiops_core::Topology) -> anyhow::Result<i32> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // serde_json hands back the writer's own I/O error, OS message included.
     let written = commands::write_export_json(topo, &mut out)
-        .map_err(|e| match e.io_error_kind() {
-            Some(kind) => std::io::Error::from(kind),
-            None => std::io::Error::other(e),
-        })
+        .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
     match written {
         Ok(()) => Ok(0),
         // A closed pipe (`aiops export --format json | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(anyhow::Error::new(e).context("writing the export to standard output")),
     }
 }
 

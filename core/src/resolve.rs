@@ -5,7 +5,10 @@
 //! 1. the alias file (the whole `/` group first, then the word);
 //! 2. a name pattern note (`（maker-*）`) or a glob in the word, with or without the common
 //!    prefix;
-//! 3. an exact instance name, with or without the common prefix;
+//! 3. an exact instance name, with or without the common prefix. Names are compared by key
+//!    (width, case and spaces ignored); when two instances' names differ only that way, the one
+//!    written exactly as the key wins, else the first in the sheet; a full name always wins
+//!    over another instance's name without the prefix;
 //! 4. a word naming a managed resource (`Aurora`, `Valkey`, `Redis`, `ALB`, `…db`, `S3`…) is
 //!    external;
 //! 5. a role phrase: the first significant ASCII word (`CES`, `Kafka`, `Narwhal`, `ETCD`) picks
@@ -968,7 +971,8 @@ pub(crate) fn has_capitals(s: &str) -> bool {
     if s.is_ascii() {
         s.bytes().any(|b| b.is_ascii_uppercase())
     } else {
-        s.chars().any(char::is_uppercase)
+        // Not `char::is_uppercase`: title-case letters (`ǅ`) change too.
+        s.chars().any(|c| c.to_lowercase().ne(std::iter::once(c)))
     }
 }
 
@@ -1324,6 +1328,11 @@ impl<'a> Index<'a> {
                         continue;
                     }
                     let score = self.domain(*c).iter().filter(|t| mine.contains(t)).count();
+                    // Sharing no token: a multi-token domain whose joined key happens to be
+                    // spelled like this token (`a+b`).
+                    if score == 0 {
+                        continue;
+                    }
                     if score > best_score {
                         best_score = score;
                         hits.clear();
@@ -1645,4 +1654,32 @@ fn assemble(
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
     Topology::new(nodes, ids, edges, &ends, diags, prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_capitals, key, key_of, lowered, squash_spaces, squashed};
+    use proptest::prelude::*;
+
+    #[test]
+    fn capitals_include_title_case_letters() {
+        assert!(has_capitals("Kafka-01"));
+        assert!(
+            has_capitals("ǅemal-api"),
+            "title case U+01C5 lower-cases to U+01C6"
+        );
+        assert!(!has_capitals("ǆemal-api"));
+        assert!(!has_capitals("aie1p-ces-核心"));
+    }
+
+    proptest! {
+        // The fast paths must give exactly what the slow functions give.
+        #[test]
+        fn fast_paths_agree_with_the_slow_functions(s in "\\PC{0,12}|[a-zA-Z0-9 \\-ǅǆ]{0,12}") {
+            prop_assert_eq!(has_capitals(&s), s.to_lowercase() != s);
+            prop_assert_eq!(lowered(&s).into_owned(), s.to_lowercase());
+            prop_assert_eq!(key_of(&s).into_owned(), key(&s));
+            prop_assert_eq!(squashed(&s).into_owned(), squash_spaces(&s));
+        }
+    }
 }

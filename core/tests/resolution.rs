@@ -306,6 +306,23 @@ fn alias_file_overrides_the_rules() {
 }
 
 #[test]
+fn names_that_differ_only_by_case_resolve_to_the_exact_one_else_the_first() {
+    let csv = "实例名称,服务角色,主要上游,主要下游\n\
+               Queue-01,消息队列,——,——\n\
+               QUEUE-01,消息队列,——,——\n\
+               CACHE-02,缓存,——,——\n\
+               cache-02,缓存,——,——\n\
+               app-01,应用,——,queue-01；Cache-02\n";
+    let t = aiops_core::load_bytes("names.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    // No exact `queue-01`: the first of the two spellings.
+    assert!(has(&t, "app-01", "Queue-01"));
+    assert!(!has(&t, "app-01", "QUEUE-01"));
+    // `cache-02` is written exactly as the key: it wins over the earlier `CACHE-02`.
+    assert!(has(&t, "app-01", "cache-02"));
+    assert!(!has(&t, "app-01", "CACHE-02"));
+}
+
+#[test]
 fn an_external_named_like_an_instance_is_kept_apart() {
     // The alias file declares the word `Kafka` external under an instance's own name: the
     // external node must not merge with (or replace) the instance.
