@@ -11,7 +11,7 @@ use aiops_core::diff::{self, InventoryDiff};
 use aiops_core::{Aliases, LoadError, LoadOptions, Topology};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 /// An inventory that loaded cleanly.
@@ -82,35 +82,55 @@ pub struct App {
     changes: Mutex<ChangeCache>,
 }
 
-/// How many pairs of consecutive versions [`ChangeCache`] keeps (the newest ones).
-const CACHED_PAIRS: usize = 64;
+/// How many pairs of consecutive versions [`ChangeCache`] keeps (the newest ones): enough for a
+/// busy week of inventory changes, the window incident replies look back over. Most diffs are
+/// small (the few rows an edit touched); a bulk edit's diff can hold a good part of the
+/// inventory, so the cap trades memory in that worst case for not re-loading whole inventories.
+const CACHED_PAIRS: usize = 256;
 
 /// What [`App::recent_changes_near`] learnt from history, so that it loads each stored version
-/// at most once per process. Nothing here goes stale: a version's bytes never change, and
-/// neither do the load options. Only diffs are kept, never old topologies (which can weigh
-/// 100+ MB each).
-#[derive(Default)]
+/// at most once per process while its pairs are among the newest `cap`. Nothing here goes
+/// stale: a version's bytes never change, and neither do the load options. Only diffs are kept,
+/// never old topologies (which can weigh 100+ MB each).
 struct ChangeCache {
+    /// How many pairs to keep; [`CACHED_PAIRS`] but in tests.
+    cap: usize,
     /// `(newer, older)` version ids → everything that changed between them, unfiltered. Keyed
     /// newer first so that the oldest pairs are the first ones evicted.
     pairs: BTreeMap<(i64, i64), Arc<InventoryDiff>>,
-    /// Whether a version's bytes load; versions that do not are skipped.
+    /// Whether a version's bytes load; versions that do not are skipped. Up to `2 * cap`.
     loads: BTreeMap<i64, bool>,
 }
 
 impl ChangeCache {
-    fn insert_pair(&mut self, key: (i64, i64), d: Arc<InventoryDiff>) {
-        self.pairs.insert(key, d);
-        while self.pairs.len() > CACHED_PAIRS {
-            self.pairs.pop_first();
+    fn new(cap: usize) -> ChangeCache {
+        ChangeCache {
+            cap,
+            pairs: BTreeMap::new(),
+            loads: BTreeMap::new(),
         }
     }
 
+    fn insert_pair(&mut self, key: (i64, i64), d: Arc<InventoryDiff>) {
+        insert_newest(&mut self.pairs, self.cap, key, d);
+    }
+
     fn insert_load(&mut self, id: i64, ok: bool) {
-        self.loads.insert(id, ok);
-        while self.loads.len() > 2 * CACHED_PAIRS {
-            self.loads.pop_first();
-        }
+        insert_newest(&mut self.loads, 2 * self.cap, id, ok);
+    }
+}
+
+/// Inserts into `map`, keeping its `cap` largest keys. A key that would be evicted at once (the
+/// map is full and it is smaller than every key there) is not inserted at all: a walk over more
+/// history than the cache holds then leaves the newest entries alone.
+fn insert_newest<K: Ord, V>(map: &mut BTreeMap<K, V>, cap: usize, key: K, value: V) {
+    let too_old = map.first_key_value().is_none_or(|(first, _)| key < *first);
+    if map.len() >= cap && too_old {
+        return;
+    }
+    map.insert(key, value);
+    while map.len() > cap {
+        map.pop_first();
     }
 }
 
@@ -165,7 +185,7 @@ impl App {
             accepting: AtomicBool::new(true),
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
-            changes: Mutex::new(ChangeCache::default()),
+            changes: Mutex::new(ChangeCache::new(CACHED_PAIRS)),
         };
         let cur = app.current();
         let version = app.record(&cur.source, &cur.bytes, None);
@@ -331,9 +351,11 @@ impl App {
     /// of the oldest line). Versions whose bytes do not load are skipped.
     ///
     /// Each diff between consecutive versions is computed once per process and cached
-    /// ([`ChangeCache`], the newest [`CACHED_PAIRS`] pairs), so a repeated call, even for other
-    /// `ids`, loads nothing. Concurrent calls wait for each other rather than load the same
-    /// versions twice.
+    /// ([`ChangeCache`]): a repeated call, even for other `ids`, loads nothing as long as the
+    /// pairs it walks are among the newest [`CACHED_PAIRS`]. Older pairs are loaded and diffed
+    /// again on every call and not cached, so they never push newer ones out. The cache lock is
+    /// held only to look up and insert, never while loading or diffing, so one cold walk does not
+    /// hold up other replies; two concurrent calls may then compute the same pair twice.
     ///
     /// "Near" is judged on the inventory in force: the neighbourhood of `ids` is computed once,
     /// on [`App::current`], not on the newer version of each pair (that would need every old
@@ -345,26 +367,28 @@ impl App {
         let versions = self.with_store(|s| s.list()).unwrap_or_default();
         let cur = self.current();
         let near = diff::neighbourhood(&cur.topo, ids, 2);
-        let mut cache = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::new();
         // The previous (newer) version that loads, and its topology when it had to be loaded.
         let mut newer: Option<(&Version, Option<Arc<Topology>>)> = None;
         for v in versions.iter() {
-            let cached = newer
-                .as_ref()
-                .and_then(|(n, _)| cache.pairs.get(&(n.id, v.id)).cloned());
+            let (cached, loads) = {
+                let cache = self.change_cache();
+                let pair = newer.as_ref().map(|(n, _)| (n.id, v.id));
+                let cached = pair.and_then(|key| cache.pairs.get(&key).cloned());
+                (cached, cache.loads.get(&v.id).copied())
+            };
             let mut topo = None;
             if cached.is_none() {
-                match cache.loads.get(&v.id) {
+                match loads {
                     Some(false) => continue,
                     Some(true) => {}
                     None => match self.load_version(v, &cur) {
                         Some(Ok(t)) => {
-                            cache.insert_load(v.id, true);
+                            self.change_cache().insert_load(v.id, true);
                             topo = Some(t);
                         }
                         Some(Err(())) => {
-                            cache.insert_load(v.id, false);
+                            self.change_cache().insert_load(v.id, false);
                             continue;
                         }
                         // The store did not give the bytes this time: skip, remember nothing.
@@ -375,7 +399,7 @@ impl App {
             if let Some((n, n_topo)) = &mut newer {
                 let d = match cached {
                     Some(d) => Some(d),
-                    None => self.pair_diff(&mut cache, v, &mut topo, n, n_topo, &cur),
+                    None => self.pair_diff(v, &mut topo, n, n_topo, &cur),
                 };
                 if let Some(d) = d.map(|d| d.touching(&near)).filter(|d| !d.is_empty()) {
                     let label = format!("v{} ({})", n.id, crate::history::rfc3339(n.seen_at));
@@ -390,11 +414,16 @@ impl App {
         out
     }
 
-    /// The diff from `older` to `newer`, loading whichever topology is not at hand yet, and
-    /// caches it. `None` when a topology cannot be had right now (the store failed).
+    /// The cache of [`App::recent_changes_near`]. Hold it only for lookups and inserts.
+    fn change_cache(&self) -> MutexGuard<'_, ChangeCache> {
+        self.changes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The diff from `older` to `newer`, loading whichever topology is not at hand yet (with the
+    /// cache unlocked), and caches it. `None` when a topology cannot be had right now (the store
+    /// failed).
     fn pair_diff(
         &self,
-        cache: &mut ChangeCache,
         older: &Version,
         older_topo: &mut Option<Arc<Topology>>,
         newer: &Version,
@@ -406,10 +435,29 @@ impl App {
                 *t = self.load_version(v, cur)?.ok();
             }
         }
+        self.note_work();
         let d = Arc::new(diff::diff(older_topo.as_deref()?, newer_topo.as_deref()?));
-        cache.insert_pair((newer.id, older.id), d.clone());
+        self.change_cache()
+            .insert_pair((newer.id, older.id), d.clone());
         Some(d)
     }
+
+    /// Counts a load or diff of [`App::recent_changes_near`] for the tests, and whether the
+    /// cache was locked meanwhile.
+    #[cfg(test)]
+    fn note_work(&self) {
+        let locked = matches!(
+            self.changes.try_lock(),
+            Err(std::sync::TryLockError::WouldBlock)
+        );
+        tests::WORK.with(|w| {
+            let (n, under_lock) = w.get();
+            w.set((n + 1, under_lock + usize::from(locked)));
+        });
+    }
+
+    #[cfg(not(test))]
+    fn note_work(&self) {}
 
     /// A stored version's topology: the one in force when the content is the same, else its
     /// bytes loaded again. `None` when the store gives no bytes, `Some(Err)` when they do not
@@ -418,6 +466,7 @@ impl App {
         if v.sha256 == cur.sha256 {
             return Some(Ok(cur.topo.clone()));
         }
+        self.note_work();
         let bytes = self.with_store(|s| s.bytes(v.id)).flatten()?;
         Some(
             aiops_core::load_bytes(&v.source, &bytes, &self.opts)
@@ -458,6 +507,13 @@ mod tests {
     const JENKINS: &str = "aie1p-jenkins";
     /// Seconds between two stored versions.
     const STEP: i64 = 1_000;
+
+    thread_local! {
+        /// `(loads and diffs, of which with the cache locked)` by `recent_changes_near` on
+        /// this thread.
+        pub(super) static WORK: std::cell::Cell<(usize, usize)> =
+            const { std::cell::Cell::new((0, 0)) };
+    }
 
     fn csv(rows: &[[String; 4]]) -> Vec<u8> {
         let mut s = aiops_core::synth::HEADER.join(",");
@@ -602,10 +658,7 @@ mod tests {
     #[test]
     fn recent_changes_near_loads_each_version_at_most_once() {
         let (dir, app) = app_with_history();
-        let want: Vec<Vec<String>> = cases()
-            .iter()
-            .map(|(ids, window)| reloading_every_version(&app, ids, *window))
-            .collect();
+        let want = reference_lines(&app);
         // One walk over the whole history, then no stored version can be loaded any more.
         let (ids, window) = &cases()[0];
         assert_eq!(app.recent_changes_near(ids, *window), want[0]);
@@ -613,6 +666,119 @@ mod tests {
         db.execute("UPDATE versions SET bytes = x'00'", [])
             .expect("corrupt");
         for ((ids, window), want) in cases().iter().zip(&want) {
+            assert_eq!(
+                &app.recent_changes_near(ids, *window),
+                want,
+                "{ids:?} {window}"
+            );
+        }
+    }
+
+    /// What the old reload-everything code gives for every case.
+    fn reference_lines(app: &App) -> Vec<Vec<String>> {
+        cases()
+            .iter()
+            .map(|(ids, window)| reloading_every_version(app, ids, *window))
+            .collect()
+    }
+
+    #[test]
+    fn recent_changes_near_loads_and_diffs_with_the_cache_unlocked() {
+        let (_dir, app) = app_with_history();
+        let want = reference_lines(&app);
+        WORK.with(|w| w.set((0, 0)));
+        let (ids, window) = &cases()[0];
+        assert_eq!(app.recent_changes_near(ids, *window), want[0]);
+        let (work, under_lock) = WORK.with(|w| w.get());
+        assert!(work > 0, "the cold walk loaded nothing");
+        assert_eq!(
+            under_lock, 0,
+            "{under_lock} of {work} loads and diffs held the cache"
+        );
+    }
+
+    #[test]
+    fn recent_changes_near_gives_the_same_lines_to_concurrent_calls() {
+        let (_dir, app) = app_with_history();
+        let want = reference_lines(&app);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for ((ids, window), want) in cases().iter().zip(&want) {
+                        assert_eq!(&app.recent_changes_near(ids, *window), want);
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn change_cache_keeps_the_newest_entries_and_skips_older_ones_when_full() {
+        let mut map = BTreeMap::new();
+        for k in [5, 7] {
+            insert_newest(&mut map, 2, k, "first");
+        }
+        insert_newest(&mut map, 2, 3, "older");
+        assert_eq!(map, BTreeMap::from([(5, "first"), (7, "first")]));
+        insert_newest(&mut map, 2, 9, "newer");
+        assert_eq!(map, BTreeMap::from([(7, "first"), (9, "newer")]));
+        insert_newest(&mut map, 2, 7, "again");
+        assert_eq!(map, BTreeMap::from([(7, "again"), (9, "newer")]));
+    }
+
+    #[test]
+    fn recent_changes_near_keeps_the_newest_pairs_over_a_longer_window() {
+        let (dir, mut app) = app_with_history();
+        app.changes = Mutex::new(ChangeCache::new(3));
+        // The pairs of consecutive versions that load, newest first, and the newest six ids.
+        let versions = app.with_store(|s| s.list()).unwrap_or_default();
+        let loading: Vec<i64> = versions
+            .iter()
+            .filter(|v| {
+                app.load_version(v, &app.current())
+                    .is_some_and(|r| r.is_ok())
+            })
+            .map(|v| v.id)
+            .collect();
+        assert_eq!(loading.len(), 9, "{loading:?}");
+        let newest_pairs: Vec<(i64, i64)> = loading.windows(2).map(|w| (w[0], w[1])).collect();
+        let newest_pairs = newest_pairs[..3].to_vec();
+        let newest_ids: Vec<i64> = versions.iter().take(6).map(|v| v.id).collect();
+        let cached = |app: &App| {
+            let cache = app.change_cache();
+            let mut pairs: Vec<(i64, i64)> = cache.pairs.keys().copied().collect();
+            let mut loads: Vec<i64> = cache.loads.keys().copied().collect();
+            pairs.reverse();
+            loads.reverse();
+            (pairs, loads)
+        };
+        // 3.5 steps back: the newest three pairs and nothing older.
+        let short: Vec<(Vec<String>, i64)> = [KAFKA, JENKINS]
+            .iter()
+            .map(|id| (vec![id.to_string()], 7 * STEP / 2))
+            .collect();
+        let want: Vec<Vec<String>> = short
+            .iter()
+            .map(|(ids, window)| reloading_every_version(&app, ids, *window))
+            .collect();
+        assert!(want.iter().any(|w| !w.is_empty()), "{want:?}");
+
+        // A walk over all eight pairs leaves the newest three (and six load results) cached.
+        let (ids, window) = &cases()[0];
+        assert_eq!(
+            app.recent_changes_near(ids, *window),
+            reloading_every_version(&app, ids, *window)
+        );
+        assert_eq!(cached(&app), (newest_pairs.clone(), newest_ids.clone()));
+
+        // With no stored version loadable any more, the newest three still answer, and another
+        // long walk leaves them in place.
+        let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("db");
+        db.execute("UPDATE versions SET bytes = x'00'", [])
+            .expect("corrupt");
+        app.recent_changes_near(ids, *window);
+        assert_eq!(cached(&app), (newest_pairs, newest_ids));
+        for ((ids, window), want) in short.iter().zip(&want) {
             assert_eq!(
                 &app.recent_changes_near(ids, *window),
                 want,
