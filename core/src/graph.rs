@@ -186,7 +186,7 @@ impl Topology {
         let mut by_key = HashMap::default();
         for (i, id) in ids.into_iter().enumerate() {
             graph.add_node(());
-            if crate::resolve::has_capitals(&id) {
+            if crate::text::has_capitals(&id) {
                 by_key.entry(id.to_lowercase()).or_insert(i);
             }
             by_id.insert(id, i);

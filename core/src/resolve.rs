@@ -26,7 +26,8 @@ use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
 use crate::ingest::{Field, Table};
 use crate::text::{
-    ascii_words, column_letter, fold_width, glob_literal_prefix, glob_match, key, squash_spaces,
+    ascii_words, column_letter, fold_width, glob_literal_prefix, glob_match, key, key_of, lowered,
+    squash_spaces, squashed,
 };
 use regex::Regex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -266,14 +267,20 @@ fn extra_of<'x>(d: &mut Draft, extras: &'x mut Vec<Extra>, details: &[Detail]) -
     &mut extras[d.extra as usize]
 }
 
-/// Interned cell texts and words, so statements carry small ids instead of strings.
+/// A string interner: small ids instead of strings, for cell texts and words (statements carry
+/// them) and for the index's name tokens, role keys and domains (its lookups are by them).
 #[derive(Default)]
-struct Texts {
+struct Interner {
+    /// Text by id.
     all: Vec<Arc<str>>,
     ids: HashMap<Arc<str>, u32>,
 }
 
-impl Texts {
+impl Interner {
+    fn get(&self, t: &str) -> Option<u32> {
+        self.ids.get(t).copied()
+    }
+
     fn intern(&mut self, t: &str) -> u32 {
         if let Some(&id) = self.ids.get(t) {
             return id;
@@ -297,7 +304,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::default();
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
     let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
-    let mut texts = Texts::default();
+    let mut texts = Interner::default();
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
         for &(is_up, row, col, text) in &inst.cells {
@@ -570,22 +577,6 @@ fn join_rows(rows: &[u32]) -> String {
     s.join(", ")
 }
 
-/// The text with runs of whitespace squashed to one space, borrowed when it has none.
-fn squashed(s: &str) -> Cow<'_, str> {
-    let mut prev_space = true;
-    for c in s.chars() {
-        let space = c.is_whitespace();
-        if space && (prev_space || c != ' ') {
-            return Cow::Owned(squash_spaces(s));
-        }
-        prev_space = space;
-    }
-    if prev_space && !s.is_empty() {
-        return Cow::Owned(squash_spaces(s));
-    }
-    Cow::Borrowed(s)
-}
-
 // ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
 // fast path, which costs seconds on a 100k-row sheet.
 
@@ -641,7 +632,7 @@ struct Word {
     detail: u32,
 }
 
-fn prepare(m: Mention, texts: &mut Texts, rel: &mut Relations) -> Word {
+fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> Word {
     let words = ascii_words(&m.text);
     Word {
         word: texts.intern(&m.text),
@@ -867,7 +858,7 @@ struct Index<'a> {
     /// Lower-cased names, sorted, for glob prefix ranges.
     sorted: Vec<(Cow<'a, str>, u32)>,
     /// Interned name tokens, role keys and domain keys; symbol 0 is the empty string.
-    syms: Symbols,
+    syms: Interner,
     roles: Vec<u32>,
     /// Name-token symbols of all instances, back to back, as `domain_tokens` below.
     name_tokens: Vec<u32>,
@@ -893,33 +884,6 @@ struct Index<'a> {
     /// Instances whose whole domain is that token are in `kw_domain` under the same key (a
     /// one-token domain's key is the token's symbol).
     kw_token: HashMap<(u32, u32), Vec<u32>>,
-}
-
-/// A string interner: index lookups by small integers instead of allocated keys.
-#[derive(Default)]
-struct Symbols {
-    ids: HashMap<String, u32>,
-}
-
-impl Symbols {
-    fn new() -> Self {
-        let mut s = Symbols::default();
-        s.intern("");
-        s
-    }
-
-    fn intern(&mut self, t: &str) -> u32 {
-        if let Some(&id) = self.ids.get(t) {
-            return id;
-        }
-        let id = self.ids.len() as u32;
-        self.ids.insert(t.to_string(), id);
-        id
-    }
-
-    fn get(&self, t: &str) -> Option<u32> {
-        self.ids.get(t).copied()
-    }
 }
 
 /// Name tokens that say nothing about what a box does: numbers, instance sizes (`c5large`,
@@ -966,43 +930,14 @@ struct RoleInfo {
     list: Option<u32>,
 }
 
-/// Whether lower-casing changes `s`; ASCII text is checked without Unicode tables.
-pub(crate) fn has_capitals(s: &str) -> bool {
-    if s.is_ascii() {
-        s.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        // Not `char::is_uppercase`: title-case letters (`ǅ`) change too.
-        s.chars().any(|c| c.to_lowercase().ne(std::iter::once(c)))
-    }
-}
-
-/// `s` lower-cased, borrowed when it has no capitals.
-fn lowered(s: &str) -> Cow<'_, str> {
-    if has_capitals(s) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// [`key`] of `s`, borrowed when that is `s` itself (plain lower-case ASCII without spaces).
-fn key_of(s: &str) -> Cow<'_, str> {
-    if s.bytes()
-        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
-    {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(key(s))
-    }
-}
-
 impl<'a> Index<'a> {
     /// `names` are the exact instance names from [`collect_instances`]; the index adds the
     /// name keys and the names without the common prefix to it rather than build a second
     /// table. Exact names that are not keys (capitals, spaces) never match a key lookup.
     fn new(instances: &'a [Instance], names: Names<'a>) -> Self {
         let n = instances.len();
-        let mut syms = Symbols::new();
+        let mut syms = Interner::default();
+        syms.intern("");
         let mut names = names;
         // One pass over the instances for everything that needs no whole-sheet figure: big
         // sheets do not fit in the cache, so every extra pass reads them from memory again.
@@ -1051,13 +986,11 @@ impl<'a> Index<'a> {
             lowers.push(lower);
         }
         let tokens_of = |i: usize| &name_tokens[name_start[i] as usize..name_start[i + 1] as usize];
-        let mut text: Vec<&str> = vec![""; syms.ids.len()];
-        for (t, &id) in &syms.ids {
-            text[id as usize] = t.as_str();
-        }
+        // The name tokens' text, by symbol (later symbols are not name tokens).
+        let text: Vec<Arc<str>> = syms.all.clone();
         let stem_token: Vec<bool> = text
             .iter()
-            .map(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(*t, "copy" | "bak"))
+            .map(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(&**t, "copy" | "bak"))
             .collect();
         // The common prefix (`aie1p`): the first token of most names.
         let prefix: Option<u32> = first_count
@@ -1079,7 +1012,6 @@ impl<'a> Index<'a> {
         };
         let is_kw = |t: &str| !GENERIC.contains(&t) && !ACCESS.contains(&t);
         let prefix_text = prefix.map(|p| text[p as usize].to_string());
-        let text: Vec<String> = text.iter().map(|t| t.to_string()).collect();
         let mut idx = Index {
             prefix: prefix_text.clone(),
             names,
@@ -1202,7 +1134,7 @@ impl<'a> Index<'a> {
             }
             idx.roles.push(*role_sym);
             idx.access
-                .push(*role_access || toks.iter().any(|&t| text[t as usize] == "access"));
+                .push(*role_access || toks.iter().any(|&t| &*text[t as usize] == "access"));
             idx.core.push(*core);
             idx.domain_tokens.extend_from_slice(&domain);
             idx.domain_start.push(idx.domain_tokens.len() as u32);
@@ -1530,7 +1462,7 @@ fn assemble(
     ext: Externals,
     ext_names: Vec<String>,
     rel: Relations,
-    texts: Texts,
+    texts: Interner,
     mut diags: Vec<Diagnostic>,
     prefix: Option<String>,
 ) -> Topology {
@@ -1654,32 +1586,4 @@ fn assemble(
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
     Topology::new(nodes, ids, edges, &ends, diags, prefix)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{has_capitals, key, key_of, lowered, squash_spaces, squashed};
-    use proptest::prelude::*;
-
-    #[test]
-    fn capitals_include_title_case_letters() {
-        assert!(has_capitals("Kafka-01"));
-        assert!(
-            has_capitals("ǅemal-api"),
-            "title case U+01C5 lower-cases to U+01C6"
-        );
-        assert!(!has_capitals("ǆemal-api"));
-        assert!(!has_capitals("aie1p-ces-核心"));
-    }
-
-    proptest! {
-        // The fast paths must give exactly what the slow functions give.
-        #[test]
-        fn fast_paths_agree_with_the_slow_functions(s in "\\PC{0,12}|[a-zA-Z0-9 \\-ǅǆ]{0,12}") {
-            prop_assert_eq!(has_capitals(&s), s.to_lowercase() != s);
-            prop_assert_eq!(lowered(&s).into_owned(), s.to_lowercase());
-            prop_assert_eq!(key_of(&s).into_owned(), key(&s));
-            prop_assert_eq!(squashed(&s).into_owned(), squash_spaces(&s));
-        }
-    }
 }

@@ -1,5 +1,7 @@
 //! Text normalisation shared by ingest and resolution: width folding, none-markers, tokens.
 
+use std::borrow::Cow;
+
 /// Folds full-width ASCII forms (`ＡＢＣ`, `（`, `；`, `／`) and the ideographic space to their
 /// ASCII equivalents. Chinese text is left alone.
 pub fn fold_width(s: &str) -> String {
@@ -181,6 +183,52 @@ fn char_width(c: char) -> usize {
     }
 }
 
+/// The text with runs of whitespace squashed to one space, borrowed when it has none.
+pub fn squashed(s: &str) -> Cow<'_, str> {
+    let mut prev_space = true;
+    for c in s.chars() {
+        let space = c.is_whitespace();
+        if space && (prev_space || c != ' ') {
+            return Cow::Owned(squash_spaces(s));
+        }
+        prev_space = space;
+    }
+    if prev_space && !s.is_empty() {
+        return Cow::Owned(squash_spaces(s));
+    }
+    Cow::Borrowed(s)
+}
+
+/// Whether lower-casing changes `s`; ASCII text is checked without Unicode tables.
+pub fn has_capitals(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        // Not `char::is_uppercase`: title-case letters (`ǅ`) change too.
+        s.chars().any(|c| c.to_lowercase().ne(std::iter::once(c)))
+    }
+}
+
+/// `s` lower-cased, borrowed when it has no capitals.
+pub fn lowered(s: &str) -> Cow<'_, str> {
+    if has_capitals(s) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// [`key`] of `s`, borrowed when that is `s` itself (plain lower-case ASCII without spaces).
+pub fn key_of(s: &str) -> Cow<'_, str> {
+    if s.bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(key(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +271,33 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(27), "AB");
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::{has_capitals, key, key_of, lowered, squash_spaces, squashed};
+    use proptest::prelude::*;
+
+    #[test]
+    fn capitals_include_title_case_letters() {
+        assert!(has_capitals("Kafka-01"));
+        assert!(
+            has_capitals("ǅemal-api"),
+            "title case U+01C5 lower-cases to U+01C6"
+        );
+        assert!(!has_capitals("ǆemal-api"));
+        assert!(!has_capitals("aie1p-ces-核心"));
+    }
+
+    proptest! {
+        // The fast paths must give exactly what the slow functions give.
+        #[test]
+        fn fast_paths_agree_with_the_slow_functions(s in "\\PC{0,12}|[a-zA-Z0-9 \\-ǅǆ]{0,12}") {
+            prop_assert_eq!(has_capitals(&s), s.to_lowercase() != s);
+            prop_assert_eq!(lowered(&s).into_owned(), s.to_lowercase());
+            prop_assert_eq!(key_of(&s).into_owned(), key(&s));
+            prop_assert_eq!(squashed(&s).into_owned(), squash_spaces(&s));
+        }
     }
 }
