@@ -82,7 +82,10 @@ impl Bot {
                 .slash_command(name, options, ids.plain_user, &[ids.plain_role], "en-US");
         let cb = h.wait_callback(WAIT).await;
         assert_eq!(cb.json["type"], 5, "deferred first: {:?}", cb.json);
-        h.wait_final(WAIT).await
+        let r = h.wait_final(WAIT).await;
+        // The stand-in holds replies to Discord's limits; a refused one is a failed answer.
+        assert_eq!(r.status, 200, "/{name} reply refused: {}", r.response);
+        r
     }
 }
 
@@ -212,6 +215,73 @@ async fn every_read_only_command_answers() {
         assert!(text.contains(want), "/{name}: {want:?} not in {text}");
         assert_no_pings(&r);
     }
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_final_reply_still_leaves_a_short_answer() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    // Discord refuses the full reply (as it does an invalid form body); nothing else fails.
+    bot.standin.refuse_next(
+        "PATCH",
+        "/messages/@original",
+        400,
+        50035,
+        "Invalid Form Body",
+    );
+    let h = bot.standin.slash_command(
+        "deps",
+        json!([opt("pattern", "aie1p-ces-*")]),
+        ids.plain_user,
+        &[ids.plain_role],
+        "en-US",
+    );
+    let refused = h.wait_final(WAIT).await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.file("diagram.png").is_some(),
+        "the full reply was tried first"
+    );
+    let title = refused.json["embeds"][0]["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fallback = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "PATCH" && r.path.ends_with("/messages/@original") && r.status == 200
+        })
+        .await;
+    let content = fallback.json["content"].as_str().unwrap_or("");
+    assert!(content.starts_with(&title), "{content}");
+    assert!(content.contains("could not be sent; error id"), "{content}");
+    assert!(fallback.files.is_empty());
+    assert_no_pings(&fallback);
+    // The next command is answered in full again.
+    let r = bot
+        .ask("whois", json!([opt("name", "aie1p-jenkins")]))
+        .await;
+    assert!(r.json["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("CI"));
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_upload_limit_leaves_the_picture_out_but_still_answers() {
+    let bot = start(|_| {}).await;
+    // A guild whose uploads may total 4 KB: the PNG does not fit, the Mermaid source does,
+    // and the stand-in answers 413 to anything larger, as Discord does.
+    bot.standin.set_upload_limit(4096);
+    let r = bot
+        .ask("deps", json!([opt("pattern", "aie1p-ces-*")]))
+        .await;
+    assert!(r.file("diagram.png").is_none());
+    assert!(r.file("diagram.mmd").is_some());
+    assert!(r.json["embeds"][0]["image"].is_null(), "{}", r.json);
+    assert!(embed_text(&r).contains("aie1p-ces-access-c5large-2c4g-v132-a-Node"));
     bot.shutdown().await;
 }
 

@@ -548,3 +548,79 @@ async fn a_body_serenity_could_not_read_back_fails_with_the_reason() {
     );
     assert!(why.contains("missing field `value`"), "{why}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_over_discords_limits_are_refused_as_discord_refuses_them() {
+    let standin = StandIn::start().await;
+    let ids = standin.ids().clone();
+    let http = rest_client(&standin).build();
+    let post = |body: serde_json::Value, files: Vec<CreateAttachment>| {
+        let http = &http;
+        async move { http.send_message(ids.summary, files, &body).await }
+    };
+
+    // Exactly at each limit: accepted.
+    let at_limit = json!({
+        "content": "字".repeat(2000),
+        "embeds": [{ "title": "t".repeat(256), "description": "d".repeat(4096) }],
+    });
+    post(at_limit, vec![])
+        .await
+        .expect("a message at the limits");
+
+    // One character over: 400 Invalid Form Body naming the field, like Discord.
+    let cases = [
+        (json!({ "content": "字".repeat(2001) }), "content"),
+        (
+            json!({ "embeds": [{ "title": "t".repeat(257) }] }),
+            "embeds",
+        ),
+        (
+            json!({ "embeds": [{ "description": "d".repeat(4097) }] }),
+            "embeds",
+        ),
+        (
+            json!({ "embeds": [{ "description": "d".repeat(4096) }, { "description": "d".repeat(1905) }] }),
+            "embeds",
+        ),
+    ];
+    for (body, field) in cases {
+        let before = standin.requests().len();
+        let sent = post(body, vec![]).await;
+        assert!(sent.is_err(), "{sent:?}");
+        let r = &standin.requests()[before];
+        assert_eq!(r.status, 400);
+        assert_eq!(r.response["code"], 50035, "{}", r.response);
+        assert!(r.response["errors"].get(field).is_some(), "{}", r.response);
+    }
+
+    // Uploads over the announced limit: 413.
+    standin.set_upload_limit(1000);
+    let big = CreateAttachment::bytes(vec![0u8; 1001], "big.bin");
+    assert!(post(json!({ "content": "x" }), vec![big]).await.is_err());
+    let last = standin.requests().pop().unwrap();
+    assert_eq!(
+        (last.status, last.response["code"].clone()),
+        (413, json!(40005))
+    );
+    let small = CreateAttachment::bytes(vec![0u8; 1000], "small.bin");
+    post(json!({ "content": "x" }), vec![small])
+        .await
+        .expect("an upload at the limit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_a_test_asks_for_fails_one_request_only() {
+    let standin = StandIn::start().await;
+    let ids = standin.ids().clone();
+    let http = rest_client(&standin).build();
+    standin.refuse_next("POST", "/messages", 503, 0, "upstream connect error");
+    let body = json!({ "content": "hello" });
+    let first = http.send_message(ids.summary, vec![], &body).await;
+    assert!(first.is_err(), "{first:?}");
+    http.send_message(ids.summary, vec![], &body)
+        .await
+        .expect("the next request is answered");
+    let statuses: Vec<u16> = standin.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [503, 200]);
+}

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use serenity::model::id::{AttachmentId, ChannelId, MessageId, RoleId, UserId};
 
 use super::http::Request;
-use super::payloads::{self, MessageParts, ATTACHMENT_SIZE_LIMIT};
+use super::payloads::{self, MessageParts};
 use super::state::Shared;
 use super::StandIn;
 
@@ -238,11 +238,14 @@ impl StandIn {
                 .insert(token.clone(), (channel.get(), None));
             (id, token)
         };
-        let channel_kind = shared
-            .lock()
-            .channels
-            .get(&channel.get())
-            .map_or(json!(0), |c| c["type"].clone());
+        let (channel_kind, upload_limit) = {
+            let state = shared.lock();
+            let kind = state
+                .channels
+                .get(&channel.get())
+                .map_or(json!(0), |c| c["type"].clone());
+            (kind, state.upload_limit)
+        };
         let mut interaction = json!({
             "id": id.to_string(),
             "application_id": ids.application.to_string(),
@@ -259,7 +262,7 @@ impl StandIn {
             "guild_locale": "en-US",
             "entitlements": [],
             "context": 0,
-            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT
+            "attachment_size_limit": upload_limit
         });
         if let Some(m) = message {
             interaction["message"] = m;

@@ -14,6 +14,7 @@
 mod gateway;
 mod http;
 mod interactions;
+mod limits;
 mod payloads;
 mod routes;
 mod state;
@@ -116,6 +117,31 @@ impl StandIn {
         let path = format!("/files/{name}");
         self.shared.lock().hosted.insert(path.clone(), bytes);
         format!("{}{path}", self.shared.rest_url())
+    }
+
+    /// The upload size interactions announce (`attachment_size_limit`) and every message's
+    /// uploads are held to, like a guild's limit on Discord. Default: Discord's 25 MiB.
+    pub fn set_upload_limit(&self, bytes: u64) {
+        self.shared.lock().upload_limit = bytes;
+    }
+
+    /// Makes the next request whose method is `method` and whose path contains `path_part`
+    /// fail with `status` and Discord's error body `{"message", "code"}`, as Discord does when it
+    /// refuses or has an outage. Each call refuses one request; later ones are answered normally.
+    pub fn refuse_next(
+        &self,
+        method: &str,
+        path_part: &str,
+        status: u16,
+        code: u32,
+        message: &str,
+    ) {
+        self.shared.lock().faults.push(state::Fault {
+            method: method.to_string(),
+            path_part: path_part.to_string(),
+            status,
+            body: serde_json::json!({ "message": message, "code": code }),
+        });
     }
 
     /// Every REST request so far, in the order they arrived.

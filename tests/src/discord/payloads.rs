@@ -19,7 +19,7 @@ pub(crate) const TIMESTAMP: &str = "2026-01-05T09:00:00.000000+00:00";
 /// The one gateway session id; a Resume must name it.
 pub(crate) const SESSION_ID: &str = "standin-session";
 /// What interactions announce as the upload limit (Discord's default, 25 MiB).
-pub(crate) const ATTACHMENT_SIZE_LIMIT: u32 = 25 * 1024 * 1024;
+pub(crate) const ATTACHMENT_SIZE_LIMIT: u64 = 25 * 1024 * 1024;
 /// Permissions string for members and the bot: everything, so no check fails on permissions.
 const ALL_PERMISSIONS: &str = "2251799813685247";
 

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::http::{serve_connection, Request, Response};
+use super::limits;
 use super::payloads::{self, MessageParts};
 use super::state::{Shared, State};
 
@@ -46,6 +47,14 @@ pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) {
 }
 
 fn answer(shared: &Shared, state: &mut State, req: &Request) -> Response {
+    if let Some(i) = state
+        .faults
+        .iter()
+        .position(|f| f.method == req.method && req.path.contains(&f.path_part))
+    {
+        let fault = state.faults.remove(i);
+        return Response::json(fault.status, fault.body);
+    }
     if req.method == "GET" {
         if let Some(bytes) = state.hosted.get(&req.path) {
             return Response::bytes(bytes.clone());
@@ -55,6 +64,11 @@ fn answer(shared: &Shared, state: &mut State, req: &Request) -> Response {
     let app = ids.application.get();
     let guild = ids.guild.get();
     let segments = req.segments();
+    if let Some(body) = limits::message_body(req, &segments) {
+        if let Err(refused) = limits::check(body, &req.files, state.upload_limit) {
+            return refused;
+        }
+    }
     let id = |s: &str| s.parse::<u64>().ok();
     match (req.method.as_str(), segments.as_slice()) {
         ("GET", ["gateway"]) => Response::json(200, payloads::gateway(&shared.gateway_url())),

@@ -46,6 +46,18 @@ pub(crate) struct State {
     pub open_connections: u32,
     /// The last sequence number dispatched in this session; a Resume continues it.
     pub seq: u64,
+    /// Uploads per message may total this many bytes; interactions announce it.
+    pub upload_limit: u64,
+    /// Refusals a test asked for, each used by the first request it matches.
+    pub faults: Vec<Fault>,
+}
+
+/// One refusal a test asked for ([`super::StandIn::refuse_next`]).
+pub(crate) struct Fault {
+    pub method: String,
+    pub path_part: String,
+    pub status: u16,
+    pub body: Value,
 }
 
 impl State {
@@ -62,6 +74,7 @@ impl Shared {
     pub fn new(rest_addr: SocketAddr, ws_addr: SocketAddr) -> Shared {
         let mut state = State {
             next_id: FIRST_ID,
+            upload_limit: payloads::ATTACHMENT_SIZE_LIMIT,
             ..State::default()
         };
         let mut id = || state.next_id();
