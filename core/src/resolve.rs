@@ -1103,9 +1103,11 @@ impl<'a> Index<'a> {
                 0
             } else {
                 buf.clear();
+                // Joined with `-`, which no name token contains (names are split on it): a
+                // multi-token key can never be spelled like a one-token domain (`alpha+beta`).
                 for (k, &d) in domain.iter().enumerate() {
                     if k > 0 {
-                        buf.push('+');
+                        buf.push('-');
                     }
                     buf.push_str(&text[d as usize]);
                 }
@@ -1259,12 +1261,8 @@ impl<'a> Index<'a> {
                     if !keep(c) {
                         continue;
                     }
+                    // At least 1: every candidate here has the token `d`.
                     let score = self.domain(*c).iter().filter(|t| mine.contains(t)).count();
-                    // Sharing no token: a multi-token domain whose joined key happens to be
-                    // spelled like this token (`a+b`).
-                    if score == 0 {
-                        continue;
-                    }
                     if score > best_score {
                         best_score = score;
                         hits.clear();

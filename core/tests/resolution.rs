@@ -323,6 +323,29 @@ fn names_that_differ_only_by_case_resolve_to_the_exact_one_else_the_first() {
 }
 
 #[test]
+fn a_naming_domain_spelled_with_a_plus_is_not_confused_with_two_domains() {
+    // `alpha`, `beta` and `alpha+beta` are each a naming domain (three roles or more). The queue
+    // in both `alpha` and `beta` is not in the app's domain `alpha+beta`; the domain-less queue
+    // is the one to prefer.
+    let csv = "实例名称,服务角色,主要上游,主要下游\n\
+               x-alpha-web-01,网站,——,——\n\
+               x-alpha-db-01,数据库,——,——\n\
+               x-alpha-cache-01,缓存,——,——\n\
+               x-beta-web-01,网站,——,——\n\
+               x-beta-db-01,数据库,——,——\n\
+               x-beta-cache-01,缓存,——,——\n\
+               x-alpha-beta-queue-01,消息队列,——,——\n\
+               x-alpha+beta-web-01,网站,——,——\n\
+               x-alpha+beta-db-01,数据库,——,——\n\
+               x-alpha+beta-cache-01,缓存,——,——\n\
+               x-alpha+beta-app-01,应用,——,queue\n\
+               x-queue-01,消息队列,——,——\n";
+    let t = aiops_core::load_bytes("domains.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    assert!(has(&t, "x-alpha+beta-app-01", "x-queue-01"));
+    assert!(!has(&t, "x-alpha+beta-app-01", "x-alpha-beta-queue-01"));
+}
+
+#[test]
 fn an_external_named_like_an_instance_is_kept_apart() {
     // The alias file declares the word `Kafka` external under an instance's own name: the
     // external node must not merge with (or replace) the instance.
