@@ -113,6 +113,31 @@ fn assert_no_pings(r: &Request) {
     assert!(!embed_text(r).contains("@everyone"), "{}", embed_text(r));
 }
 
+/// Opens a forum post about CES latency; returns the thread and its messages path.
+fn open_ces_incident(bot: &Bot) -> (ChannelId, String) {
+    let ids = bot.standin.ids().clone();
+    let thread = bot.standin.forum_post(
+        ids.incident_forum,
+        "CES 撮合延迟升高",
+        "kafka lag since 02:10",
+        ids.plain_user,
+    );
+    let path = format!("/api/v10/channels/{}/messages", thread.get());
+    (thread, path)
+}
+
+/// Posts a later message naming spotdb in the thread; returns the edit of the bot's reply.
+async fn spotdb_follow_up(bot: &Bot, thread: ChannelId, path: &str, reply: &Request) -> Request {
+    let ids = bot.standin.ids().clone();
+    let msg_id = reply.response["id"].as_str().unwrap().to_string();
+    bot.standin
+        .message_create(thread, "now spotdb CPU is 100% too", ids.plain_user);
+    let edit_path = format!("{path}/{msg_id}");
+    bot.standin
+        .wait_for(WAIT, |r| r.method == "PATCH" && r.path == edit_path)
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registers_every_command_in_the_guild_with_minimal_intents() {
     let bot = start(|_| {}).await;
@@ -321,14 +346,7 @@ async fn a_zh_cn_reader_gets_chinese_headings_and_the_sheets_names() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incident_thread_gets_one_reply_that_later_messages_update() {
     let bot = start(|_| {}).await;
-    let ids = bot.standin.ids().clone();
-    let thread = bot.standin.forum_post(
-        ids.incident_forum,
-        "CES 撮合延迟升高",
-        "kafka lag since 02:10",
-        ids.plain_user,
-    );
-    let path = format!("/api/v10/channels/{}/messages", thread.get());
+    let (thread, path) = open_ces_incident(&bot);
     let first = bot
         .standin
         .wait_for(WAIT, |r| r.method == "POST" && r.path == path)
@@ -341,14 +359,7 @@ async fn incident_thread_gets_one_reply_that_later_messages_update() {
     assert!(text.contains("aie1p-kafka-server-01"), "{text}");
     assert!(text.contains("Entry points hit"), "{text}");
     assert_no_pings(&first);
-    let msg_id = first.response["id"].as_str().unwrap().to_string();
-    bot.standin
-        .message_create(thread, "now spotdb CPU is 100% too", ids.plain_user);
-    let edit_path = format!("{path}/{msg_id}");
-    let edit = bot
-        .standin
-        .wait_for(WAIT, |r| r.method == "PATCH" && r.path == edit_path)
-        .await;
+    let edit = spotdb_follow_up(&bot, thread, &path, &first).await;
     assert!(
         embed_text(&edit).contains("Aurora spotdb"),
         "{}",
@@ -361,6 +372,42 @@ async fn incident_thread_gets_one_reply_that_later_messages_update() {
         .filter(|r| r.method == "POST" && r.path == path)
         .count();
     assert_eq!(posts, 1, "updates edit the reply instead of posting again");
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_incident_reply_is_posted_as_text_and_later_updated_in_full() {
+    let bot = start(|_| {}).await;
+    // Discord refuses the first message posted anywhere (the reply with its embed and picture).
+    bot.standin
+        .refuse_next("POST", "/messages", 400, 50035, "Invalid Form Body");
+    let (thread, path) = open_ces_incident(&bot);
+    let text_only = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "POST" && r.path == path && r.status == 200
+        })
+        .await;
+    let content = text_only.json["content"].as_str().unwrap_or("");
+    assert!(
+        content.contains("could not be posted; error id"),
+        "{content}"
+    );
+    assert!(
+        content.contains("aie1p-ces-c52xlarge-8c16g-v132-a-Node"),
+        "{content}"
+    );
+    assert!(text_only.files.is_empty());
+    assert_no_pings(&text_only);
+    // The thread is answered: a later message edits that reply, now in full.
+    let edit = spotdb_follow_up(&bot, thread, &path, &text_only).await;
+    assert_eq!(edit.status, 200);
+    assert!(
+        embed_text(&edit).contains("Aurora spotdb"),
+        "{}",
+        embed_text(&edit)
+    );
+    assert!(edit.file("diagram.png").is_some());
     bot.shutdown().await;
 }
 
@@ -521,17 +568,23 @@ async fn upload_shows_the_diff_and_applies_only_after_confirmation() {
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_digest_posts_when_the_schedule_fires_in_the_team_time_zone() {
+/// A bot whose digest fires at 09:00 Shanghai on weekdays; also the summary channel's path.
+async fn start_with_weekday_digest() -> (Bot, String) {
     let bot = start(|c| {
         c.summary_schedule = Some("0 9 * * MON-FRI".into());
         c.timezone = "Asia/Shanghai".into();
     })
     .await;
-    let summary_path = format!(
+    let path = format!(
         "/api/v10/channels/{}/messages",
         bot.standin.ids().summary.get()
     );
+    (bot, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_posts_when_the_schedule_fires_in_the_team_time_zone() {
+    let (bot, summary_path) = start_with_weekday_digest().await;
     assert!(
         !bot.standin
             .requests()
@@ -549,6 +602,35 @@ async fn the_digest_posts_when_the_schedule_fires_in_the_team_time_zone() {
         "{}",
         embed_text(&posted)
     );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_summary_is_still_posted_as_text() {
+    let (bot, summary_path) = start_with_weekday_digest().await;
+    bot.standin
+        .refuse_next("POST", &summary_path, 400, 50035, "Invalid Form Body");
+    bot.clock.set("2026-11-30T01:00:00Z".parse().unwrap());
+    let posted = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "POST" && r.path == summary_path && r.status == 200
+        })
+        .await;
+    let content = posted.json["content"].as_str().unwrap_or("");
+    assert!(content.starts_with("Inventory digest"), "{content}");
+    assert!(
+        content.contains("could not be posted; error id"),
+        "{content}"
+    );
+    assert!(posted.files.is_empty());
+    let refused = bot
+        .standin
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 400)
+        .count();
+    assert_eq!(refused, 1);
     bot.shutdown().await;
 }
 

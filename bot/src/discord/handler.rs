@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 pub struct Handler {
     app: Arc<App>,
-    errors: AtomicU64,
     /// One lock per incident thread: a forum post's THREAD_CREATE and the messages that follow
     /// it arrive together, and only one of them may answer at a time.
     threads: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
@@ -29,7 +28,6 @@ impl Handler {
     pub fn new(app: Arc<App>) -> Self {
         Handler {
             app,
-            errors: AtomicU64::new(0),
             threads: Default::default(),
         }
     }
@@ -47,14 +45,6 @@ impl Handler {
 
     fn lang(&self, locale: &str) -> Lang {
         Lang::from_locale(Some(locale), self.app.lang)
-    }
-
-    fn error_id(&self) -> String {
-        format!(
-            "E{}-{}",
-            now_unix() % 100_000,
-            self.errors.fetch_add(1, Ordering::Relaxed)
-        )
     }
 
     fn is_admin(&self, cmd_roles: &[u64]) -> bool {
@@ -268,7 +258,7 @@ impl Handler {
         let result = match outcome {
             Ok((reply, png)) => self.send_reply(ctx, &cmd, &reply, png).await,
             Err(internal) => {
-                let id = self.error_id();
+                let id = error_id();
                 tracing::error!(command = %what, error_id = %id, "{internal}");
                 let _ = cmd
                     .edit_response(
@@ -309,6 +299,7 @@ impl Handler {
             .filter(|l| *l > 0)
             .unwrap_or(message::DEFAULT_ATTACHMENT_LIMIT);
         let out = message::build(reply, png, limit);
+        let text = out.description.clone();
         let mut edit = EditInteractionResponse::new().allowed_mentions(no_mentions());
         if let Some(e) = out.embed {
             edit = edit.embed(e);
@@ -322,16 +313,14 @@ impl Handler {
         match cmd.edit_response(&ctx.http, edit).await {
             Ok(_) => "ok",
             Err(e) => {
-                let id = self.error_id();
+                let id = error_id();
                 tracing::error!(error_id = %id, "final reply refused: {e}");
+                let why = format!("the full answer could not be sent; error id {id}");
                 let _ = cmd
                     .edit_response(
                         &ctx.http,
                         EditInteractionResponse::new()
-                            .content(short(&format!(
-                                "{}\n(the full answer could not be sent; error id {id})",
-                                reply.title
-                            )))
+                            .content(message::fallback(&reply.title, &text, &why))
                             .allowed_mentions(no_mentions()),
                     )
                     .await;
@@ -589,6 +578,7 @@ impl Handler {
         .await;
         let Ok((reply, png)) = built else { return };
         let out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+        let text = out.description.clone();
         let sent = match reply_msg {
             Some(mid) => {
                 let mut e = EditMessage::new()
@@ -614,6 +604,35 @@ impl Handler {
                 thread.send_message(&ctx.http, m).await.map(|m| m.id.get())
             }
         };
+        // Refused in full (an embed or picture Discord would not take): the text still goes.
+        let sent = match sent {
+            Ok(mid) => Ok(mid),
+            Err(e) => {
+                let id = error_id();
+                tracing::error!(error_id = %id, thread = thread.get(), "incident reply refused: {e}");
+                let why = format!("the diagram could not be posted; error id {id}");
+                let content = message::fallback(&reply.title, &text, &why);
+                match reply_msg {
+                    Some(mid) => {
+                        let e = EditMessage::new()
+                            .content(content)
+                            .embeds(vec![])
+                            .remove_all_attachments()
+                            .allowed_mentions(no_mentions());
+                        thread
+                            .edit_message(&ctx.http, MessageId::new(mid), e)
+                            .await
+                            .map(|m| m.id.get())
+                    }
+                    None => {
+                        let m = CreateMessage::new()
+                            .content(content)
+                            .allowed_mentions(no_mentions());
+                        thread.send_message(&ctx.http, m).await.map(|m| m.id.get())
+                    }
+                }
+            }
+        };
         match sent {
             Ok(mid) => {
                 self.app
@@ -636,6 +655,7 @@ pub async fn post_change(app: &App, http: &serenity::http::Http, change: &Change
     }
     let png = png(app, &reply);
     let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+    let text = out.description.clone();
     if change.summary != change.full {
         out.files.push(serenity::all::CreateAttachment::bytes(
             change.full.clone().into_bytes(),
@@ -647,9 +667,29 @@ pub async fn post_change(app: &App, http: &serenity::http::Http, change: &Change
         m = m.embed(e);
     }
     m = m.add_files(out.files);
+    let Err(e) = ChannelId::new(ch).send_message(http, m).await else {
+        return;
+    };
+    // Refused in full: the summary's text still goes, so no change passes unannounced.
+    let id = error_id();
+    tracing::error!(error_id = %id, "change summary refused: {e}");
+    let why = format!("the diagram and attachments could not be posted; error id {id}");
+    let m = CreateMessage::new()
+        .content(message::fallback(&reply.title, &text, &why))
+        .allowed_mentions(no_mentions());
     if let Err(e) = ChannelId::new(ch).send_message(http, m).await {
-        tracing::error!("posting the change summary failed: {e}");
+        tracing::error!(error_id = %id, "posting the change summary failed: {e}");
     }
+}
+
+/// An id for an error a user sees, to find it in the logs: `E{seconds mod 100000}-{counter}`.
+fn error_id() -> String {
+    static ERRORS: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "E{}-{}",
+        now_unix() % 100_000,
+        ERRORS.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn ephemeral(text: &str) -> CreateInteractionResponse {

@@ -65,15 +65,15 @@ pub fn trim_lines(s: &str, max: usize) -> (String, bool) {
     let mut used = 0;
     for (i, line) in lines.iter().enumerate() {
         let note = format!("…and {} more", lines.len() - i);
-        if out.chars().count() + line.chars().count() + 1 + note.chars().count() + 8 > max {
+        let len = line.chars().count();
+        if used + len + 1 + note.chars().count() + 8 > max {
             out.push_str(&note);
             return (out, true);
         }
         out.push_str(line);
         out.push('\n');
-        used += 1;
+        used += len + 1;
     }
-    let _ = used;
     (out, true)
 }
 
@@ -147,6 +147,23 @@ pub fn build(reply: &Reply, png: Option<Vec<u8>>, attachment_limit: usize) -> Ou
     }
 }
 
+/// The plain-text form of a reply Discord refused in full (an embed or file it would not take):
+/// the title, why the rest is missing, and as much of the text as one message holds.
+pub fn fallback(title: &str, text: &str, why: &str) -> String {
+    let head = defang(&format!("{title}\n({why})\n"));
+    let budget = (MAX_CONTENT - 10).saturating_sub(head.chars().count() + 4);
+    let (mut body, _) = trim_lines(&defang(text), budget);
+    // A cut code block must still close.
+    if body.matches("```").count() % 2 == 1 {
+        body.push_str("\n```");
+    }
+    let mut out = head + &body;
+    if out.chars().count() > MAX_CONTENT {
+        out = out.chars().take(MAX_CONTENT).collect();
+    }
+    out
+}
+
 /// A short plain reply: errors, confirmations, fallbacks.
 pub fn short(text: &str) -> String {
     let t = defang(text);
@@ -187,6 +204,23 @@ mod tests {
             escape_markdown("*bold* _x_ `c`"),
             "\\*bold\\* \\_x\\_ \\`c\\`"
         );
+    }
+
+    #[test]
+    fn a_fallback_fits_one_message_and_keeps_the_title_and_the_reason() {
+        let text = format!("```\n{}```", "line @everyone\n".repeat(500));
+        let out = fallback("Dependencies of <@1>", &text, "error id E1-0");
+        assert!(
+            out.chars().count() <= MAX_CONTENT,
+            "{}",
+            out.chars().count()
+        );
+        assert!(out.starts_with("Dependencies of <@\u{200B}1>\n(error id E1-0)\n```"));
+        assert!(out.contains("more"));
+        assert!(!out.contains("@everyone"));
+        assert_eq!(out.matches("```").count() % 2, 0);
+        // A text that fits is kept whole.
+        assert_eq!(fallback("t", "a\nb", "why"), "t\n(why)\na\nb");
     }
 
     #[test]
