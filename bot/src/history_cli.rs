@@ -111,7 +111,7 @@ pub fn load_current(args: &Args) -> Result<Loaded, LoadError> {
 
 fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let source = path.display().to_string();
-    let bytes = aiops_core::read_file(path)?;
+    let bytes = aiops_core::read_inventory(path)?;
     let topo = aiops_core::load_bytes(&source, &bytes, opts)?;
     Ok(Loaded {
         topo,

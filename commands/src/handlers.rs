@@ -746,7 +746,10 @@ pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
     }
     let mut json = json!({ "findings": report.findings });
     if let Some((name, text)) = diagram {
-        let d = compare_diagram(ctx.topo, text);
+        let d = match compare_diagram(ctx.topo, text) {
+            Ok(d) => d,
+            Err(e) => return Reply::user_error(Status::UserError, format!("{name}: {e}")),
+        };
         r = r.heading(format!(
             "Diagram {name}: {} boxes, {} arrows; misses {} relation(s) the sheet states, draws {} it does not",
             d.drawn_nodes,
@@ -791,6 +794,7 @@ fn kind_title(k: aiops_core::DiagKind) -> &'static str {
         PatternMatchedNothing => "Patterns that match nothing",
         AliasTarget => "Alias problems",
         OneSided => "One-sided relations",
+        Encoding => "Text encoding",
     }
 }
 

@@ -30,6 +30,8 @@ pub enum DiagKind {
     AliasTarget,
     /// A relation only one of its two instances states.
     OneSided,
+    /// A text file that was not UTF-8, read in the encoding named.
+    Encoding,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,12 +6,20 @@ use std::fmt;
 /// column where one applies, and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{file}: no such file; pass --inventory PATH or set AIOPS_INVENTORY")]
+    #[error("{file}: no such file")]
     Missing { file: String },
+    #[error("{file}: no such file; pass --inventory PATH or set AIOPS_INVENTORY")]
+    MissingInventory { file: String },
     #[error("{file}: cannot read: {detail}")]
     Io { file: String, detail: String },
     #[error("{file}: not a spreadsheet: expected xlsx, xls, xlsb, ods, CSV or a Markdown table")]
     NotSpreadsheet { file: String },
+    #[error("{file}: line {line}: cannot read the text: {detail}; save it as \"CSV UTF-8\" or as a workbook")]
+    Encoding {
+        file: String,
+        line: u32,
+        detail: String,
+    },
     #[error("{file}: the workbook is corrupt or truncated ({detail}); re-export it from Excel")]
     Corrupt { file: String, detail: String },
     #[error(

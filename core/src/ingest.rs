@@ -43,6 +43,8 @@ pub struct Table {
     /// The understood field of each column, if any.
     pub fields: Vec<Option<Field>>,
     pub rows: Vec<Row>,
+    /// The encoding a text file was read in when it was not UTF-8 (`GB18030`, `UTF-16LE`).
+    pub encoding: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,13 +129,15 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
     } else if workbook_ext {
         Err(LoadError::NotSpreadsheet { file: file.into() })
     } else {
-        let text = text_of(file, bytes)?;
+        let (text, encoding) = text_of(file, bytes)?;
         let grids = if looks_like_markdown_table(&text) {
             markdown_grids(&text)
         } else {
             vec![csv_grid(file, &text)?]
         };
-        find_table(file, grids)
+        let mut table = find_table(file, grids)?;
+        table.encoding = encoding;
+        Ok(table)
     }
 }
 
@@ -144,12 +148,50 @@ fn corrupt(file: &str, detail: impl std::fmt::Display) -> LoadError {
     }
 }
 
-fn text_of(file: &str, bytes: &[u8]) -> Result<String, LoadError> {
+/// The text of a CSV or Markdown file, and the encoding it was read in when not UTF-8.
+///
+/// Excel on a Chinese Windows saves "CSV" in GBK and "Unicode Text" in UTF-16 with a byte-order
+/// mark; both are read as such. Anything else that is not UTF-8 is refused with the line where
+/// the first bad byte is.
+fn text_of(file: &str, bytes: &[u8]) -> Result<(String, Option<&'static str>), LoadError> {
+    use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+    for (bom, enc) in [(&b"\xFF\xFE"[..], UTF_16LE), (&b"\xFE\xFF"[..], UTF_16BE)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match enc.decode_without_bom_handling_and_without_replacement(rest) {
+                Some(text) if !text.contains('\0') => Ok((text.into_owned(), Some(enc.name()))),
+                _ => Err(not_text(
+                    file,
+                    bytes,
+                    &format!("it starts like {} text but is not", enc.name()),
+                )),
+            };
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(LoadError::NotSpreadsheet { file: file.into() });
     }
-    String::from_utf8(bytes.to_vec()).map_err(|_| LoadError::NotSpreadsheet { file: file.into() })
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_string(), None)),
+        Err(utf8) => match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => Ok((text.into_owned(), Some("GB18030"))),
+            None => Err(not_text(
+                file,
+                &bytes[..utf8.valid_up_to()],
+                "it is neither UTF-8 nor GBK/GB18030",
+            )),
+        },
+    }
+}
+
+/// A text file in an encoding we do not read; `before` is the text up to the first bad byte.
+fn not_text(file: &str, before: &[u8], why: &str) -> LoadError {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    LoadError::Encoding {
+        file: file.into(),
+        line: line as u32,
+        detail: why.into(),
+    }
 }
 
 fn read_zip_workbook(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
@@ -308,6 +350,7 @@ fn table_in(file: &str, grid: Grid) -> Option<Table> {
         headers: header.cells.iter().map(|h| h.trim().to_string()).collect(),
         fields,
         rows: data,
+        encoding: None,
     })
 }
 
@@ -395,6 +438,18 @@ fn csv_grid(file: &str, text: &str) -> Result<Grid, LoadError> {
         .into_iter()
         .max_by_key(|d| first.matches(*d as char).count())
         .unwrap_or(b',');
+    let sheet = if delimiter == b'\t' { "tsv" } else { "csv" };
+    if let Some((line, column)) = unclosed_quote(text, delimiter) {
+        return Err(LoadError::Cell {
+            file: file.into(),
+            sheet: sheet.into(),
+            row: line,
+            column: column_letter(column),
+            detail: "a quote opens this cell and is never closed, so the rest of the file \
+                     would be read as one cell; close the quote or remove it"
+                .into(),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -404,7 +459,7 @@ fn csv_grid(file: &str, text: &str) -> Result<Grid, LoadError> {
     for record in reader.records() {
         let record = record.map_err(|e| LoadError::Cell {
             file: file.into(),
-            sheet: "csv".into(),
+            sheet: sheet.into(),
             row: e.position().map(|p| p.line() as u32).unwrap_or(0),
             column: "-".into(),
             detail: format!("malformed CSV: {e}"),
@@ -412,13 +467,54 @@ fn csv_grid(file: &str, text: &str) -> Result<Grid, LoadError> {
         let number = record.position().map(|p| p.line() as u32).unwrap_or(0);
         let mut cells = Vec::with_capacity(record.len());
         for (j, field) in record.iter().enumerate() {
-            check_cell(file, "csv", number, j, field)?;
+            check_cell(file, sheet, number, j, field)?;
             cells.push(field.to_string());
         }
         rows.push(Row { number, cells });
     }
     Ok(Grid {
-        name: "csv".into(),
+        name: sheet.into(),
         rows,
     })
+}
+
+/// Where a quoted CSV field opens and never closes, as (line, zero-based column): the csv
+/// reader would silently take the rest of the file as that one field. A quote opens a field
+/// only at its start, and `""` inside it is a literal quote, as in RFC 4180 and Excel.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<(u32, usize)> {
+    let bytes = text.as_bytes();
+    let (mut line, mut column) = (1u32, 0usize);
+    let mut field_start = true;
+    let mut open: Option<(u32, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if open.is_some() {
+            match b {
+                b'"' if bytes.get(i) == Some(&b'"') => i += 1,
+                b'"' => open = None,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' if field_start => open = Some((line, column)),
+            b'\n' => {
+                line += 1;
+                column = 0;
+                field_start = true;
+                continue;
+            }
+            d if d == delimiter => {
+                column += 1;
+                field_start = true;
+                continue;
+            }
+            _ => {}
+        }
+        field_start = false;
+    }
+    open
 }

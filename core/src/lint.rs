@@ -77,10 +77,16 @@ pub struct DiagramReport {
     pub drawn_edges: usize,
 }
 
+/// The text given to [`compare_diagram`] holds no Mermaid flowchart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no Mermaid flowchart found: expected a first line `graph LR` / `flowchart TD` (after any %% comments), or a Markdown ```mermaid block holding one")]
+pub struct NotAFlowchart;
+
 /// Compares a Mermaid flowchart (or a Markdown document holding one in a ```mermaid block) with
 /// the sheet.
-pub fn compare_diagram(topo: &Topology, text: &str) -> DiagramReport {
-    let chart = parse_flowchart(&mermaid_block(text));
+pub fn compare_diagram(topo: &Topology, text: &str) -> Result<DiagramReport, NotAFlowchart> {
+    let block = mermaid_block(text);
+    let chart = parse_flowchart(flowchart_body(&block).ok_or(NotAFlowchart)?);
     let lookup = ExternalLookup::new(topo);
     let mut mapped: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut report = DiagramReport {
@@ -144,7 +150,24 @@ pub fn compare_diagram(topo: &Topology, text: &str) -> DiagramReport {
     report.extra = extra.into_iter().collect();
     report.unknown_nodes.sort();
     report.unknown_nodes.dedup();
-    report
+    Ok(report)
+}
+
+/// The chart of Mermaid source that declares a flowchart, without its `---` front matter:
+/// the first line after that, blank lines and `%%` comments or directives must be `graph …` or
+/// `flowchart …`.
+fn flowchart_body(src: &str) -> Option<&str> {
+    let mut body = src.trim_start();
+    if let Some(rest) = body.strip_prefix("---") {
+        let end = rest.find("\n---")?;
+        body = rest[end + 4..].trim_start();
+    }
+    let first = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("%%"))?;
+    let word = first.split_whitespace().next()?;
+    (word == "graph" || word == "flowchart").then_some(body)
 }
 
 struct ExternalLookup {

@@ -296,6 +296,13 @@ impl Interner {
 /// Builds the topology from a table. Never fails: odd rows and words become diagnostics.
 pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let mut diags = Vec::new();
+    if let Some(enc) = table.encoding {
+        diags.push(Diagnostic::new(
+            Severity::Info,
+            DiagKind::Encoding,
+            format!("{}: not UTF-8; read as {enc}", table.file),
+        ));
+    }
     let (instances, names) = collect_instances(table, opts, &mut diags);
     let index = Index::new(&instances, names);
     let mut ext = Externals::default();

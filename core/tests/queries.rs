@@ -211,9 +211,25 @@ fn lint_reports_one_sided_relations_and_unresolved_words() {
 }
 
 #[test]
+fn a_diagram_file_without_a_flowchart_is_refused() {
+    let t = aiops_core::seed(&LoadOptions::default()).unwrap();
+    for text in [
+        "hello world\nsecond line",
+        "实例名称,服务角色\na,b",
+        "sequenceDiagram\nA->>B: hi",
+        "",
+    ] {
+        assert!(compare_diagram(&t, text).is_err(), "{text:?}");
+    }
+    let with_front_matter = "---\ntitle: ops\n---\n%%{init: {}}%%\n\nflowchart TD\n  A[\"aie1p-jenkins\"] --> B[\"GitLab\"]\n";
+    let r = compare_diagram(&t, with_front_matter).expect("a flowchart");
+    assert_eq!((r.drawn_nodes, r.drawn_edges), (2, 1));
+}
+
+#[test]
 fn lint_diagram_lists_what_the_hand_drawn_diagram_misses_and_adds() {
     let t = topo();
-    let r = compare_diagram(&t, aiops_core::SEED_MARKDOWN);
+    let r = compare_diagram(&t, aiops_core::SEED_MARKDOWN).expect("the seed holds a flowchart");
     assert_eq!(r.drawn_nodes, 36);
     assert!(
         r.missing

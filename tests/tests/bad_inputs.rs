@@ -143,3 +143,83 @@ fn path_with_spaces_loads() {
         .run()
         .stdout_has("CES 接入层节点池（EKS）");
 }
+
+#[test]
+fn an_unclosed_quote_in_a_csv_is_named_instead_of_eating_the_rest_of_the_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("unclosed.csv");
+    std::fs::write(
+        &path,
+        "实例名称,服务角色,主要上游,主要下游\nweb-1,\"web tier,lb,db-1\nweb-2,web,lb,db-1\ndb-1,db,,\n",
+    )
+    .unwrap();
+    let line = rejected(&path);
+    assert!(line.contains("sheet 'csv', row 2, column B"), "{line}");
+    assert!(line.contains("never closed"), "{line}");
+}
+
+#[test]
+fn quoted_cells_with_line_breaks_and_doubled_quotes_still_load() {
+    let dir = temp_dir();
+    let path = dir.path().join("quoted.csv");
+    std::fs::write(
+        &path,
+        "Name,Role,Downstream\nweb-1,\"web \"\"tier\"\"\",\"db-1\ncache-1\"\ndb-1,db,\ncache-1,cache,\n",
+    )
+    .unwrap();
+    let export = Test::new().inventory(&path).arg("export").json();
+    let to: Vec<&str> = export["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["from"] == "web-1")
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(to, ["db-1", "cache-1"]);
+}
+
+/// What Excel on a Chinese Windows writes for "CSV (逗号分隔)": GBK.
+#[test]
+fn a_gbk_csv_loads_and_says_which_encoding_it_was_read_in() {
+    let dir = temp_dir();
+    let path = dir.path().join("gbk.csv");
+    let text =
+        "实例名称,服务角色,主要上游,主要下游\nweb-1,网站,客户端,db-1（可选）\ndb-1,数据库,——,——\n";
+    let (bytes, _, _) = encoding_rs::GBK.encode(text);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    std::fs::write(&path, &bytes).unwrap();
+    let export = Test::new().inventory(&path).arg("export").json();
+    let web = aiops_tests::node(&export, "web-1").expect("web-1");
+    assert_eq!(web["role"], "网站");
+    let edge = aiops_tests::edge(&export, "web-1", "db-1");
+    assert_eq!(edge["optional"], true);
+    let diags = export["diagnostics"].to_string();
+    assert!(diags.contains("read as GB18030"), "{diags}");
+}
+
+/// What Excel writes for "Unicode Text": UTF-16LE with a byte-order mark, tab-separated.
+#[test]
+fn a_utf16_unicode_text_export_loads() {
+    let dir = temp_dir();
+    let path = dir.path().join("inventory.txt");
+    let text = "实例名称\t服务角色\t主要下游\r\nweb-1\t网站\tdb-1\r\ndb-1\t数据库\t——\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&path, &bytes).unwrap();
+    Test::new()
+        .inventory(&path)
+        .args(["deps", "web-1"])
+        .run()
+        .stdout_has("db-1");
+}
+
+#[test]
+fn text_in_an_unknown_encoding_is_named_with_its_line() {
+    let dir = temp_dir();
+    let path = dir.path().join("latin1.csv");
+    // Latin-1 "café": 0xE9 followed by a comma is neither UTF-8 nor GBK.
+    std::fs::write(&path, b"Name,Role\nweb-1,web\ncaf\xe9,shop\n").unwrap();
+    let line = rejected(&path);
+    assert!(line.contains("line 3: cannot read the text"), "{line}");
+    assert!(line.contains("CSV UTF-8"), "{line}");
+}

@@ -57,15 +57,57 @@ fn drawing_shows_what_the_sheet_does_not_say() {
         .contains(&json!({"from": "ALB nginx-public", "to": "aie1p-maker-02"})));
 }
 
-#[test]
-fn diagram_file_that_is_missing_exits_2_naming_it() {
-    let dir = aiops_tests::temp_dir();
-    let path = dir.path().join("nope.md");
+/// Runs `lint --diagram path`, expecting exit 2 and nothing on stdout; returns the stderr line.
+fn refused_diagram(path: &std::path::Path) -> String {
     let out = Test::new()
         .arg("lint")
         .arg("--diagram")
-        .arg(&path)
+        .arg(path)
         .code(2)
         .run();
-    assert!(out.stderr_line().contains(&path.display().to_string()));
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    out.stderr_line().to_string()
+}
+
+#[test]
+fn a_file_without_a_flowchart_is_refused_with_exit_2() {
+    let dir = aiops_tests::temp_dir();
+    for (name, bytes) in [
+        ("notes.txt", b"hello world\nsecond line\n".to_vec()),
+        (
+            "inventory.csv",
+            "实例名称,服务角色\naie1p-jenkins,CI\n".as_bytes().to_vec(),
+        ),
+        (
+            "ai-ops-list.xlsx",
+            std::fs::read(fixture("ai-ops-list.xlsx")).unwrap(),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let line = refused_diagram(&path);
+        assert!(line.contains(name), "{line}");
+        assert!(line.contains("no Mermaid flowchart found"), "{line}");
+    }
+}
+
+#[test]
+fn a_missing_diagram_or_alias_file_is_named_without_the_inventory_hint() {
+    assert_eq!(
+        refused_diagram(std::path::Path::new("/nonexistent/drawing.mmd")),
+        "aiops: /nonexistent/drawing.mmd: no such file"
+    );
+    let out = Test::new()
+        .args([
+            "--aliases",
+            "/nonexistent/aliases.toml",
+            "deps",
+            "aie1p-jenkins",
+        ])
+        .code(2)
+        .run();
+    assert_eq!(
+        out.stderr_line(),
+        "aiops: /nonexistent/aliases.toml: no such file"
+    );
 }
