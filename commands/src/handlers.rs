@@ -512,7 +512,7 @@ pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
 pub fn spof(ctx: Context) -> Reply {
     let list = query::spof(ctx.topo);
     let mut r = Reply::new(format!(
-        "spof: {} component(s) cut others off from every entry point when they fail",
+        "spof: {} component(s) whose loss cuts entry points or callers off",
         list.len()
     ));
     r = r.table(
@@ -533,7 +533,16 @@ pub fn spof(ctx: Context) -> Reply {
                     } else {
                         "single".into()
                     },
-                    format!("cuts off {}: {}{more}", s.cut_off.len(), shown.join(", ")),
+                    format!(
+                        "{} entry point(s), {} caller(s)",
+                        s.entry_points.len(),
+                        s.dependents
+                    ),
+                    if s.cut_off.is_empty() {
+                        String::new()
+                    } else {
+                        format!("cuts off {}: {}{more}", s.cut_off.len(), shown.join(", "))
+                    },
                 ]
             })
             .collect(),

@@ -481,17 +481,28 @@ pub struct Spof {
     pub count: u32,
     /// Nodes that lose every route from the entry points when this one fails.
     pub cut_off: Vec<String>,
+    /// Entry points whose traffic reaches this one (so is cut off from it when it fails).
+    pub entry_points: Vec<String>,
     /// Nodes that call this one directly.
     pub dependents: usize,
     /// A pool with more than one instance: losing one node is survivable.
     pub redundant: bool,
 }
 
-/// Single points of failure, ranked: single instances before pools, then by how much they cut
-/// off, then by how many depend on them directly.
+/// Entry points beyond this many are not told apart when counting which reach a node.
+const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
+
+/// Single points of failure, ranked: single instances before pools, then by how many entry
+/// points reach them, then by how much they cut off plus how many call them directly.
 ///
-/// A node is a single point of failure when it dominates others in the flow graph rooted at
-/// the entry points: every route from any entry point to them passes through it.
+/// A node is listed when its loss cuts entry points off from what they need:
+/// - it dominates others in the flow graph rooted at the entry points (every route from any
+///   entry point to them passes through it), or
+/// - it is a single instance (count 1) that an entry point's traffic reaches, or that two or
+///   more components call directly.
+///
+/// External nodes are listed only by the first rule: a managed resource's redundancy is not in
+/// the sheet.
 pub fn spof(topo: &Topology) -> Vec<Spof> {
     use petgraph::algo::dominators::simple_fast;
     use petgraph::graph::{DiGraph, NodeIndex};
@@ -501,13 +512,14 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
         g.add_node(());
     }
     let root = NodeIndex::new(n);
+    let entries: Vec<usize> = (0..n).filter(|&i| topo.is_entry_point(i)).collect();
     for i in 0..n {
         for (j, _) in topo.outgoing(i) {
             g.add_edge(NodeIndex::new(i), NodeIndex::new(j), ());
         }
-        if topo.is_entry_point(i) {
-            g.add_edge(root, NodeIndex::new(i), ());
-        }
+    }
+    for &e in &entries {
+        g.add_edge(root, NodeIndex::new(e), ());
     }
     let dom = simple_fast(&g, root);
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
@@ -516,9 +528,18 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
             children[d.index()].push(i);
         }
     }
+    let reach = EntryReach::new(topo, &entries);
     let mut out = Vec::new();
     for i in 0..n {
-        if children[i].is_empty() || topo.is_entry_point(i) {
+        if topo.is_entry_point(i) {
+            continue;
+        }
+        let node = &topo.nodes()[i];
+        let hits = reach.of(i);
+        let dependents = topo.in_degree(i);
+        let single_needed =
+            node.is_instance() && node.count == 1 && (!hits.is_empty() || dependents >= 2);
+        if children[i].is_empty() && !single_needed {
             continue;
         }
         let mut cut = Vec::new();
@@ -528,7 +549,6 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
             stack.extend(children[c].iter().copied());
         }
         cut.sort_unstable();
-        let node = &topo.nodes()[i];
         out.push((
             i,
             Spof {
@@ -537,7 +557,8 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
                 role: node.role.clone(),
                 count: node.count,
                 cut_off: cut.iter().map(|&c| topo.nodes()[c].id.clone()).collect(),
-                dependents: topo.in_degree(i),
+                entry_points: hits.iter().map(|&e| topo.nodes()[e].id.clone()).collect(),
+                dependents,
                 redundant: node.count > 1,
             },
         ));
@@ -545,11 +566,70 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
     out.sort_by(|(ia, a), (ib, b)| {
         a.redundant
             .cmp(&b.redundant)
-            .then(b.cut_off.len().cmp(&a.cut_off.len()))
-            .then(b.dependents.cmp(&a.dependents))
+            .then(b.entry_points.len().cmp(&a.entry_points.len()))
+            .then((b.cut_off.len() + b.dependents).cmp(&(a.cut_off.len() + a.dependents)))
             .then(ia.cmp(ib))
     });
     out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Which entry points reach each node: one bit per entry point, spread forward along the
+/// edges until nothing changes (cycles included).
+struct EntryReach<'e> {
+    entries: &'e [usize],
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl<'e> EntryReach<'e> {
+    fn new(topo: &Topology, entries: &'e [usize]) -> Self {
+        let entries = &entries[..entries.len().min(MAX_TRACKED_ENTRY_POINTS)];
+        let n = topo.nodes().len();
+        let words = entries.len().div_ceil(64);
+        let mut bits = vec![0u64; n * words];
+        let mut queued = vec![false; n];
+        let mut work: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        for (k, &e) in entries.iter().enumerate() {
+            bits[e * words + k / 64] |= 1 << (k % 64);
+            if !queued[e] {
+                queued[e] = true;
+                work.push_back(e);
+            }
+        }
+        while let Some(u) = work.pop_front() {
+            queued[u] = false;
+            for (v, _) in topo.outgoing(u) {
+                let mut changed = false;
+                for w in 0..words {
+                    let add = bits[u * words + w] & !bits[v * words + w];
+                    if add != 0 {
+                        bits[v * words + w] |= add;
+                        changed = true;
+                    }
+                }
+                if changed && !queued[v] {
+                    queued[v] = true;
+                    work.push_back(v);
+                }
+            }
+        }
+        EntryReach {
+            entries,
+            words,
+            bits,
+        }
+    }
+
+    /// The entry points (node positions) that reach node `i`, itself excluded.
+    fn of(&self, i: usize) -> Vec<usize> {
+        let row = &self.bits[i * self.words..(i + 1) * self.words];
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|&(k, &e)| e != i && row[k / 64] & (1 << (k % 64)) != 0)
+            .map(|(_, &e)| e)
+            .collect()
+    }
 }
 
 /// Instances whose role contains `text` (width- and case-insensitive), in sheet order.

@@ -6,6 +6,7 @@ use aiops_core::{seed, DiagKind, LoadOptions, Topology};
 
 const CES_ACCESS: &str = "aie1p-ces-access-c5large-2c4g-v132-a-Node";
 const CES_CORE: &str = "aie1p-ces-c52xlarge-8c16g-v132-a-Node";
+const KAFKA: &str = "aie1p-kafka-server-01";
 const APISIX: &str = "aie1p-apisix-c5large-2c4g-v132-a-Node";
 
 fn topo() -> Topology {
@@ -178,6 +179,37 @@ fn spof_ranks_single_instances_that_cut_others_off() {
         "single instances rank first"
     );
     assert!(s.iter().all(|x| !t.is_entry_point(t.index(&x.id).unwrap())));
+}
+
+#[test]
+fn spof_lists_single_instances_that_many_depend_on() {
+    let t = topo();
+    let s = query::spof(&t);
+    // kafka-server-01: one box, eleven callers, the traffic of eight entry points reaches it.
+    assert_eq!(s[0].id, KAFKA);
+    assert_eq!(s[0].dependents, 11);
+    assert!(
+        s[0].entry_points.iter().any(|e| e == "客户端"),
+        "{:?}",
+        s[0].entry_points
+    );
+    assert!(
+        s[0].cut_off.is_empty(),
+        "listed without dominating anything"
+    );
+    // The CES core: one caller, but every client order passes through it.
+    let core = s
+        .iter()
+        .find(|x| x.id == CES_CORE)
+        .expect("CES core listed");
+    assert_eq!(core.dependents, 1);
+    assert!(!core.entry_points.is_empty());
+    // Externals only when they dominate: the managed Aurora spotdb is not listed.
+    assert!(s.iter().all(|x| x.id != "Aurora spotdb"));
+    assert!(s
+        .iter()
+        .filter(|x| x.kind == aiops_core::NodeKind::External)
+        .all(|x| !x.cut_off.is_empty()));
 }
 
 #[test]
