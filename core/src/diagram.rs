@@ -265,6 +265,8 @@ pub fn escape_label(text: &str) -> String {
             '#' => out.push('＃'),
             '<' => out.push('＜'),
             '>' => out.push('＞'),
+            // Mermaid's HTML labels would read `&amp;` as an entity and draw `&`.
+            '&' => out.push('＆'),
             '`' => out.push('\''),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}

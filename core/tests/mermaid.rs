@@ -10,7 +10,7 @@ fn node_line() -> Regex {
 }
 
 fn assert_safe_label(escaped: &str) {
-    for bad in ['"', '#', '<', '>', '`', '\n', '\r'] {
+    for bad in ['"', '#', '<', '>', '&', '`', '\n', '\r'] {
         assert!(!escaped.contains(bad), "{bad:?} in {escaped:?}");
     }
     assert!(!escaped.contains(":::"), "{escaped:?}");
@@ -60,6 +60,7 @@ fn hostile_cell_text_renders_literally_in_labels() {
         ("say \"hi\"", "say 'hi'"),
         ("#quot; #9829;", "＃quot; ＃9829;"),
         ("<b>x</b>", "＜b＞x＜/b＞"),
+        ("R&amp;D &lt;", "R＆amp;D ＆lt;"),
         ("a:::cat", "a: : :cat"),
         ("`code`", "'code'"),
         ("@everyone ping", "@everyone ping"),

@@ -102,6 +102,7 @@ fn hostile_diagram() -> Diagram {
         "🔥 db 数据库 🚀",
         "line1\nline2\r\ttab",
         "-->|boom| n1",
+        "R&amp;D &lt;x&gt;",
     ];
     Diagram {
         nodes: texts
@@ -239,6 +240,13 @@ fn every_diagram_kind_renders_in_real_mermaid() {
         }
         let drawn_edges = svg.matches("data-edge=\"true\"").count();
         assert_eq!(drawn_edges, d.edges.len(), "{name}: edges drawn by mermaid");
+        if *name == "hostile" {
+            // Entities in cell text are drawn as written, not decoded by the HTML labels.
+            assert!(
+                svg.contains("R＆amp;D ＆lt;x＆gt;"),
+                "{name}: entity decoded"
+            );
+        }
     }
 }
 
