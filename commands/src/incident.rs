@@ -386,9 +386,9 @@ mod tests {
         let m = r.diagram.unwrap().to_mermaid();
         let line = m
             .lines()
-            .find(|l| l.contains("[\"Aurora spotdb\"]"))
+            .find(|l| l.contains("(\"Aurora spotdb\")"))
             .unwrap();
-        let id = line.trim().split('[').next().unwrap();
+        let id = line.trim().split('(').next().unwrap();
         assert!(m.contains(&format!("class {id} sel;")), "{m}");
         assert!(m.contains(" imp;"), "impacted nodes are amber: {m}");
     }

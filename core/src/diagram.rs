@@ -187,7 +187,10 @@ impl Diagram {
                 .map(|l| escape_label(l))
                 .collect::<Vec<_>>()
                 .join("<br>");
-            let _ = writeln!(out, "    n{}[\"{}\"]", i + 1, label);
+            // External resources and people are rounded boxes, so they stay apart from
+            // instances whatever highlight class they carry.
+            let (open, close) = if n.group.is_some() { ("(", ")") } else { ("[", "]") };
+            let _ = writeln!(out, "    n{}{open}\"{}\"{close}", i + 1, label);
         }
         for e in &self.edges {
             let arrow = if e.dashed { "-.->" } else { "-->" };

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use regex::Regex;
 
 fn node_line() -> Regex {
-    Regex::new(r#"^    n\d+\["[^"\n]*"\]$"#).unwrap()
+    Regex::new(r#"^    n\d+(\["[^"\n]*"\]|\("[^"\n]*"\))$"#).unwrap()
 }
 
 fn assert_safe_label(escaped: &str) {
@@ -47,7 +47,7 @@ proptest! {
         if let Ok(t) = load_bytes("prop.csv", csv.as_bytes(), &LoadOptions::default()) {
             let m = Diagram::whole(&t).to_mermaid();
             let re = node_line();
-            for line in m.lines().skip(1).filter(|l| l.contains("[\"")) {
+            for line in m.lines().skip(1).filter(|l| l.contains("[\"") || l.contains("(\"")) {
                 prop_assert!(re.is_match(line), "bad line {:?}", line);
             }
         }

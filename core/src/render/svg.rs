@@ -171,9 +171,11 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
         let (cx, cy) = lay.centres[i];
         let (w, h) = sizes[i];
         let (x, y) = (ox + cx - w / 2.0, oy + cy - h / 2.0);
+        // External resources and people are rounded, as in the Mermaid source.
+        let rx = if n.group.is_some() { 14.0f32.min(h / 2.0) } else { 5.0 };
         let _ = write!(
             s,
-            r#"<g class="node {}" id="n{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="5" fill="{}" stroke="{}" stroke-width="{}"{}/>"#,
+            r#"<g class="node {}" id="n{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{rx:.0}" fill="{}" stroke="{}" stroke-width="{}"{}/>"#,
             n.class.mermaid().0,
             i + 1,
             st.fill,
