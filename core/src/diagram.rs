@@ -189,7 +189,11 @@ impl Diagram {
                 .join("<br>");
             // External resources and people are rounded boxes, so they stay apart from
             // instances whatever highlight class they carry.
-            let (open, close) = if n.group.is_some() { ("(", ")") } else { ("[", "]") };
+            let (open, close) = if n.group.is_some() {
+                ("(", ")")
+            } else {
+                ("[", "]")
+            };
             let _ = writeln!(out, "    n{}{open}\"{}\"{close}", i + 1, label);
         }
         for e in &self.edges {

@@ -198,6 +198,11 @@ fn map_label(topo: &Topology, ext: &ExternalLookup, label: &str) -> Vec<usize> {
         .next()
         .unwrap_or("")
         .trim();
+    // A pool as aiops draws it: `name ×3`.
+    let first = match first.rsplit_once(" ×") {
+        Some((name, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => name.trim(),
+        _ => first,
+    };
     if let Some(i) = topo.index(first) {
         return vec![i];
     }

@@ -111,3 +111,18 @@ fn a_missing_diagram_or_alias_file_is_named_without_the_inventory_hint() {
         "aiops: /nonexistent/aliases.toml: no such file"
     );
 }
+
+#[test]
+fn aiops_own_mermaid_export_matches_the_sheet_exactly() {
+    let dir = aiops_tests::temp_dir();
+    let path = dir.path().join("export.mmd");
+    let mermaid = Test::new()
+        .args(["export", "--format", "mermaid"])
+        .run()
+        .stdout;
+    std::fs::write(&path, mermaid).unwrap();
+    let report = Test::new().arg("lint").arg("--diagram").arg(&path).json()["diagram"].clone();
+    assert_eq!(report["missing"], json!([]), "{report}");
+    assert_eq!(report["extra"], json!([]), "{report}");
+    assert_eq!(report["unknown_nodes"], json!([]), "{report}");
+}

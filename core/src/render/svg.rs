@@ -172,7 +172,11 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
         let (w, h) = sizes[i];
         let (x, y) = (ox + cx - w / 2.0, oy + cy - h / 2.0);
         // External resources and people are rounded, as in the Mermaid source.
-        let rx = if n.group.is_some() { 14.0f32.min(h / 2.0) } else { 5.0 };
+        let rx = if n.group.is_some() {
+            14.0f32.min(h / 2.0)
+        } else {
+            5.0
+        };
         let _ = write!(
             s,
             r#"<g class="node {}" id="n{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{rx:.0}" fill="{}" stroke="{}" stroke-width="{}"{}/>"#,
