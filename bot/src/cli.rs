@@ -380,14 +380,14 @@ pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> 
         Status::UserError => 2,
     };
     if reply.status != Status::Ok {
-        eprintln!("aiops: {}", reply.title);
+        eprintln!("aiops: {}", for_terminal(&reply.title));
         if format == Format::Json {
             println!("{}", serde_json_string(&reply.json)?);
         }
         return Ok(code);
     }
     let out = match format {
-        Format::Text => reply.to_text(),
+        Format::Text => for_terminal(&reply.to_text()),
         Format::Json => serde_json_string(&reply.json)? + "\n",
         Format::Mermaid => match &reply.diagram {
             Some(d) => d.to_mermaid(),
@@ -407,6 +407,22 @@ pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         Err(e) => Err(e).context("writing to stdout"),
     }
+}
+
+/// Text for a terminal: control characters from the sheet (an escape sequence in a cell could
+/// recolour or rewrite the screen) and bidirectional overrides become U+FFFD; line breaks and
+/// tabs stay. JSON escapes them anyway, and Mermaid labels drop them.
+pub(crate) fn for_terminal(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if (c.is_control() && c != '\n' && c != '\t') || bidi {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn serde_json_string(v: &serde_json::Value) -> anyhow::Result<String> {

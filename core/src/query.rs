@@ -141,7 +141,13 @@ fn glob_select(topo: &Topology, p: &str) -> Vec<usize> {
 
 /// The node ids closest to `p`, best first.
 pub fn nearest(topo: &Topology, p: &str, n: usize) -> Vec<String> {
-    let lower = p.to_lowercase().replace(['*', '?'], "");
+    // Score the pattern's words, not its syntax: `re:^zz.*` and `zz*` both read as `zz`.
+    let p = p.strip_prefix("re:").unwrap_or(p);
+    let lower: String = p
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
+        .collect();
     let prefix = topo.common_prefix().map(|s| format!("{s}-"));
     let mut scored: Vec<(f64, &str)> = topo
         .nodes()
@@ -160,13 +166,25 @@ pub fn nearest(topo: &Topology, p: &str, n: usize) -> Vec<String> {
             }
             (score, node.id.as_str())
         })
-        .filter(|(s, _)| *s > 0.6)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(n)
-        .map(|(_, id)| id.to_string())
+    // Close names when there are some; otherwise still the nearest few, so a miss always
+    // shows what the inventory calls things.
+    let close = scored.iter().take_while(|(s, _)| *s > 0.6).count();
+    if close > 0 || scored.first().is_some_and(|(s, _)| *s > 0.0) {
+        let take = if close > 0 { close.min(n) } else { n.min(3) };
+        return scored
+            .into_iter()
+            .take(take)
+            .map(|(_, id)| id.to_string())
+            .collect();
+    }
+    // Nothing in common at all: the first instances in sheet order, as examples.
+    topo.nodes()
+        .iter()
+        .filter(|node| node.is_instance())
+        .take(n.min(3))
+        .map(|node| node.id.clone())
         .collect()
 }
 

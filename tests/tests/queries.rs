@@ -231,6 +231,39 @@ fn pattern_matching_nothing_exits_1_and_suggests_names() {
 }
 
 #[test]
+fn a_pattern_far_from_every_name_still_gets_suggestions() {
+    for p in ["zz*", "re:^zzz", "qqq"] {
+        let out = Test::new().args(["deps", p]).code(1).run();
+        let line = out.stderr_line();
+        assert!(
+            line.contains("matches nothing; did you mean: aie1p-"),
+            "{p}: {line}"
+        );
+    }
+}
+
+#[test]
+fn escape_sequences_in_cells_never_reach_the_terminal() {
+    let dir = aiops_tests::temp_dir();
+    let path = dir.path().join("ansi.csv");
+    std::fs::write(
+        &path,
+        "Name,Role,Downstream\nweb-1,\"\u{1b}[31mred\u{1b}[0m \u{202e}role\",db-1\ndb-1,db,\n",
+    )
+    .unwrap();
+    let out = Test::new().inventory(&path).args(["whois", "web-1"]).run();
+    assert!(
+        !out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\u{FFFD}[31mred"), "{:?}", out.stdout);
+    // JSON keeps the cell as written (escaped by the JSON encoder).
+    let json = Test::new().inventory(&path).args(["whois", "web-1"]).json();
+    assert!(json.to_string().contains("\\u001b[31mred"), "{json}");
+}
+
+#[test]
 fn bad_regex_exits_2() {
     let out = Test::new().args(["deps", "re:("]).code(2).run();
     assert!(out.stderr_line().contains("'re:(' is not a valid pattern"));
