@@ -4,7 +4,7 @@
 //! the canonical name of an external node).
 
 use crate::diag::Diagnostic;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -168,6 +168,8 @@ pub struct Topology {
     /// Lower-cased ids that differ from the id itself (most ids are lower case already).
     by_key: HashMap<String, usize>,
     common_prefix: Option<String>,
+    /// (node, edge) for every relation that passes through a node (`经 APISIX`), by node.
+    through: Vec<(u32, u32)>,
 }
 
 impl Topology {
@@ -180,6 +182,7 @@ impl Topology {
         ends: &[(u32, u32)],
         diagnostics: Vec<Diagnostic>,
         common_prefix: Option<String>,
+        via_names: &std::collections::HashMap<String, Vec<String>, impl std::hash::BuildHasher>,
     ) -> Self {
         let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
         let mut by_id = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
@@ -197,7 +200,7 @@ impl Topology {
         for (i, &(a, b)) in ends.iter().enumerate() {
             graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), i);
         }
-        Topology {
+        let mut topo = Topology {
             nodes,
             edges,
             diagnostics,
@@ -205,7 +208,36 @@ impl Topology {
             by_id,
             by_key,
             common_prefix,
+            through: Vec::new(),
+        };
+        let mut through = Vec::new();
+        for (k, e) in topo.edges.iter().enumerate() {
+            for word in &e.via {
+                for name in via_names.get(word).into_iter().flatten() {
+                    if let Some(i) = topo.index(name) {
+                        through.push((i as u32, k as u32));
+                    }
+                }
+            }
         }
+        through.sort_unstable();
+        through.dedup();
+        topo.through = through;
+        topo
+    }
+
+    /// Relations that pass through node `v` (`经 APISIX/NGINX` names it), with the positions
+    /// of their ends: losing `v` cuts them too.
+    pub fn through(&self, v: usize) -> impl Iterator<Item = (usize, usize, &Edge)> + '_ {
+        let v = v as u32;
+        let start = self.through.partition_point(|&(n, _)| n < v);
+        self.through[start..]
+            .iter()
+            .take_while(move |&&(n, _)| n == v)
+            .filter_map(move |&(_, k)| {
+                let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(k as usize))?;
+                Some((a.index(), b.index(), &self.edges[k as usize]))
+            })
     }
 
     /// Nodes in a stable order: instances in sheet order, then external nodes in order of

@@ -228,12 +228,12 @@ pub fn deps(topo: &Topology, sel: &[usize], dir: Direction, depth: u32) -> Vec<D
         .map(|&i| {
             let n = &topo.nodes()[i];
             let up = if dir != Direction::Down {
-                walk(topo, &[i], false, depth)
+                walk(topo, &[i], false, depth, false)
             } else {
                 Vec::new()
             };
             let down = if dir != Direction::Up {
-                walk(topo, &[i], true, depth)
+                walk(topo, &[i], true, depth, false)
             } else {
                 Vec::new()
             };
@@ -280,8 +280,9 @@ struct Step {
 }
 
 /// Breadth-first from `start`, forward (downstream) or backward (upstream), excluding `start`.
-/// Returns steps in visiting order: by hops, then node order.
-fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32) -> Vec<Step> {
+/// Returns steps in visiting order: by hops, then node order. With `failed`, the start nodes
+/// are down, which also cuts the relations that pass through them.
+fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32, failed: bool) -> Vec<Step> {
     let mut seen: HashMap<usize, usize> = start.iter().map(|&s| (s, usize::MAX)).collect();
     let mut soft_at: HashMap<usize, bool> = start.iter().map(|&s| (s, false)).collect();
     let mut out: Vec<Step> = Vec::new();
@@ -290,10 +291,18 @@ fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32) -> Vec<Step
         if hops >= depth {
             continue;
         }
+        // A failed node also cuts the relations that pass through it (`经 APISIX`): their
+        // callers break and their callees starve. Only the failed nodes themselves: a node
+        // that is merely broken or starved still carries other traffic.
+        let through = topo.through(at).filter(|_| failed && hops == 0);
         let mut next: Vec<(usize, &crate::graph::Edge)> = if forward {
-            topo.outgoing(at).collect()
+            topo.outgoing(at)
+                .chain(through.map(|(_, to, e)| (to, e)))
+                .collect()
         } else {
-            topo.incoming(at).collect()
+            topo.incoming(at)
+                .chain(through.map(|(from, _, e)| (from, e)))
+                .collect()
         };
         next.sort_by_key(|(n, _)| *n);
         for (n, e) in next {
@@ -359,18 +368,25 @@ pub struct Impact {
 /// points are hit. `depth` bounds the hops (unbounded when `None`).
 pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
     let depth = depth.unwrap_or(u32::MAX);
-    let up = walk(topo, sel, false, depth);
-    let down = walk(topo, sel, true, depth);
+    let up = walk(topo, sel, false, depth, true);
+    let down = walk(topo, sel, true, depth, true);
     let is_target = |i: usize| sel.contains(&i);
     // Who can still feed a starved node: not a target, not a broken caller, and not itself
     // starved without another source. Decided in hop order, so a node's sources come first.
+    // Relations that pass through a failed node are cut even though both ends are up.
+    let cut: std::collections::HashSet<(usize, usize)> = sel
+        .iter()
+        .flat_map(|&t| topo.through(t).map(|(a, b, _)| (a, b)))
+        .collect();
     let mut dead: std::collections::HashSet<usize> = sel.iter().copied().collect();
     dead.extend(up.iter().map(|s| s.node));
     let mut fed: HashMap<usize, bool> = HashMap::new();
     for s in &down {
-        let alive = topo
-            .incoming(s.node)
-            .any(|(p, _)| !dead.contains(&p) && fed.get(&p).copied().unwrap_or(true));
+        let alive = topo.incoming(s.node).any(|(p, _)| {
+            !dead.contains(&p)
+                && fed.get(&p).copied().unwrap_or(true)
+                && !cut.contains(&(p, s.node))
+        });
         fed.insert(s.node, alive);
         if !alive {
             dead.insert(s.node);

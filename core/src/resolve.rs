@@ -312,6 +312,9 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
     let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
     let mut texts = Interner::default();
+    // For each detail with via words, the instance whose row first stated it: via words are
+    // resolved once, from that row.
+    let mut via_me: Vec<u32> = Vec::new();
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
         for &(is_up, row, col, text) in &inst.cells {
@@ -324,6 +327,15 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
             });
             for w in mentions.iter() {
                 let m = &w.m;
+                if !m.via.is_empty() {
+                    let d = w.detail as usize;
+                    if via_me.len() <= d {
+                        via_me.resize(d + 1, NO_EXTRA);
+                    }
+                    if via_me[d] == NO_EXTRA {
+                        via_me[d] = me;
+                    }
+                }
                 let src = Src {
                     row,
                     col: col as u32,
@@ -398,9 +410,82 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
         }
     }
     let ext_names = external_names(&ext, &index, &instances);
+    let via_from = ViaFrom {
+        index: &index,
+        opts,
+        instances: &instances,
+        ext: &ext,
+        ext_names: &ext_names,
+    };
+    let mut via_names: HashMap<String, Vec<String>> = HashMap::default();
+    for (d, &me) in via_me.iter().enumerate() {
+        if me == NO_EXTRA {
+            continue;
+        }
+        for word in &rel.details[d].via {
+            if !via_names.contains_key(word) {
+                via_names.insert(word.clone(), via_from.resolve(word, me));
+            }
+        }
+    }
     let prefix = index.prefix.clone();
     drop(index);
-    assemble(table, instances, ext, ext_names, rel, texts, diags, prefix)
+    assemble(
+        table, instances, ext, ext_names, rel, texts, diags, prefix, via_names,
+    )
+}
+
+/// What a relation passes through (`经 APISIX/NGINX`), resolved like any other mention: to
+/// the instances a word names, or to an external node the sheet already has. Edges keep the
+/// words as written; the topology uses the names to cut these relations when a node fails.
+struct ViaFrom<'a, 't> {
+    index: &'a Index<'t>,
+    opts: &'a LoadOptions,
+    instances: &'a [Instance<'t>],
+    ext: &'a Externals,
+    ext_names: &'a [String],
+}
+
+impl ViaFrom<'_, '_> {
+    /// The node ids a via word names, seen from instance `me`'s row; empty when none.
+    fn resolve(&self, word: &str, me: u32) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut glob_cache = HashMap::default();
+        let mut ignored = Vec::new();
+        let mut scratch = Relations::new(0, 0);
+        let mut texts = Interner::default();
+        let loc = || Location {
+            sheet: String::new(),
+            row: 0,
+            column: None,
+        };
+        for m in parse_cell(word) {
+            let w = prepare(m, &mut texts, &mut scratch);
+            match resolve(
+                &w,
+                me,
+                self.index,
+                self.opts,
+                &mut glob_cache,
+                &loc,
+                &mut ignored,
+            ) {
+                Resolved::Instances(ids, _) => names.extend(
+                    ids.iter()
+                        .map(|&i| self.instances[i as usize].name.to_string()),
+                ),
+                Resolved::External(name) => {
+                    let name = squash_spaces(&fold_width(name));
+                    if let Some(&id) = self.ext.by_key.get(&external_key(&name)) {
+                        names.push(self.ext_names[id as usize].clone());
+                    }
+                }
+                Resolved::Nothing => {}
+            }
+        }
+        names.dedup();
+        names
+    }
 }
 
 fn collect_instances<'t>(
@@ -1470,6 +1555,7 @@ fn assemble(
     texts: Interner,
     mut diags: Vec<Diagnostic>,
     prefix: Option<String>,
+    via_names: HashMap<String, Vec<String>>,
 ) -> Topology {
     let n_inst = instances.len();
     let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
@@ -1590,5 +1676,5 @@ fn assemble(
         }
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
-    Topology::new(nodes, ids, edges, &ends, diags, prefix)
+    Topology::new(nodes, ids, edges, &ends, diags, prefix, &via_names)
 }

@@ -296,3 +296,41 @@ fn starved_nodes_fed_by_a_live_source_are_redundant_all_the_way_down() {
         assert!(i.redundant, "{id} is still fed");
     }
 }
+
+#[test]
+fn a_failed_node_cuts_the_relations_that_pass_through_it() {
+    // The makers' row: upstream `业务API（经 APISIX/NGINX）`. Losing APISIX cuts that relation.
+    let t = topo();
+    let apisix = query::select(&t, APISIX).unwrap();
+    let imp = query::impact(&t, &apisix, None);
+    let maker = imp
+        .impacted
+        .iter()
+        .find(|i| i.id == "aie1p-maker-02")
+        .expect("the maker is starved");
+    assert_eq!(maker.side, Side::Downstream);
+    assert_eq!(maker.hops, 1);
+    assert_eq!(maker.path, [APISIX, "aie1p-maker-02"]);
+    assert!(maker.redundant, "APISIX is a pool of two");
+    assert!(imp
+        .impacted
+        .iter()
+        .any(|i| i.id == "业务API" && i.side == Side::Upstream));
+    // APISIX merely broken (a service it calls fails) still carries the makers' traffic.
+    let spotapi = query::select(&t, "aie1p-spotapi-*").unwrap();
+    let imp = query::impact(&t, &spotapi, None);
+    assert!(imp.impacted.iter().any(|i| i.id == APISIX));
+    assert!(
+        imp.impacted
+            .iter()
+            .all(|i| !i.id.starts_with("aie1p-maker")),
+        "{:?}",
+        imp.impacted.iter().map(|i| &i.id).collect::<Vec<_>>()
+    );
+    // deps shows the sheet's own relations: APISIX's neighbours are unchanged by via.
+    let d = query::deps(&t, &apisix, Direction::Down, 1);
+    assert!(d[0]
+        .downstream
+        .iter()
+        .all(|s| !s.id.starts_with("aie1p-maker")));
+}
