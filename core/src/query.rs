@@ -294,16 +294,17 @@ fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32, failed: boo
         // A failed node also cuts the relations that pass through it (`经 APISIX`): their
         // callers break and their callees starve. Only the failed nodes themselves: a node
         // that is merely broken or starved still carries other traffic.
-        let through = topo.through(at).filter(|_| failed && hops == 0);
         let mut next: Vec<(usize, &crate::graph::Edge)> = if forward {
-            topo.outgoing(at)
-                .chain(through.map(|(_, to, e)| (to, e)))
-                .collect()
+            topo.outgoing(at).collect()
         } else {
-            topo.incoming(at)
-                .chain(through.map(|(from, _, e)| (from, e)))
-                .collect()
+            topo.incoming(at).collect()
         };
+        if failed && hops == 0 {
+            next.extend(
+                topo.through(at)
+                    .map(|(from, to, e)| (if forward { to } else { from }, e)),
+            );
+        }
         next.sort_by_key(|(n, _)| *n);
         for (n, e) in next {
             if seen.contains_key(&n) {
