@@ -318,10 +318,10 @@ fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
 }
 
 fn spof_ids(topo: &Topology) -> Vec<String> {
-    query::spof(topo)
+    query::spof_at(topo)
         .into_iter()
         .filter(|s| !s.redundant)
-        .map(|s| s.id)
+        .map(|s| topo.nodes()[s.node].id.clone())
         .collect()
 }
 

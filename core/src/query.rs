@@ -539,6 +539,35 @@ const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
 /// External nodes are listed only by the first rule: a managed resource's redundancy is not in
 /// the sheet.
 pub fn spof(topo: &Topology) -> Vec<Spof> {
+    let ids = |v: &[usize]| v.iter().map(|&c| topo.nodes()[c].id.clone()).collect();
+    spof_at(topo)
+        .into_iter()
+        .map(|s| {
+            let node = &topo.nodes()[s.node];
+            Spof {
+                id: node.id.clone(),
+                kind: node.kind,
+                role: node.role.clone(),
+                count: node.count,
+                cut_off: ids(&s.cut_off),
+                entry_points: ids(&s.entry_points),
+                dependents: s.dependents,
+                redundant: s.redundant,
+            }
+        })
+        .collect()
+}
+
+/// [`spof`] by node position, ranked the same way, without building names.
+pub(crate) struct SpofAt {
+    pub node: usize,
+    pub cut_off: Vec<usize>,
+    pub entry_points: Vec<usize>,
+    pub dependents: usize,
+    pub redundant: bool,
+}
+
+pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
     use petgraph::algo::dominators::simple_fast;
     use petgraph::graph::{DiGraph, NodeIndex};
     let n = topo.nodes().len();
@@ -584,28 +613,22 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
             stack.extend(children[c].iter().copied());
         }
         cut.sort_unstable();
-        out.push((
-            i,
-            Spof {
-                id: node.id.clone(),
-                kind: node.kind,
-                role: node.role.clone(),
-                count: node.count,
-                cut_off: cut.iter().map(|&c| topo.nodes()[c].id.clone()).collect(),
-                entry_points: hits.iter().map(|&e| topo.nodes()[e].id.clone()).collect(),
-                dependents,
-                redundant: node.count > 1,
-            },
-        ));
+        out.push(SpofAt {
+            node: i,
+            cut_off: cut,
+            entry_points: hits,
+            dependents,
+            redundant: node.count > 1,
+        });
     }
-    out.sort_by(|(ia, a), (ib, b)| {
+    out.sort_by(|a, b| {
         a.redundant
             .cmp(&b.redundant)
             .then(b.entry_points.len().cmp(&a.entry_points.len()))
             .then((b.cut_off.len() + b.dependents).cmp(&(a.cut_off.len() + a.dependents)))
-            .then(ia.cmp(ib))
+            .then(a.node.cmp(&b.node))
     });
-    out.into_iter().map(|(_, s)| s).collect()
+    out
 }
 
 /// Which entry points reach each node: one bit per entry point, spread forward along the
