@@ -100,7 +100,11 @@ pub fn options(args: &Args) -> Result<LoadOptions, LoadError> {
 pub fn load_current(args: &Args) -> Result<Loaded, LoadError> {
     let opts = options(args)?;
     match &args.inventory {
-        Some(path) => load_file(path, &opts),
+        // Only the inventory itself gets the hint about --inventory.
+        Some(path) => load_file(path, &opts).map_err(|e| match e {
+            LoadError::Missing { file } => LoadError::MissingInventory { file },
+            e => e,
+        }),
         None => Ok(Loaded {
             topo: aiops_core::seed(&opts)?,
             source: aiops_core::SEED_NAME.to_string(),
@@ -111,7 +115,7 @@ pub fn load_current(args: &Args) -> Result<Loaded, LoadError> {
 
 fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let source = path.display().to_string();
-    let bytes = aiops_core::read_inventory(path)?;
+    let bytes = aiops_core::read_file(path)?;
     let topo = aiops_core::load_bytes(&source, &bytes, opts)?;
     Ok(Loaded {
         topo,

@@ -64,7 +64,7 @@ pub fn run(ctx: Context, a: &RenderArgs) -> anyhow::Result<i32> {
         commands::deps(ctx, a.pattern, Direction::Both, a.depth.unwrap_or(1))
     };
     if reply.status != Status::Ok {
-        eprintln!("aiops: {}", reply.title);
+        eprintln!("aiops: {}", crate::cli::for_terminal(&reply.title));
         return Ok(if reply.status == Status::NotFound {
             1
         } else {

@@ -276,6 +276,8 @@ pub fn escape_label(text: &str) -> String {
             '&' => out.push('＆'),
             '`' => out.push('\''),
             '\n' | '\r' | '\t' => out.push(' '),
+            // Bidirectional overrides could reorder what a reader sees.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             c if c.is_control() => {}
             c => out.push(c),
         }

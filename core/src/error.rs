@@ -14,10 +14,13 @@ pub enum LoadError {
     Io { file: String, detail: String },
     #[error("{file}: not a spreadsheet: expected xlsx, xls, xlsb, ods, CSV or a Markdown table")]
     NotSpreadsheet { file: String },
-    #[error("{file}: line {line}: cannot read the text: {detail}; save it as \"CSV UTF-8\" or as a workbook")]
+    #[error(
+        "{file}: {at}cannot read the text: {detail}; save it as \"CSV UTF-8\" or as a workbook"
+    )]
     Encoding {
         file: String,
-        line: u32,
+        /// `line N: ` where the text stops being UTF-8, or empty.
+        at: String,
         detail: String,
     },
     #[error("{file}: the workbook is corrupt or truncated ({detail}); re-export it from Excel")]

@@ -161,7 +161,7 @@ fn text_of(file: &str, bytes: &[u8]) -> Result<(String, Option<&'static str>), L
                 Some(text) if !text.contains('\0') => Ok((text.into_owned(), Some(enc.name()))),
                 _ => Err(not_text(
                     file,
-                    bytes,
+                    None,
                     &format!("it starts like {} text but is not", enc.name()),
                 )),
             };
@@ -177,19 +177,22 @@ fn text_of(file: &str, bytes: &[u8]) -> Result<(String, Option<&'static str>), L
             Some(text) => Ok((text.into_owned(), Some("GB18030"))),
             None => Err(not_text(
                 file,
-                &bytes[..utf8.valid_up_to()],
+                Some(&bytes[..utf8.valid_up_to()]),
                 "it is neither UTF-8 nor GBK/GB18030",
             )),
         },
     }
 }
 
-/// A text file in an encoding we do not read; `before` is the text up to the first bad byte.
-fn not_text(file: &str, before: &[u8], why: &str) -> LoadError {
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+/// A text file in an encoding we do not read; `before` is the text up to its first byte that
+/// is not UTF-8, when that locates the problem.
+fn not_text(file: &str, before: Option<&[u8]>, why: &str) -> LoadError {
+    let at = before.map_or(String::new(), |b| {
+        format!("line {}: ", b.iter().filter(|&&c| c == b'\n').count() + 1)
+    });
     LoadError::Encoding {
         file: file.into(),
-        line: line as u32,
+        at,
         detail: why.into(),
     }
 }
@@ -490,23 +493,26 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<(u32, usize)> {
     while i < bytes.len() {
         let b = bytes[i];
         i += 1;
+        // A line ends at `\n`, `\r\n` or a lone `\r` (old Mac CSV), as the csv reader reads it.
+        let line_end = b == b'\n' || (b == b'\r' && bytes.get(i) != Some(&b'\n'));
         if open.is_some() {
             match b {
                 b'"' if bytes.get(i) == Some(&b'"') => i += 1,
                 b'"' => open = None,
-                b'\n' => line += 1,
+                _ if line_end => line += 1,
                 _ => {}
             }
             continue;
         }
         match b {
             b'"' if field_start => open = Some((line, column)),
-            b'\n' => {
+            _ if line_end => {
                 line += 1;
                 column = 0;
                 field_start = true;
                 continue;
             }
+            b'\r' => continue,
             d if d == delimiter => {
                 column += 1;
                 field_start = true;

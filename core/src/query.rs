@@ -524,7 +524,8 @@ pub struct Spof {
     pub redundant: bool,
 }
 
-/// Entry points beyond this many are not told apart when counting which reach a node.
+/// Only the first this many entry points (in node order) are tracked when finding which reach
+/// a node; later ones are not counted.
 const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
 
 /// Single points of failure, ranked: single instances before pools, then by how many entry

@@ -223,3 +223,20 @@ fn text_in_an_unknown_encoding_is_named_with_its_line() {
     assert!(line.contains("line 3: cannot read the text"), "{line}");
     assert!(line.contains("CSV UTF-8"), "{line}");
 }
+
+/// Old Mac "CSV": lines end with a lone carriage return.
+#[test]
+fn carriage_return_only_lines_count_as_lines() {
+    let dir = temp_dir();
+    let good = dir.path().join("mac.csv");
+    std::fs::write(&good, "Name,Role,Downstream\rweb-1,web,db-1\rdb-1,db,\r").unwrap();
+    Test::new()
+        .inventory(&good)
+        .args(["deps", "web-1"])
+        .run()
+        .stdout_has("db-1");
+    let bad = dir.path().join("mac-unclosed.csv");
+    std::fs::write(&bad, "Name,Role,Downstream\rweb-1,web,db-1\rdb-1,\"db,\r").unwrap();
+    let line = rejected(&bad);
+    assert!(line.contains("row 3, column B"), "{line}");
+}

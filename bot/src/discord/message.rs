@@ -150,6 +150,7 @@ pub fn build(reply: &Reply, png: Option<Vec<u8>>, attachment_limit: usize) -> Ou
 /// The plain-text form of a reply Discord refused in full (an embed or file it would not take):
 /// the title, why the rest is missing, and as much of the text as one message holds.
 pub fn fallback(title: &str, text: &str, why: &str) -> String {
+    let title: String = title.chars().take(MAX_EMBED_TITLE).collect();
     let head = defang(&format!("{title}\n({why})\n"));
     let budget = (MAX_CONTENT - 10).saturating_sub(head.chars().count() + 4);
     let (mut body, _) = trim_lines(&defang(text), budget);
