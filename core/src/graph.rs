@@ -170,6 +170,8 @@ pub struct Topology {
     common_prefix: Option<String>,
     /// (node, edge) for every relation that passes through a node (`经 APISIX`), by node.
     through: Vec<(u32, u32)>,
+    /// The same pairs as (edge, node), by edge.
+    via_of: Vec<(u32, u32)>,
 }
 
 impl Topology {
@@ -182,7 +184,7 @@ impl Topology {
         ends: &[(u32, u32)],
         diagnostics: Vec<Diagnostic>,
         common_prefix: Option<String>,
-        via_names: &std::collections::HashMap<String, Vec<String>, impl std::hash::BuildHasher>,
+        mut through: Vec<(u32, u32)>,
     ) -> Self {
         let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
         let mut by_id = HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
@@ -209,26 +211,20 @@ impl Topology {
             by_key,
             common_prefix,
             through: Vec::new(),
+            via_of: Vec::new(),
         };
-        let mut through = Vec::new();
-        for (k, e) in topo.edges.iter().enumerate() {
-            for word in &e.via {
-                for name in via_names.get(word).into_iter().flatten() {
-                    if let Some(i) = topo.index(name) {
-                        through.push((i as u32, k as u32));
-                    }
-                }
-            }
-        }
         through.sort_unstable();
         through.dedup();
+        let mut via_of: Vec<(u32, u32)> = through.iter().map(|&(v, k)| (k, v)).collect();
+        via_of.sort_unstable();
+        topo.via_of = via_of;
         topo.through = through;
         topo
     }
 
-    /// Relations that pass through node `v` (`经 APISIX/NGINX` names it), with the positions
-    /// of their ends: losing `v` cuts them too.
-    pub fn through(&self, v: usize) -> impl Iterator<Item = (usize, usize, &Edge)> + '_ {
+    /// Relations that pass through node `v` (`经 APISIX/NGINX` names it): (from, to, edge
+    /// position, edge). Losing `v` cuts them unless another of their via nodes remains.
+    pub fn through(&self, v: usize) -> impl Iterator<Item = (usize, usize, usize, &Edge)> + '_ {
         let v = v as u32;
         let start = self.through.partition_point(|&(n, _)| n < v);
         self.through[start..]
@@ -236,8 +232,19 @@ impl Topology {
             .take_while(move |&&(n, _)| n == v)
             .filter_map(move |&(_, k)| {
                 let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(k as usize))?;
-                Some((a.index(), b.index(), &self.edges[k as usize]))
+                Some((a.index(), b.index(), k as usize, &self.edges[k as usize]))
             })
+    }
+
+    /// The nodes edge `k`'s relation passes through (its via words, resolved): alternatives,
+    /// any one of which carries it.
+    pub fn via_nodes(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        let k = k as u32;
+        let start = self.via_of.partition_point(|&(e, _)| e < k);
+        self.via_of[start..]
+            .iter()
+            .take_while(move |&&(e, _)| e == k)
+            .map(|&(_, v)| v as usize)
     }
 
     /// Nodes in a stable order: instances in sheet order, then external nodes in order of

@@ -277,6 +277,9 @@ struct Step {
     ambiguous: bool,
     /// Some edge on the way here is optional or on demand.
     soft: bool,
+    /// Reached through a relation that passes through a failed node and another via node that
+    /// is still up.
+    partial: bool,
 }
 
 /// Breadth-first from `start`, forward (downstream) or backward (upstream), excluding `start`.
@@ -294,19 +297,20 @@ fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32, failed: boo
         // A failed node also cuts the relations that pass through it (`经 APISIX`): their
         // callers break and their callees starve. Only the failed nodes themselves: a node
         // that is merely broken or starved still carries other traffic.
-        let mut next: Vec<(usize, &crate::graph::Edge)> = if forward {
-            topo.outgoing(at).collect()
+        // `partial`: another via node of that relation is still up (they are alternatives).
+        let mut next: Vec<(usize, &crate::graph::Edge, bool)> = if forward {
+            topo.outgoing(at).map(|(n, e)| (n, e, false)).collect()
         } else {
-            topo.incoming(at).collect()
+            topo.incoming(at).map(|(n, e)| (n, e, false)).collect()
         };
         if failed && hops == 0 {
-            next.extend(
-                topo.through(at)
-                    .map(|(from, to, e)| (if forward { to } else { from }, e)),
-            );
+            next.extend(topo.through(at).map(|(from, to, k, e)| {
+                let partial = topo.via_nodes(k).any(|v| !start.contains(&v));
+                (if forward { to } else { from }, e, partial)
+            }));
         }
-        next.sort_by_key(|(n, _)| *n);
-        for (n, e) in next {
+        next.sort_by_key(|&(n, _, partial)| (n, partial));
+        for (n, e, partial) in next {
             if seen.contains_key(&n) {
                 continue;
             }
@@ -322,6 +326,7 @@ fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32, failed: boo
                 via: e.via.clone(),
                 ambiguous: e.ambiguous,
                 soft,
+                partial,
             });
             frontier.push_back((n, hops + 1));
         }
@@ -374,10 +379,14 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
     let is_target = |i: usize| sel.contains(&i);
     // Who can still feed a starved node: not a target, not a broken caller, and not itself
     // starved without another source. Decided in hop order, so a node's sources come first.
-    // Relations that pass through a failed node are cut even though both ends are up.
+    // Relations whose every via node failed are cut even though both ends are up.
     let cut: std::collections::HashSet<(usize, usize)> = sel
         .iter()
-        .flat_map(|&t| topo.through(t).map(|(a, b, _)| (a, b)))
+        .flat_map(|&t| {
+            topo.through(t)
+                .filter(|&(_, _, k, _)| topo.via_nodes(k).all(|v| sel.contains(&v)))
+                .map(|(a, b, _, _)| (a, b))
+        })
         .collect();
     let mut dead: std::collections::HashSet<usize> = sel.iter().copied().collect();
     dead.extend(up.iter().map(|s| s.node));
@@ -399,10 +408,12 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
         for s in steps {
             let mut chain = vec![s.node];
             let mut cur = s;
+            let mut other_route = s.partial;
             while !is_target(cur.parent) {
                 match at.get(&cur.parent) {
                     Some(p) => {
                         chain.push(p.node);
+                        other_route |= p.partial;
                         cur = p;
                     }
                     None => break,
@@ -425,7 +436,7 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
                 side,
                 hops: s.hops,
                 path: chain.iter().map(|&i| topo.nodes()[i].id.clone()).collect(),
-                redundant: pool_left || fed_elsewhere,
+                redundant: pool_left || fed_elsewhere || other_route,
                 soft: s.soft,
             });
         }

@@ -314,7 +314,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let mut texts = Interner::default();
     // For each detail with via words, the instance whose row first stated it: via words are
     // resolved once, from that row.
-    let mut via_me: Vec<u32> = Vec::new();
+    let mut via_me: HashMap<(u32, u32), u32> = HashMap::default();
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
         for &(is_up, row, col, text) in &inst.cells {
@@ -328,13 +328,8 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
             for w in mentions.iter() {
                 let m = &w.m;
                 if !m.via.is_empty() {
-                    let d = w.detail as usize;
-                    if via_me.len() <= d {
-                        via_me.resize(d + 1, NO_EXTRA);
-                    }
-                    if via_me[d] == NO_EXTRA {
-                        via_me[d] = me;
-                    }
+                    let dkey = index.domain_keys[me as usize];
+                    via_me.entry((w.detail, dkey)).or_insert(me);
                 }
                 let src = Src {
                     row,
@@ -415,41 +410,64 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
         opts,
         instances: &instances,
         ext: &ext,
-        ext_names: &ext_names,
     };
-    let mut via_names: HashMap<String, Vec<String>> = HashMap::default();
-    for (d, &me) in via_me.iter().enumerate() {
-        if me == NO_EXTRA {
-            continue;
-        }
-        for word in &rel.details[d].via {
-            if !via_names.contains_key(word) {
-                via_names.insert(word.clone(), via_from.resolve(word, me));
-            }
+    let mut via = ViaIndex {
+        dkeys: index.domain_keys.clone(),
+        ..ViaIndex::default()
+    };
+    for (&(d, dkey), &me) in &via_me {
+        for word in &rel.details[d as usize].via {
+            let pos = via_from.resolve(word, me);
+            via.by_word
+                .entry(word.clone())
+                .or_insert_with(|| pos.clone());
+            via.by_domain.insert((word.clone(), dkey), pos);
         }
     }
     let prefix = index.prefix.clone();
     drop(index);
     assemble(
-        table, instances, ext, ext_names, rel, texts, diags, prefix, via_names,
+        table, instances, ext, ext_names, rel, texts, diags, prefix, via,
     )
 }
 
-/// What a relation passes through (`经 APISIX/NGINX`), resolved like any other mention: to
-/// the instances a word names, or to an external node the sheet already has. Edges keep the
-/// words as written; the topology uses the names to cut these relations when a node fails.
+/// What a relation passes through (`经 APISIX/NGINX`), resolved like any other mention from
+/// the stating row (so the naming domain counts): to the instances a word names, or to an
+/// external node the sheet already has. Edges keep the words as written; the topology uses the
+/// nodes to cut these relations when a node fails.
+#[derive(Default)]
+struct ViaIndex {
+    /// Node positions by (word, naming-domain key of the stating instance).
+    by_domain: HashMap<(String, u32), Vec<u32>>,
+    /// Node positions by word, as first resolved: for a merged relation whose words came
+    /// from another row.
+    by_word: HashMap<String, Vec<u32>>,
+    /// Naming-domain key of each instance.
+    dkeys: Vec<u32>,
+}
+
+impl ViaIndex {
+    fn nodes(&self, word: &str, stater: u32) -> &[u32] {
+        let dkey = self.dkeys.get(stater as usize).copied().unwrap_or(0);
+        self.by_domain
+            .get(&(word.to_string(), dkey))
+            .or_else(|| self.by_word.get(word))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 struct ViaFrom<'a, 't> {
     index: &'a Index<'t>,
     opts: &'a LoadOptions,
     instances: &'a [Instance<'t>],
     ext: &'a Externals,
-    ext_names: &'a [String],
 }
 
 impl ViaFrom<'_, '_> {
-    /// The node ids a via word names, seen from instance `me`'s row; empty when none.
-    fn resolve(&self, word: &str, me: u32) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
+    /// The node positions a via word names, seen from instance `me`'s row; empty when none.
+    fn resolve(&self, word: &str, me: u32) -> Vec<u32> {
+        let n_inst = self.instances.len() as u32;
+        let mut pos: Vec<u32> = Vec::new();
         let mut glob_cache = HashMap::default();
         let mut ignored = Vec::new();
         let mut scratch = Relations::new(0, 0);
@@ -470,21 +488,19 @@ impl ViaFrom<'_, '_> {
                 &loc,
                 &mut ignored,
             ) {
-                Resolved::Instances(ids, _) => names.extend(
-                    ids.iter()
-                        .map(|&i| self.instances[i as usize].name.to_string()),
-                ),
+                Resolved::Instances(ids, _) => pos.extend(ids),
                 Resolved::External(name) => {
                     let name = squash_spaces(&fold_width(name));
                     if let Some(&id) = self.ext.by_key.get(&external_key(&name)) {
-                        names.push(self.ext_names[id as usize].clone());
+                        pos.push(n_inst + id);
                     }
                 }
                 Resolved::Nothing => {}
             }
         }
-        names.dedup();
-        names
+        pos.sort_unstable();
+        pos.dedup();
+        pos
     }
 }
 
@@ -1555,7 +1571,7 @@ fn assemble(
     texts: Interner,
     mut diags: Vec<Diagnostic>,
     prefix: Option<String>,
-    via_names: HashMap<String, Vec<String>>,
+    via: ViaIndex,
 ) -> Topology {
     let n_inst = instances.len();
     let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
@@ -1628,6 +1644,7 @@ fn assemble(
     };
     let mut edges: Vec<Edge> = Vec::with_capacity(drafts.len());
     let mut ends: Vec<(u32, u32)> = Vec::with_capacity(drafts.len());
+    let mut through: Vec<(u32, u32)> = Vec::new();
     for d in &drafts {
         let x = match (d.extra, details.get(d.detail as usize)) {
             (NO_EXTRA, None) => Extra::default(),
@@ -1638,6 +1655,12 @@ fn assemble(
             },
             (k, _) => std::mem::take(&mut extras[k as usize]),
         };
+        let stater = if d.flags & BY_FROM != 0 { d.from } else { d.to };
+        for word in &x.via {
+            for &p in via.nodes(word, stater) {
+                through.push((p, edges.len() as u32));
+            }
+        }
         ends.push((d.from, d.to));
         edges.push(Edge {
             from: ids[d.from as usize].clone(),
@@ -1676,5 +1699,5 @@ fn assemble(
         }
     }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
-    Topology::new(nodes, ids, edges, &ends, diags, prefix, &via_names)
+    Topology::new(nodes, ids, edges, &ends, diags, prefix, through)
 }

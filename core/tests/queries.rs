@@ -334,3 +334,62 @@ fn a_failed_node_cuts_the_relations_that_pass_through_it() {
         .iter()
         .all(|s| !s.id.starts_with("aie1p-maker")));
 }
+
+#[test]
+fn via_nodes_are_alternatives_the_relation_is_cut_when_all_fail() {
+    let csv = "Name,Role,Upstream,Downstream\n\
+               web-1,web,——,——\n\
+               gw-1,gateway,——,——\n\
+               gw-2,gateway,——,——\n\
+               app-1,app,web-1（经 gw-1/gw-2）,——\n";
+    let t = aiops_core::load_bytes("via.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let hit = |pattern: &str, id: &str| {
+        let sel = query::select(&t, pattern).unwrap();
+        let imp = query::impact(&t, &sel, None);
+        imp.impacted
+            .into_iter()
+            .find(|i| i.id == id)
+            .unwrap_or_else(|| panic!("{pattern}: {id} not impacted"))
+    };
+    // One gateway down: the other still carries web-1 → app-1.
+    let app = hit("gw-1", "app-1");
+    assert_eq!(
+        (app.side, app.hops, app.redundant),
+        (Side::Downstream, 1, true)
+    );
+    assert_eq!(app.path, ["gw-1", "app-1"]);
+    let web = hit("gw-1", "web-1");
+    assert_eq!((web.side, web.redundant), (Side::Upstream, true));
+    // Both down: the relation is cut.
+    let app = hit("gw-*", "app-1");
+    assert!(!app.redundant, "{app:?}");
+    assert!(!hit("gw-*", "web-1").redundant);
+    // A gateway with no via role is not impacted by the other's failure.
+    let sel = query::select(&t, "gw-1").unwrap();
+    assert!(query::impact(&t, &sel, None)
+        .impacted
+        .iter()
+        .all(|i| i.id != "gw-2"));
+}
+
+#[test]
+fn via_words_resolve_in_the_stating_rows_naming_domain() {
+    let csv = "Name,Role,Upstream,Downstream\n\
+               x-spot-apisix-01,gateway,——,——\n\
+               x-spot-api-01,api,业务API（经 apisix）,x-spot-db-01\n\
+               x-spot-db-01,db,——,——\n\
+               x-fut-apisix-01,gateway,——,——\n\
+               x-fut-api-01,api,业务API（经 apisix）,x-fut-db-01\n\
+               x-fut-db-01,db,——,——\n";
+    let t = aiops_core::load_bytes("domains.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    for (gateway, mine, other) in [
+        ("x-spot-apisix-01", "x-spot-api-01", "x-fut-api-01"),
+        ("x-fut-apisix-01", "x-fut-api-01", "x-spot-api-01"),
+    ] {
+        let sel = query::select(&t, gateway).unwrap();
+        let imp = query::impact(&t, &sel, None);
+        let ids: Vec<&str> = imp.impacted.iter().map(|i| i.id.as_str()).collect();
+        assert!(ids.contains(&mine), "{gateway}: {ids:?}");
+        assert!(!ids.contains(&other), "{gateway}: {ids:?}");
+    }
+}
