@@ -8,10 +8,10 @@ use aiops_commands::{self as cmds, incident, t, Context as Cx, Lang, Reply, Stat
 use aiops_core::query::Direction;
 use serenity::all::{
     ButtonStyle, ChannelId, Command, CommandInteraction, ComponentInteraction, Context,
-    CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, EditMessage,
-    EventHandler, GuildChannel, GuildId, Interaction, Message, MessageId, Ready, ResolvedOption,
-    ResolvedValue,
+    CreateActionRow, CreateAttachment, CreateAutocompleteResponse, CreateButton, CreateEmbed,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    EditInteractionResponse, EditMessage, EventHandler, GuildChannel, GuildId, Interaction,
+    Message, MessageId, Ready, ResolvedOption, ResolvedValue,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -579,31 +579,8 @@ impl Handler {
         let Ok((reply, png)) = built else { return };
         let out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
         let text = out.description.clone();
-        let sent = match reply_msg {
-            Some(mid) => {
-                let mut e = EditMessage::new()
-                    .allowed_mentions(no_mentions())
-                    .remove_all_attachments();
-                if let Some(embed) = out.embed {
-                    e = e.embed(embed);
-                }
-                for f in out.files {
-                    e = e.new_attachment(f);
-                }
-                thread
-                    .edit_message(&ctx.http, MessageId::new(mid), e)
-                    .await
-                    .map(|m| m.id.get())
-            }
-            None => {
-                let mut m = CreateMessage::new().allowed_mentions(no_mentions());
-                if let Some(embed) = out.embed {
-                    m = m.embed(embed);
-                }
-                m = m.add_files(out.files);
-                thread.send_message(&ctx.http, m).await.map(|m| m.id.get())
-            }
-        };
+        let http = &ctx.http;
+        let sent = put_in_thread(http, thread, reply_msg, out.content, out.embed, out.files).await;
         // Refused in full (an embed or picture Discord would not take): the text still goes.
         let sent = match sent {
             Ok(mid) => Ok(mid),
@@ -612,25 +589,7 @@ impl Handler {
                 tracing::error!(error_id = %id, thread = thread.get(), "incident reply refused: {e}");
                 let why = format!("the diagram could not be posted; error id {id}");
                 let content = message::fallback(&reply.title, &text, &why);
-                match reply_msg {
-                    Some(mid) => {
-                        let e = EditMessage::new()
-                            .content(content)
-                            .embeds(vec![])
-                            .remove_all_attachments()
-                            .allowed_mentions(no_mentions());
-                        thread
-                            .edit_message(&ctx.http, MessageId::new(mid), e)
-                            .await
-                            .map(|m| m.id.get())
-                    }
-                    None => {
-                        let m = CreateMessage::new()
-                            .content(content)
-                            .allowed_mentions(no_mentions());
-                        thread.send_message(&ctx.http, m).await.map(|m| m.id.get())
-                    }
-                }
+                put_in_thread(http, thread, reply_msg, content, None, Vec::new()).await
             }
         };
         match sent {
@@ -639,6 +598,44 @@ impl Handler {
                     .with_store(|s| s.set_incident_thread(thread.get(), Some(mid), &known));
             }
             Err(e) => tracing::error!(thread = thread.get(), "incident reply failed: {e}"),
+        }
+    }
+}
+
+/// Posts the bot's reply in an incident thread, or replaces the one it posted before
+/// (`existing`): content, embed and files as given, nothing left over from the old message.
+/// Returns the message id.
+async fn put_in_thread(
+    http: &serenity::http::Http,
+    thread: ChannelId,
+    existing: Option<u64>,
+    content: String,
+    embed: Option<CreateEmbed>,
+    files: Vec<CreateAttachment>,
+) -> serenity::Result<u64> {
+    let embeds: Vec<CreateEmbed> = embed.into_iter().collect();
+    match existing {
+        Some(mid) => {
+            let mut e = EditMessage::new()
+                .content(content)
+                .embeds(embeds)
+                .remove_all_attachments()
+                .allowed_mentions(no_mentions());
+            for f in files {
+                e = e.new_attachment(f);
+            }
+            thread
+                .edit_message(http, MessageId::new(mid), e)
+                .await
+                .map(|m| m.id.get())
+        }
+        None => {
+            let m = CreateMessage::new()
+                .content(content)
+                .embeds(embeds)
+                .add_files(files)
+                .allowed_mentions(no_mentions());
+            thread.send_message(http, m).await.map(|m| m.id.get())
         }
     }
 }
