@@ -415,8 +415,8 @@ pub(crate) fn print_reply(reply: &Reply, format: Format) -> anyhow::Result<i32> 
 pub(crate) fn for_terminal(s: &str) -> String {
     s.chars()
         .map(|c| {
-            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-            if (c.is_control() && c != '\n' && c != '\t') || bidi {
+            let control = c.is_control() && c != '\n' && c != '\t';
+            if control || aiops_core::text::is_bidi_control(c) {
                 '\u{FFFD}'
             } else {
                 c

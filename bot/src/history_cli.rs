@@ -101,10 +101,7 @@ pub fn load_current(args: &Args) -> Result<Loaded, LoadError> {
     let opts = options(args)?;
     match &args.inventory {
         // Only the inventory itself gets the hint about --inventory.
-        Some(path) => load_file(path, &opts).map_err(|e| match e {
-            LoadError::Missing { file } => LoadError::MissingInventory { file },
-            e => e,
-        }),
+        Some(path) => load_file(path, &opts).map_err(LoadError::of_inventory),
         None => Ok(Loaded {
             topo: aiops_core::seed(&opts)?,
             source: aiops_core::SEED_NAME.to_string(),

@@ -76,6 +76,14 @@ pub struct DiagramNode {
     pub group: Option<ResourceKind>,
 }
 
+impl DiagramNode {
+    /// External resources and people are drawn as rounded boxes (in Mermaid and in the
+    /// PNG/SVG), so they stay apart from instances whatever highlight class they carry.
+    pub fn rounded(&self) -> bool {
+        self.group.is_some()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagramEdge {
     /// Positions in [`Diagram::nodes`].
@@ -187,13 +195,7 @@ impl Diagram {
                 .map(|l| escape_label(l))
                 .collect::<Vec<_>>()
                 .join("<br>");
-            // External resources and people are rounded boxes, so they stay apart from
-            // instances whatever highlight class they carry.
-            let (open, close) = if n.group.is_some() {
-                ("(", ")")
-            } else {
-                ("[", "]")
-            };
+            let (open, close) = if n.rounded() { ("(", ")") } else { ("[", "]") };
             let _ = writeln!(out, "    n{}{open}\"{}\"{close}", i + 1, label);
         }
         for e in &self.edges {
@@ -277,7 +279,7 @@ pub fn escape_label(text: &str) -> String {
             '`' => out.push('\''),
             '\n' | '\r' | '\t' => out.push(' '),
             // Bidirectional overrides could reorder what a reader sees.
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            c if crate::text::is_bidi_control(c) => {}
             c if c.is_control() => {}
             c => out.push(c),
         }

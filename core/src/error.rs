@@ -68,6 +68,15 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// The same error about the inventory itself: a missing file also says how to point at
+    /// another one.
+    pub fn of_inventory(self) -> Self {
+        match self {
+            LoadError::Missing { file } => LoadError::MissingInventory { file },
+            e => e,
+        }
+    }
+
     /// The process exit code for this error: 2, bad input.
     pub fn exit_code(&self) -> i32 {
         2

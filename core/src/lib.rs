@@ -58,16 +58,8 @@ pub fn load_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Topolo
 /// Reads a file and loads it. The path is shown as given in every message.
 pub fn open(path: &Path, opts: &LoadOptions) -> Result<Topology, LoadError> {
     let file = path.display().to_string();
-    let bytes = read_inventory(path)?;
+    let bytes = read_file(path).map_err(LoadError::of_inventory)?;
     load_bytes(&file, &bytes, opts)
-}
-
-/// [`read_file`] for the inventory itself: a missing file says how to point at another one.
-pub fn read_inventory(path: &Path) -> Result<Vec<u8>, LoadError> {
-    read_file(path).map_err(|e| match e {
-        LoadError::Missing { file } => LoadError::MissingInventory { file },
-        e => e,
-    })
 }
 
 /// Reads a file's bytes, mapping I/O failures to [`LoadError`] with the path in the message.

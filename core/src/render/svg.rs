@@ -171,8 +171,7 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
         let (cx, cy) = lay.centres[i];
         let (w, h) = sizes[i];
         let (x, y) = (ox + cx - w / 2.0, oy + cy - h / 2.0);
-        // External resources and people are rounded, as in the Mermaid source.
-        let rx = if n.group.is_some() {
+        let rx = if n.rounded() {
             14.0f32.min(h / 2.0)
         } else {
             5.0
