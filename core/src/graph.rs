@@ -225,11 +225,8 @@ impl Topology {
     /// Relations that pass through node `v` (`经 APISIX/NGINX` names it): (from, to, edge
     /// position, edge). Losing `v` cuts them unless another of their via nodes remains.
     pub fn through(&self, v: usize) -> impl Iterator<Item = (usize, usize, usize, &Edge)> + '_ {
-        let v = v as u32;
-        let start = self.through.partition_point(|&(n, _)| n < v);
-        self.through[start..]
+        pairs_of(&self.through, v as u32)
             .iter()
-            .take_while(move |&&(n, _)| n == v)
             .filter_map(move |&(_, k)| {
                 let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(k as usize))?;
                 Some((a.index(), b.index(), k as usize, &self.edges[k as usize]))
@@ -239,11 +236,8 @@ impl Topology {
     /// The nodes edge `k`'s relation passes through (its via words, resolved): alternatives,
     /// any one of which carries it.
     pub fn via_nodes(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
-        let k = k as u32;
-        let start = self.via_of.partition_point(|&(e, _)| e < k);
-        self.via_of[start..]
+        pairs_of(&self.via_of, k as u32)
             .iter()
-            .take_while(move |&&(e, _)| e == k)
             .map(|&(_, v)| v as usize)
     }
 
@@ -322,4 +316,11 @@ impl Topology {
     pub fn instance_count(&self) -> usize {
         self.nodes.iter().filter(|n| n.is_instance()).count()
     }
+}
+
+/// The run of `pairs` (sorted) whose first element is `key`.
+fn pairs_of(pairs: &[(u32, u32)], key: u32) -> &[(u32, u32)] {
+    let start = pairs.partition_point(|&(a, _)| a < key);
+    let len = pairs[start..].partition_point(|&(a, _)| a == key);
+    &pairs[start..start + len]
 }

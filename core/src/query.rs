@@ -282,6 +282,12 @@ struct Step {
     partial: bool,
 }
 
+/// Whether every node edge `k`'s relation passes through is among `failed`: via nodes are
+/// alternatives, so the relation is cut only then.
+fn all_via_failed(topo: &Topology, k: usize, failed: &[usize]) -> bool {
+    topo.via_nodes(k).all(|v| failed.contains(&v))
+}
+
 /// Breadth-first from `start`, forward (downstream) or backward (upstream), excluding `start`.
 /// Returns steps in visiting order: by hops, then node order. With `failed`, the start nodes
 /// are down, which also cuts the relations that pass through them.
@@ -305,7 +311,7 @@ fn walk(topo: &Topology, start: &[usize], forward: bool, depth: u32, failed: boo
         };
         if failed && hops == 0 {
             next.extend(topo.through(at).map(|(from, to, k, e)| {
-                let partial = topo.via_nodes(k).any(|v| !start.contains(&v));
+                let partial = !all_via_failed(topo, k, start);
                 (if forward { to } else { from }, e, partial)
             }));
         }
@@ -384,7 +390,7 @@ pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
         .iter()
         .flat_map(|&t| {
             topo.through(t)
-                .filter(|&(_, _, k, _)| topo.via_nodes(k).all(|v| sel.contains(&v)))
+                .filter(|&(_, _, k, _)| all_via_failed(topo, k, sel))
                 .map(|(a, b, _, _)| (a, b))
         })
         .collect();

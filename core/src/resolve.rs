@@ -312,8 +312,8 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
     let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
     let mut texts = Interner::default();
-    // For each detail with via words, the instance whose row first stated it: via words are
-    // resolved once, from that row.
+    // For each detail with via words and each naming domain that states it, the first row
+    // that does: via words are resolved once per domain, from that row.
     let mut via_me: HashMap<(u32, u32), u32> = HashMap::default();
     for (i, inst) in instances.iter().enumerate() {
         let me = i as u32;
@@ -489,12 +489,7 @@ impl ViaFrom<'_, '_> {
                 &mut ignored,
             ) {
                 Resolved::Instances(ids, _) => pos.extend(ids),
-                Resolved::External(name) => {
-                    let name = squash_spaces(&fold_width(name));
-                    if let Some(&id) = self.ext.by_key.get(&external_key(&name)) {
-                        pos.push(n_inst + id);
-                    }
-                }
+                Resolved::External(name) => pos.extend(self.ext.find(name).map(|id| n_inst + id)),
                 Resolved::Nothing => {}
             }
         }
@@ -1441,12 +1436,26 @@ struct Externals {
 }
 
 impl Externals {
+    /// How a word is written as an external node's name, and the key spellings share.
+    fn spelling(raw: &str) -> (String, String) {
+        let name = squash_spaces(&fold_width(raw));
+        let k = external_key(&name);
+        (name, k)
+    }
+
+    /// The external node a word names, if the sheet mentions it; never adds one.
+    fn find(&self, raw: &str) -> Option<u32> {
+        if let Some(&id) = self.by_text.get(raw) {
+            return Some(id);
+        }
+        self.by_key.get(&Self::spelling(raw).1).copied()
+    }
+
     fn intern(&mut self, raw: &str) -> u32 {
         if let Some(&id) = self.by_text.get(raw) {
             return id;
         }
-        let name = squash_spaces(&fold_width(raw));
-        let k = external_key(&name);
+        let (name, k) = Self::spelling(raw);
         let id = match self.by_key.get(&k) {
             Some(&id) => id,
             None => {
