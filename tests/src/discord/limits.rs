@@ -49,11 +49,7 @@ pub(crate) fn check(
         ));
     }
     if files.len() > MAX_FILES {
-        return Err(invalid(
-            "files",
-            "BASE_TYPE_MAX_LENGTH",
-            &format!("Must be {MAX_FILES} or fewer in length."),
-        ));
+        return Err(too_long("files", MAX_FILES));
     }
     let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
     if len(&body["content"]) > MAX_CONTENT {
@@ -72,20 +68,20 @@ pub(crate) fn check(
             .as_array()
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let checks = [
+        if fields.len() > MAX_FIELDS {
+            return Err(too_long(&format!("embeds.{i}.fields"), MAX_FIELDS));
+        }
+        let texts = [
             ("title", len(&e["title"]), MAX_TITLE),
             ("description", len(&e["description"]), MAX_DESCRIPTION),
             ("footer.text", len(&e["footer"]["text"]), MAX_FOOTER),
             ("author.name", len(&e["author"]["name"]), MAX_AUTHOR),
-            ("fields", fields.len(), MAX_FIELDS),
         ];
-        for (name, n, max) in checks {
+        for (name, n, max) in texts {
             if n > max {
                 return Err(too_long(&format!("embeds.{i}.{name}"), max));
             }
-            if name != "fields" {
-                total += n;
-            }
+            total += n;
         }
         for (j, f) in fields.iter().enumerate() {
             let (name, value) = (len(&f["name"]), len(&f["value"]));
