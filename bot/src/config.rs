@@ -134,6 +134,12 @@ impl Config {
         if let Some(v) = get("AIOPS_FONT_FAMILY") {
             self.font_family = Some(v);
         }
+        if let Some(v) = get("AIOPS_WATCH_INTERVAL_SECS") {
+            self.watch_interval_secs = parse_secs("AIOPS_WATCH_INTERVAL_SECS", &v)?;
+        }
+        if let Some(v) = get("AIOPS_COOLDOWN_SECS") {
+            self.cooldown_secs = parse_secs("AIOPS_COOLDOWN_SECS", &v)?;
+        }
         Ok(())
     }
 
@@ -190,6 +196,13 @@ fn parse_id(name: &str, v: &str) -> Result<u64> {
         .with_context(|| format!("{name}: {v:?} is not a Discord id (a positive number)"))
 }
 
+fn parse_secs(name: &str, v: &str) -> Result<u64> {
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .with_context(|| format!("{name}: {v:?} is not a whole number of seconds"))
+}
+
 fn parse_ids(name: &str, v: &str) -> Result<Vec<u64>> {
     v.split(',')
         .filter(|s| !s.trim().is_empty())
@@ -232,6 +245,8 @@ mod tests {
             ("AIOPS_ADMIN_ROLES", "21,22"),
             ("AIOPS_GUILD", "31"),
             ("AIOPS_DISCORD_PROXY", "http://127.0.0.1:3000"),
+            ("AIOPS_WATCH_INTERVAL_SECS", "7"),
+            ("AIOPS_COOLDOWN_SECS", "0"),
         ]);
         let c = Config::load(None, &e).unwrap();
         assert_eq!(c.token.as_deref(), Some("secret-token"));
@@ -243,12 +258,15 @@ mod tests {
         assert_eq!(c.admin_roles, [21, 22]);
         assert_eq!(c.guild, Some(31));
         assert_eq!(c.discord_proxy.as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!((c.watch_interval_secs, c.cooldown_secs), (7, 0));
         assert!(!c.describe().contains("secret-token"));
         assert!(c.describe().contains("DISCORD_TOKEN: set (hidden)"));
     }
 
     #[test]
     fn bad_values_are_clear_errors() {
+        let e = Config::load(None, &env(&[("AIOPS_COOLDOWN_SECS", "2s")])).unwrap_err();
+        assert!(e.to_string().contains("AIOPS_COOLDOWN_SECS"), "{e}");
         let e = Config::load(None, &env(&[("AIOPS_ADMIN_ROLES", "admins")])).unwrap_err();
         assert!(e.to_string().contains("AIOPS_ADMIN_ROLES"), "{e}");
         let e = Config::load(None, &env(&[("AIOPS_SUMMARY_SCHEDULE", "every day")])).unwrap_err();

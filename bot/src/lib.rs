@@ -1,15 +1,23 @@
-//! aiops-bot: the `aiops` command line and the Discord bot. `main.rs` only parses arguments and
-//! maps the outcome to an exit code; tests drive [`serve::run`] in-process.
+//! aiops-bot: the `aiops` command line and the Discord bot, the only crate that knows clap,
+//! serenity, SQLite and the environment.
+//!
+//! Layers, without cycles: the front ends [`cli`] (clap) and [`serve`] + [`app`] + [`discord`]
+//! (serenity) sit on shared leaves that import neither: [`loading`], [`window`], [`picture`],
+//! [`stamp`], [`store`], [`watch`], [`schedule`], [`metrics`], [`health`], [`config`]. `main.rs`
+//! only parses arguments and exits with the code [`cli::run`] gives; tests drive [`serve::run`]
+//! in-process.
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod health;
-pub mod history;
-pub mod history_cli;
+pub mod loading;
 pub mod metrics;
-pub mod render;
+pub mod picture;
 pub mod schedule;
 pub mod serve;
+pub mod stamp;
+pub mod store;
 pub mod watch;
+pub mod window;

@@ -1,4 +1,4 @@
-//! The `aiops` binary: parse arguments, set up logging, run, map the outcome to an exit code.
+//! The `aiops` binary: parse arguments, set up logging, run, exit with the command's code.
 
 use aiops_bot::cli;
 use clap::Parser;
@@ -11,12 +11,5 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let args = cli::Args::parse();
     cli::init_tracing(&args);
-    let code = match cli::run(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("aiops: {e:#}");
-            2
-        }
-    };
-    std::process::exit(code);
+    std::process::exit(cli::run(args));
 }

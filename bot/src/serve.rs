@@ -8,17 +8,19 @@ use crate::app::ChangeKind;
 use crate::app::{App, Change};
 use crate::config::Config;
 use crate::discord;
-use crate::history::rfc3339;
 use crate::schedule::{Cron, Zone};
+use crate::stamp::rfc3339;
 use crate::watch::{self, Event, Watcher};
+use crate::window::{self, Start, WindowError};
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch as tokio_watch, Notify};
+use tokio::sync::{mpsc, watch as tokio_watch};
+use tokio_util::task::TaskTracker;
 
 /// Where the schedule gets the time from.
 pub trait Clock: Send + Sync + 'static {
@@ -40,36 +42,51 @@ impl Clock for SystemClock {
 }
 
 /// A clock that moves only when told to: for tests of the schedule.
+///
+/// The time is a `watch` value: [`Clock::now`] marks it seen, and a tick resolves as soon as it
+/// changes after that, so a move between reading the time and waiting for the next tick is never
+/// missed.
+#[cfg(any(test, feature = "testing"))]
 pub struct ManualClock {
-    now: Mutex<Timestamp>,
-    moved: Notify,
+    tx: tokio_watch::Sender<Timestamp>,
+    seen: std::sync::Mutex<tokio_watch::Receiver<Timestamp>>,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl ManualClock {
     pub fn new(at: Timestamp) -> Self {
+        let (tx, rx) = tokio_watch::channel(at);
         ManualClock {
-            now: Mutex::new(at),
-            moved: Notify::new(),
+            tx,
+            seen: std::sync::Mutex::new(rx),
         }
     }
     pub fn set(&self, at: Timestamp) {
-        if let Ok(mut n) = self.now.lock() {
-            *n = at;
-        }
-        self.moved.notify_waiters();
+        self.tx.send_replace(at);
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        self.now.lock().map(|n| *n).unwrap_or(Timestamp::UNIX_EPOCH)
+        let mut rx = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let now = *rx.borrow_and_update();
+        now
     }
     fn tick(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        Box::pin(self.moved.notified())
+        // A clone remembers which value was seen: a change since `now` resolves it at once.
+        let mut rx = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        Box::pin(async move {
+            if rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
     }
 }
 
-/// Runs the bot until `shutdown` resolves; returns when the gateway is closed.
+/// Runs the bot until `shutdown` resolves; returns when the gateway is closed and everything it
+/// started has finished: the health server, the change poster (after posting what was queued),
+/// the digest schedule and the watcher thread.
 pub async fn run(
     cfg: Config,
     health: TcpListener,
@@ -82,40 +99,62 @@ pub async fn run(
     let stopped = move || {
         let mut rx = stop_rx.clone();
         async move {
-            let _ = rx.wait_for(|s| *s).await;
+            // An error means the sender is gone, which is a stop too.
+            let _stopped = rx.wait_for(|s| *s).await;
         }
     };
-
-    tokio::spawn(crate::health::serve(health, app.metrics.clone(), stopped()));
+    let tasks = TaskTracker::new();
+    tasks.spawn(crate::health::serve(health, app.metrics.clone(), stopped()));
 
     let http = Arc::new(discord::http(&app, &token));
     let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
     {
         let app = app.clone();
         let http = http.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             while let Some(change) = changes_rx.recv().await {
                 discord::post_change(&app, &http, &change).await;
             }
         });
     }
-    let watcher_stop = start_watcher(&app, changes_tx.clone());
-    tokio::spawn(digest_loop(app.clone(), http.clone(), clock, stopped()));
+    let watcher = start_watcher(&app, changes_tx.clone());
+    drop(changes_tx);
+    tasks.spawn(digest_loop(app.clone(), http.clone(), clock, stopped()));
+    tasks.close();
 
     let result = discord::run(app.clone(), &token, shutdown).await;
-    let _ = stop_tx.send(true);
-    if let Some(tx) = watcher_stop {
-        let _ = tx.send(());
+    stop_tx.send_replace(true);
+    if let Some((stop, thread)) = watcher {
+        // The thread may have ended already (then the send fails, which is fine).
+        let _gone = stop.send(());
+        match tokio::task::spawn_blocking(move || thread.join()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => tracing::error!("the inventory watcher thread panicked"),
+            Err(e) => tracing::error!("waiting for the inventory watcher failed: {e}"),
+        }
+    }
+    // The watcher's sender is gone with its thread: the poster ends after what was queued.
+    if tokio::time::timeout(SHUTDOWN_GRACE, tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            tasks = tasks.len(),
+            "background tasks still running {SHUTDOWN_GRACE:?} after the gateway closed"
+        );
     }
     result
 }
+
+/// How long shutdown waits for background tasks (posting queued change summaries) to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Watches the inventory file in a thread; new versions go through [`App::install`] and their
 /// summary to the poster; a file that does not load is reported and changes nothing.
 fn start_watcher(
     app: &Arc<App>,
     changes: mpsc::UnboundedSender<Change>,
-) -> Option<std::sync::mpsc::Sender<()>> {
+) -> Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)> {
     let path = app.cfg.inventory.clone()?;
     let interval = Duration::from_secs(app.cfg.watch_interval_secs.max(1));
     let settle = interval.min(Duration::from_secs(2));
@@ -123,14 +162,14 @@ fn start_watcher(
         Watcher::new(path.clone(), app.opts.clone(), settle).with_current(&app.current().bytes);
     let (tx, rx) = std::sync::mpsc::channel();
     let app = app.clone();
-    std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("inventory-watch".into())
         .spawn(move || {
             watch::run(watcher, interval, &rx, |ev| match ev {
                 Event::Loaded { bytes, topo } => {
                     app.metrics.reload("ok");
                     if let Some(change) = app.install(&path.display().to_string(), bytes, *topo) {
-                        let _ = changes.send(change);
+                        post(&changes, change);
                     }
                 }
                 Event::Failed { error } => {
@@ -139,19 +178,37 @@ fn start_watcher(
                     );
                     app.metrics.reload("failed");
                     app.set_last_error(Some(error.clone()));
-                    let _ = changes.send(Change {
-                        kind: ChangeKind::Failed,
-                        headline: "reload failed; the inventory in force is unchanged".into(),
-                        summary: error.clone(),
-                        full: error,
-                        diagram: Default::default(),
-                        version: None,
-                    });
+                    post(
+                        &changes,
+                        Change {
+                            kind: ChangeKind::Failed,
+                            headline: "reload failed; the inventory in force is unchanged".into(),
+                            summary: error.clone(),
+                            full: error,
+                            diagram: Default::default(),
+                            version: None,
+                        },
+                    );
                 }
             })
-        })
-        .ok()?;
-    Some(tx)
+        });
+    match spawned {
+        Ok(thread) => Some((tx, thread)),
+        Err(e) => {
+            tracing::error!(
+                "cannot start the inventory watcher, the file will not be watched: {e}"
+            );
+            None
+        }
+    }
+}
+
+/// Hands a change to the poster; the poster only stops at shutdown, when nothing is lost by
+/// not posting.
+fn post(changes: &mpsc::UnboundedSender<Change>, change: Change) {
+    if changes.send(change).is_err() {
+        tracing::warn!("shutting down: a change summary was not posted");
+    }
 }
 
 /// Posts the digest whenever the schedule fires: what changed since the last digest.
@@ -190,44 +247,71 @@ async fn post_digest(app: &Arc<App>, http: &serenity::http::Http, now: i64) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(now - 7 * 24 * 3600);
     let app2 = app.clone();
-    let change = tokio::task::spawn_blocking(move || {
-        let base = app2
-            .with_store(|s| Ok(s.at(since)?.or(s.oldest()?)))
-            .flatten()?;
-        let bytes = app2.with_store(|s| s.bytes(base.id)).flatten()?;
-        let old = aiops_core::load_bytes(&base.source, &bytes, &app2.opts).ok()?;
-        let cur = app2.current();
-        let d = aiops_core::diff::diff(&old, &cur.topo);
-        let (summary, full) = aiops_core::diff::summarize(&d);
-        Some(Change {
-            kind: ChangeKind::Digest,
-            headline: format!(
-                "since {}: {}",
-                rfc3339(since),
-                aiops_core::diff::headline(&d)
-            ),
-            diagram: aiops_core::diff::diagram(
-                &d,
-                &old,
-                &cur.topo,
-                aiops_commands::DIAGRAM_NODE_CAP,
-            ),
-            summary,
-            full,
-            version: cur.version,
-        })
-    })
-    .await
-    .ok()
-    .flatten()
-    .unwrap_or_else(|| Change {
+    let change = match tokio::task::spawn_blocking(move || digest(&app2, since)).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("building the digest failed: {e}");
+            return;
+        }
+    };
+    discord::post_change(app, http, &change).await;
+    app.with_store(|s| s.set_kv("digest.last", &now.to_string()));
+}
+
+/// The digest: what changed from the version in force at `since` to the one in force now.
+fn digest(app: &App, since: i64) -> Change {
+    let headline = |what: &str| format!("since {}: {what}", rfc3339(since));
+    let nothing = |what: &str, summary: String| Change {
         kind: ChangeKind::Digest,
-        headline: format!("since {}: no history to compare", rfc3339(since)),
-        summary: "No stored versions yet.".into(),
+        headline: headline(what),
+        summary,
         full: String::new(),
         diagram: Default::default(),
         version: None,
+    };
+    let base = app.on_store(|s| {
+        let w = window::window(s, Start::At(since))?;
+        let base = w.base().clone();
+        let bytes = s.bytes(base.id).map_err(WindowError::Store)?;
+        Ok((base, bytes))
     });
-    discord::post_change(app, http, &change).await;
-    app.with_store(|s| s.set_kv("digest.last", &now.to_string()));
+    let (base, bytes) = match base {
+        None => {
+            return nothing(
+                "no history to compare",
+                "The bot runs without a history store.".into(),
+            )
+        }
+        Some(Err(WindowError::EmptyHistory)) | Some(Ok((_, None))) => {
+            return nothing("no history to compare", "No stored versions yet.".into())
+        }
+        Some(Err(e)) => {
+            tracing::error!("digest: {e}");
+            return nothing(
+                "the history store failed",
+                "The history could not be read; see the bot's log.".into(),
+            );
+        }
+        Some(Ok((base, Some(bytes)))) => (base, bytes),
+    };
+    let old = match aiops_core::load_bytes(&base.source, &bytes, &app.opts) {
+        Ok(t) => t,
+        Err(e) => {
+            return nothing(
+                &format!("v{} no longer loads", base.id),
+                format!("The version in force then no longer loads, so nothing is compared: {e}"),
+            )
+        }
+    };
+    let cur = app.current();
+    let d = aiops_core::diff::diff(&old, &cur.topo);
+    let (summary, full) = aiops_core::diff::summarize(&d);
+    Change {
+        kind: ChangeKind::Digest,
+        headline: headline(&aiops_core::diff::headline(&d)),
+        diagram: aiops_core::diff::diagram(&d, &old, &cur.topo, aiops_commands::DIAGRAM_NODE_CAP),
+        summary,
+        full,
+        version: cur.version,
+    }
 }

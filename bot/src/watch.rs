@@ -63,7 +63,7 @@ impl Watcher {
 
     /// Starts from a version already loaded, so it is not reported again.
     pub fn with_current(mut self, bytes: &[u8]) -> Watcher {
-        self.good = Some(crate::history::sha256_hex(bytes));
+        self.good = Some(crate::stamp::sha256_hex(bytes));
         self
     }
 
@@ -86,7 +86,7 @@ impl Watcher {
             self.pending = None;
             return None;
         };
-        let hash = crate::history::sha256_hex(&bytes);
+        let hash = crate::stamp::sha256_hex(&bytes);
         if self.good.as_ref() == Some(&hash) || self.failed.as_ref() == Some(&hash) {
             self.pending = None;
             return None;

@@ -11,6 +11,9 @@ pub enum Status {
     NotFound,
     /// The user asked for something malformed (CLI exit 2).
     UserError,
+    /// The request was fine but could not be carried out (a reload whose file does not load,
+    /// a store that failed); not the user's mistake, and not an answer either.
+    Failed,
 }
 
 /// A piece of a reply.

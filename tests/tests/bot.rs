@@ -689,3 +689,17 @@ async fn nothing_a_user_types_can_ping_anyone() {
     assert!(!embed_text(&r).contains("<@&1>"), "{}", embed_text(&r));
     bot.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_since_an_unknown_version_is_an_error_naming_it() {
+    let bot = start(|_| {}).await;
+    let r = bot.ask("changes", json!([opt("since", "99")])).await;
+    let text = embed_text(&r);
+    assert!(text.contains("no version v99 in the history"), "{text}");
+    assert!(!text.contains("No inventory changes"), "{text}");
+    // The version the bot recorded at start-up is known: a window from it is an answer.
+    let r = bot.ask("changes", json!([opt("since", "1")])).await;
+    let text = embed_text(&r);
+    assert!(text.contains("No inventory changes since 1"), "{text}");
+    bot.shutdown().await;
+}

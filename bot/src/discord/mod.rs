@@ -1,11 +1,26 @@
 //! The Discord bot: slash commands with autocomplete, incident-thread replies, change summaries.
-//! Only this module knows serenity.
+//! With `serve` and `app`, the only place that knows serenity.
+//!
+//! `state` is the handler's shared state; `events` dispatches the gateway's events; `runner` runs every slash command (admission,
+//! cooldown, defer, time limit, reply, audit); `queries` are the read-only commands,
+//! `inventory` is `/inventory` and its upload buttons, `incident` answers incident threads and
+//! `announce` posts change summaries; `answer` holds what they answer with, `uploads` the
+//! uploads awaiting confirmation. `message` fits a reply into Discord's limits.
 
+mod announce;
+mod answer;
 pub mod commands;
-mod handler;
+mod events;
+mod incident;
+mod inventory;
 pub mod message;
+mod queries;
+mod runner;
+mod state;
+mod uploads;
 
-pub use handler::{post_change, Handler};
+pub use announce::post_change;
+pub use state::Handler;
 
 use crate::app::App;
 use anyhow::{Context as _, Result};

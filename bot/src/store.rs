@@ -1,5 +1,6 @@
-//! The history store: each inventory version aiops loads, kept in SQLite at
-//! `<state-dir>/aiops.sqlite3` with its SHA-256, when it was first seen (unix seconds, UTC), where
+//! The store, SQLite at `<state-dir>/aiops.sqlite3`: the history of inventory versions, the
+//! audit log, the incident threads already answered, and small key-value state (the digest's
+//! last run). Each inventory version aiops loads is kept with its SHA-256, when it was first seen (unix seconds, UTC), where
 //! it came from, its raw bytes (so it can be re-resolved with newer rules) and a summary.
 //!
 //! A load whose bytes equal the latest version's adds nothing; a return to older content (a
@@ -8,10 +9,10 @@
 //! A file SQLite cannot read is moved aside (`aiops.sqlite3.corrupt-<unix-ts>`) with a warning,
 //! and a fresh store is started: the store must never cost anyone the current inventory.
 
+use crate::stamp::{now_unix, rfc3339, sha256_hex};
 use aiops_commands::VersionInfo;
 use anyhow::{Context as _, Result};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -324,43 +325,6 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
     Ok(aside)
 }
 
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Seconds since the Unix epoch, now.
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Unix seconds as RFC 3339 UTC (`2026-11-25T22:34:14Z`).
-pub fn rfc3339(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days: proleptic Gregorian calendar from a day count.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,12 +482,5 @@ mod tests {
         assert_eq!(store.at(250).expect("at").map(|v| v.id), Some(2));
         assert_eq!(store.at(50).expect("at"), None);
         assert_eq!(store.oldest().expect("oldest").map(|v| v.id), Some(1));
-    }
-
-    #[test]
-    fn seen_at_is_formatted_as_rfc3339_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_795_646_054), "2026-11-25T22:34:14Z");
     }
 }

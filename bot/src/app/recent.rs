@@ -1,98 +1,26 @@
-//! The bot's shared state: the inventory in force, the history store, cooldowns, pending uploads
-//! and in-flight work. Every change of inventory goes through [`App::install`], so history,
-//! metrics and the change summary never disagree.
+//! Recent changes near a component, for incident replies: the diffs between consecutive stored
+//! versions in the history window, computed once per process and cached.
 
-use crate::config::Config;
-use crate::history::{now_unix, Recorded, Store, Version};
-use crate::metrics::Metrics;
-use aiops_commands::Lang;
-use aiops_core::diagram::Diagram;
+use super::{App, Loaded};
+use crate::stamp::{now_unix, rfc3339};
+use crate::store::Version;
+use crate::window::{self, Start};
 use aiops_core::diff::{self, InventoryDiff};
-use aiops_core::{Aliases, LoadError, LoadOptions, Topology};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
-
-/// An inventory that loaded cleanly.
-pub struct Loaded {
-    pub topo: Arc<Topology>,
-    pub bytes: Arc<Vec<u8>>,
-    pub source: String,
-    pub sha256: String,
-    /// Unix seconds.
-    pub loaded_at: i64,
-    /// History id, when the store is available.
-    pub version: Option<i64>,
-}
-
-/// Why a change summary is posted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    /// A new inventory is in force.
-    Update,
-    /// The scheduled digest.
-    Digest,
-    /// A new file did not load; nothing changed.
-    Failed,
-}
-
-impl ChangeKind {
-    pub fn title(self) -> &'static str {
-        match self {
-            ChangeKind::Update => "Inventory changed",
-            ChangeKind::Digest => "Inventory digest",
-            ChangeKind::Failed => "Inventory reload failed",
-        }
-    }
-}
-
-/// What changed when a new inventory was installed, ready to post.
-pub struct Change {
-    pub kind: ChangeKind,
-    pub headline: String,
-    pub summary: String,
-    pub full: String,
-    pub diagram: Diagram,
-    pub version: Option<i64>,
-}
-
-/// An uploaded workbook waiting for Apply or Cancel.
-pub struct PendingUpload {
-    pub user: u64,
-    pub name: String,
-    pub bytes: Vec<u8>,
-    pub topo: Topology,
-    pub created: Instant,
-}
-
-pub struct App {
-    pub cfg: Config,
-    pub opts: LoadOptions,
-    pub lang: Lang,
-    pub metrics: Arc<Metrics>,
-    current: RwLock<Arc<Loaded>>,
-    last_error: Mutex<Option<String>>,
-    store: Mutex<Option<Store>>,
-    pub pending: Mutex<HashMap<String, PendingUpload>>,
-    cooldowns: Mutex<HashMap<u64, Instant>>,
-    accepting: AtomicBool,
-    in_flight: AtomicUsize,
-    pub idle: tokio::sync::Notify,
-    changes: Mutex<ChangeCache>,
-}
+use aiops_core::Topology;
+use std::collections::BTreeMap;
+use std::sync::{Arc, MutexGuard};
 
 /// How many pairs of consecutive versions [`ChangeCache`] keeps (the newest ones): enough for a
 /// busy week of inventory changes, the window incident replies look back over. Most diffs are
 /// small (the few rows an edit touched); a bulk edit's diff can hold a good part of the
 /// inventory, so the cap trades memory in that worst case for not re-loading whole inventories.
-const CACHED_PAIRS: usize = 256;
+pub(super) const CACHED_PAIRS: usize = 256;
 
 /// What [`App::recent_changes_near`] learnt from history, so that it loads each stored version
 /// at most once per process while its pairs are among the newest `cap`. Nothing here goes
 /// stale: a version's bytes never change, and neither do the load options. Only diffs are kept,
 /// never old topologies (which can weigh 100+ MB each).
-struct ChangeCache {
+pub(super) struct ChangeCache {
     /// How many pairs to keep; [`CACHED_PAIRS`] but in tests.
     cap: usize,
     /// `(newer, older)` version ids → everything that changed between them, unfiltered. Keyed
@@ -103,7 +31,7 @@ struct ChangeCache {
 }
 
 impl ChangeCache {
-    fn new(cap: usize) -> ChangeCache {
+    pub(super) fn new(cap: usize) -> ChangeCache {
         ChangeCache {
             cap,
             pairs: BTreeMap::new(),
@@ -135,220 +63,10 @@ fn insert_newest<K: Ord, V>(map: &mut BTreeMap<K, V>, cap: usize, key: K, value:
 }
 
 impl App {
-    /// Loads the configured inventory (or the built-in sample) and opens the history store. A
-    /// store that cannot be opened is logged and the bot runs without history.
-    pub fn new(cfg: Config) -> Result<App, LoadError> {
-        let mut opts = LoadOptions::default();
-        if let Some(path) = &cfg.aliases {
-            let file = path.display().to_string();
-            let bytes = aiops_core::read_file(path)?;
-            let text = String::from_utf8(bytes).map_err(|_| LoadError::Alias {
-                file: file.clone(),
-                detail: "not UTF-8 text".into(),
-            })?;
-            opts.aliases = Aliases::parse(&file, &text)?;
-        }
-        let (source, bytes) = match &cfg.inventory {
-            Some(p) => (p.display().to_string(), aiops_core::read_file(p)?),
-            None => (
-                aiops_core::SEED_NAME.to_string(),
-                aiops_core::SEED_XLSX.to_vec(),
-            ),
-        };
-        let topo = aiops_core::load_bytes(&source, &bytes, &opts)?;
-        let store = match Store::open(&cfg.state_dir) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                tracing::error!("history store unavailable, running without history: {e:#}");
-                None
-            }
-        };
-        let lang = Lang::parse(&cfg.language).unwrap_or_default();
-        let loaded = Loaded {
-            topo: Arc::new(topo),
-            sha256: crate::history::sha256_hex(&bytes),
-            bytes: Arc::new(bytes),
-            source,
-            loaded_at: now_unix(),
-            version: None,
-        };
-        let app = App {
-            cfg,
-            opts,
-            lang,
-            metrics: Arc::new(Metrics::default()),
-            current: RwLock::new(Arc::new(loaded)),
-            last_error: Mutex::new(None),
-            store: Mutex::new(store),
-            pending: Mutex::new(HashMap::new()),
-            cooldowns: Mutex::new(HashMap::new()),
-            accepting: AtomicBool::new(true),
-            in_flight: AtomicUsize::new(0),
-            idle: tokio::sync::Notify::new(),
-            changes: Mutex::new(ChangeCache::new(CACHED_PAIRS)),
-        };
-        let cur = app.current();
-        let version = app.record(&cur.source, &cur.bytes, None);
-        if let Some(v) = version {
-            app.set_current(Loaded {
-                version: Some(v),
-                ..clone_loaded(&cur)
-            });
-            app.metrics.set_inventory_version(v as u64);
-        }
-        Ok(app)
-    }
-
-    pub fn current(&self) -> Arc<Loaded> {
-        match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    fn set_current(&self, l: Loaded) {
-        match self.current.write() {
-            Ok(mut g) => *g = Arc::new(l),
-            Err(p) => *p.into_inner() = Arc::new(l),
-        }
-    }
-
-    pub fn last_error(&self) -> Option<String> {
-        self.last_error.lock().ok().and_then(|g| g.clone())
-    }
-
-    pub fn set_last_error(&self, e: Option<String>) {
-        if let Ok(mut g) = self.last_error.lock() {
-            *g = e;
-        }
-    }
-
-    /// Runs `f` with the store, if there is one; errors are logged, not raised.
-    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> anyhow::Result<R>) -> Option<R> {
-        let mut guard = self.store.lock().ok()?;
-        let store = guard.as_mut()?;
-        match f(store) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                tracing::warn!("history store: {e:#}");
-                None
-            }
-        }
-    }
-
-    fn record(&self, source: &str, bytes: &[u8], summary: Option<&str>) -> Option<i64> {
-        self.with_store(|s| {
-            let r = s.record(source, bytes, now_unix(), |_| {
-                summary.unwrap_or("loaded").to_string()
-            })?;
-            Ok(match r {
-                Recorded::New(id) | Recorded::Unchanged(id) => id,
-            })
-        })
-    }
-
-    /// Makes `topo` the inventory in force, records it in history, and says what changed.
-    /// Returns `None` when the content is the same as what is in force.
-    pub fn install(&self, source: &str, bytes: Vec<u8>, topo: Topology) -> Option<Change> {
-        let old = self.current();
-        let sha = crate::history::sha256_hex(&bytes);
-        if sha == old.sha256 {
-            return None;
-        }
-        let d = diff::diff(&old.topo, &topo);
-        let (summary, full) = diff::summarize(&d);
-        let headline = diff::headline(&d);
-        let diagram = diff::diagram(&d, &old.topo, &topo, aiops_commands::DIAGRAM_NODE_CAP);
-        let version = self.record(source, &bytes, Some(&headline));
-        if let Some(v) = version {
-            self.metrics.set_inventory_version(v as u64);
-        }
-        self.set_current(Loaded {
-            topo: Arc::new(topo),
-            sha256: sha,
-            bytes: Arc::new(bytes),
-            source: source.to_string(),
-            loaded_at: now_unix(),
-            version,
-        });
-        self.set_last_error(None);
-        Some(Change {
-            kind: ChangeKind::Update,
-            headline,
-            summary,
-            full,
-            diagram,
-            version,
-        })
-    }
-
-    /// Re-reads the configured inventory file. A file that does not load leaves the inventory in
-    /// force untouched and becomes the last error.
-    pub fn reload(&self) -> Result<Option<Change>, String> {
-        let Some(path) = self.cfg.inventory.clone() else {
-            return Err(
-                "no inventory file is configured (the bot runs on the built-in sample)".into(),
-            );
-        };
-        let loaded = aiops_core::read_file(&path).and_then(|b| {
-            aiops_core::load_bytes(&path.display().to_string(), &b, &self.opts).map(|t| (b, t))
-        });
-        match loaded {
-            Ok((bytes, topo)) => {
-                self.metrics.reload("ok");
-                Ok(self.install(&path.display().to_string(), bytes, topo))
-            }
-            Err(e) => {
-                self.metrics.reload("failed");
-                let msg = e.to_string();
-                self.set_last_error(Some(msg.clone()));
-                Err(msg)
-            }
-        }
-    }
-
-    /// Starts a per-user cooldown; returns the time left when the user is still cooling down.
-    pub fn cooldown(&self, user: u64) -> Option<Duration> {
-        let span = Duration::from_secs(self.cfg.cooldown_secs);
-        let mut m = self.cooldowns.lock().ok()?;
-        let now = Instant::now();
-        if let Some(at) = m.get(&user) {
-            let since = now.duration_since(*at);
-            if since < span {
-                return Some(span - since);
-            }
-        }
-        m.insert(user, now);
-        if m.len() > 10_000 {
-            m.retain(|_, t| now.duration_since(*t) < span);
-        }
-        None
-    }
-
-    /// Registers work in flight; `None` when the bot is shutting down.
-    pub fn begin(self: &Arc<Self>) -> Option<InFlight> {
-        if !self.accepting.load(Ordering::SeqCst) {
-            return None;
-        }
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        Some(InFlight(self.clone()))
-    }
-
-    /// Stops taking new work and waits (up to `limit`) for what is in flight.
-    pub async fn drain(&self, limit: Duration) {
-        self.accepting.store(false, Ordering::SeqCst);
-        let wait = async {
-            while self.in_flight.load(Ordering::SeqCst) > 0 {
-                self.idle.notified().await;
-            }
-        };
-        let _ = tokio::time::timeout(limit, wait).await;
-    }
-
     /// Recent changes near `ids` (themselves and 2 hops around), newest first, from history:
     /// one line `v{id} ({rfc3339}): {headline}` per stored version that changed something near
-    /// them, at most 5, going back `window_secs` (the version just before the window is the base
-    /// of the oldest line). Versions whose bytes do not load are skipped.
+    /// them, at most 5, over the history window that starts `window_secs` ago (its first
+    /// version, the one in force then, is the base of the oldest line). Versions whose bytes do not load are skipped.
     ///
     /// Each diff between consecutive versions is computed once per process and cached
     /// ([`ChangeCache`]): a repeated call, even for other `ids`, loads nothing as long as the
@@ -363,8 +81,16 @@ impl App {
     /// that was within 2 hops of `ids` when the change was made but no longer is (or the other
     /// way round) counts by where it is now. `ids` themselves always count.
     pub fn recent_changes_near(&self, ids: &[String], window_secs: i64) -> Vec<String> {
-        let since = now_unix() - window_secs;
-        let versions = self.with_store(|s| s.list()).unwrap_or_default();
+        let start = Start::At(now_unix().saturating_sub(window_secs));
+        let mut versions = self
+            .with_store(|s| match window::window(s, start) {
+                Ok(w) => Ok(w.versions().to_vec()),
+                Err(window::WindowError::Store(e)) => Err(e),
+                Err(_) => Ok(Vec::new()),
+            })
+            .unwrap_or_default();
+        // Newest first: the walk stops once it has enough lines.
+        versions.reverse();
         let cur = self.current();
         let near = diff::neighbourhood(&cur.topo, ids, 2);
         let mut out = Vec::new();
@@ -402,11 +128,11 @@ impl App {
                     None => self.pair_diff(v, &mut topo, n, n_topo, &cur),
                 };
                 if let Some(d) = d.map(|d| d.touching(&near)).filter(|d| !d.is_empty()) {
-                    let label = format!("v{} ({})", n.id, crate::history::rfc3339(n.seen_at));
+                    let label = format!("v{} ({})", n.id, rfc3339(n.seen_at));
                     out.push(format!("{label}: {}", diff::headline(&d)));
                 }
             }
-            if v.seen_at < since || out.len() >= 5 {
+            if out.len() >= 5 {
                 break;
             }
             newer = Some((v, topo));
@@ -476,32 +202,13 @@ impl App {
     }
 }
 
-fn clone_loaded(l: &Loaded) -> Loaded {
-    Loaded {
-        topo: l.topo.clone(),
-        bytes: l.bytes.clone(),
-        source: l.source.clone(),
-        sha256: l.sha256.clone(),
-        loaded_at: l.loaded_at,
-        version: l.version,
-    }
-}
-
-/// Work in flight; dropping it lets a draining shutdown proceed.
-pub struct InFlight(Arc<App>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        if self.0.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.0.idle.notify_waiters();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::DB_FILE;
+    use crate::config::Config;
+    use crate::store::{Store, DB_FILE};
+    use aiops_core::LoadOptions;
+    use std::sync::Mutex;
 
     const KAFKA: &str = "aie1p-kafka-server-01";
     const JENKINS: &str = "aie1p-jenkins";
@@ -617,10 +324,7 @@ mod tests {
             if v.seen_at < since || out.len() >= 5 {
                 break;
             }
-            newer = Some((
-                format!("v{} ({})", v.id, crate::history::rfc3339(v.seen_at)),
-                topo,
-            ));
+            newer = Some((format!("v{} ({})", v.id, rfc3339(v.seen_at)), topo));
         }
         out
     }

@@ -1,0 +1,91 @@
+//! The bot's shared state: the inventory in force ([`inventory`]), change records
+//! ([`change`]), the recent-changes cache ([`recent`]) and admission of work with the drain on
+//! shutdown ([`admission`]). Every change of inventory goes through [`App::install`], so history,
+//! metrics and the change summary never disagree.
+
+mod admission;
+mod change;
+mod inventory;
+mod recent;
+
+pub use admission::InFlight;
+pub use change::{Change, ChangeKind};
+pub use inventory::{Loaded, ReloadError};
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::store::Store;
+use aiops_commands::Lang;
+use aiops_core::{LoadError, LoadOptions};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+use tokio_util::task::TaskTracker;
+
+pub struct App {
+    pub cfg: Config,
+    pub opts: LoadOptions,
+    pub lang: Lang,
+    pub metrics: Arc<Metrics>,
+    current: RwLock<Arc<Loaded>>,
+    last_error: Mutex<Option<String>>,
+    store: Mutex<Option<Store>>,
+    cooldowns: Mutex<HashMap<u64, Instant>>,
+    work: TaskTracker,
+    changes: Mutex<recent::ChangeCache>,
+}
+
+impl App {
+    /// Loads the configured inventory (or the built-in sample) and opens the history store. A
+    /// store that cannot be opened is logged and the bot runs without history.
+    pub fn new(cfg: Config) -> Result<App, LoadError> {
+        let opts = crate::loading::options(cfg.aliases.as_deref(), false)?;
+        let loaded = crate::loading::inventory(cfg.inventory.as_deref(), &opts)?;
+        let store = match Store::open(&cfg.state_dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::error!("history store unavailable, running without history: {e:#}");
+                None
+            }
+        };
+        let lang = Lang::parse(&cfg.language).unwrap_or_default();
+        let app = App {
+            cfg,
+            opts,
+            lang,
+            metrics: Arc::new(Metrics::default()),
+            current: RwLock::new(Arc::new(Loaded::new(loaded, None))),
+            last_error: Mutex::new(None),
+            store: Mutex::new(store),
+            cooldowns: Mutex::new(HashMap::new()),
+            work: TaskTracker::new(),
+            changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
+        };
+        app.record_in_force();
+        Ok(app)
+    }
+
+    /// Runs `f` with the store, if there is one; errors are logged, not raised.
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> anyhow::Result<R>) -> Option<R> {
+        let mut guard = self.store.lock().ok()?;
+        let store = guard.as_mut()?;
+        match f(store) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!("history store: {e:#}");
+                None
+            }
+        }
+    }
+
+    /// Runs `f` with the store; `None` when the bot runs without one. Unlike
+    /// [`App::with_store`], `f`'s errors are the caller's to report, for callers that must tell
+    /// "no history" from "the store failed".
+    pub fn on_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
+        let mut guard = match self.store.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        guard.as_mut().map(f)
+    }
+}

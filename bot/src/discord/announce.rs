@@ -1,0 +1,55 @@
+//! Announcements: change summaries and the digest, posted to the summary channel with their
+//! diagram; the full detail attached when the summary is cut.
+
+use super::answer::{error_id, png};
+use super::message::{self, no_mentions};
+use super::state::Handler;
+use crate::app::{App, Change};
+use aiops_commands::Reply;
+use serenity::all::{ChannelId, Context, CreateMessage};
+
+impl Handler {
+    /// Posts a change summary (with its diagram) to the summary channel.
+    pub async fn post_change(&self, ctx: &Context, change: &Change) {
+        post_change(&self.app, &ctx.http, change).await;
+    }
+}
+
+/// Posts a change summary to the summary channel, if one is configured.
+pub async fn post_change(app: &App, http: &serenity::http::Http, change: &Change) {
+    let Some(ch) = app.cfg.summary_channel else {
+        return;
+    };
+    let mut reply = Reply::new(format!("{}: {}", change.kind.title(), change.headline))
+        .text(change.summary.clone());
+    if !change.diagram.nodes.is_empty() {
+        reply.diagram = Some(change.diagram.clone());
+    }
+    let png = png(app, &reply);
+    let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+    let text = out.description.clone();
+    if change.summary != change.full {
+        out.files.push(serenity::all::CreateAttachment::bytes(
+            change.full.clone().into_bytes(),
+            "changes.txt",
+        ));
+    }
+    let mut m = CreateMessage::new().allowed_mentions(no_mentions());
+    if let Some(e) = out.embed {
+        m = m.embed(e);
+    }
+    m = m.add_files(out.files);
+    let Err(e) = ChannelId::new(ch).send_message(http, m).await else {
+        return;
+    };
+    // Refused in full: the summary's text still goes, so no change passes unannounced.
+    let id = error_id();
+    tracing::error!(error_id = %id, "change summary refused: {e}");
+    let why = format!("the diagram and attachments could not be posted; error id {id}");
+    let m = CreateMessage::new()
+        .content(message::fallback(&reply.title, &text, &why))
+        .allowed_mentions(no_mentions());
+    if let Err(e) = ChannelId::new(ch).send_message(http, m).await {
+        tracing::error!(error_id = %id, "posting the change summary failed: {e}");
+    }
+}

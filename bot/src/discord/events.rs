@@ -1,0 +1,105 @@
+//! Event dispatch: the gateway's events (ready, interactions, new threads, messages) to the
+//! parts of the bot that handle them.
+
+use super::commands as defs;
+use super::state::Handler;
+use aiops_commands as cmds;
+use serenity::all::{
+    Command, CommandInteraction, Context, CreateAutocompleteResponse, CreateInteractionResponse,
+    EventHandler, GuildChannel, GuildId, Interaction, Message, MessageId, Ready,
+};
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        self.app.metrics.set_gateway_connected(true);
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "gateway ready");
+        let defs = defs::definitions();
+        let result = match self.app.cfg.guild {
+            Some(g) => GuildId::new(g)
+                .set_commands(&ctx.http, defs)
+                .await
+                .map(|c| c.len()),
+            None => Command::set_global_commands(&ctx.http, defs)
+                .await
+                .map(|c| c.len()),
+        };
+        match result {
+            Ok(n) => tracing::info!(commands = n, "slash commands registered"),
+            Err(e) => tracing::error!("registering slash commands failed: {e}"),
+        }
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        match interaction {
+            Interaction::Command(cmd) => self.command(&ctx, cmd).await,
+            Interaction::Autocomplete(cmd) => self.autocomplete(&ctx, cmd).await,
+            Interaction::Component(c) => self.component(&ctx, c).await,
+            _ => {}
+        }
+    }
+
+    async fn thread_create(&self, ctx: Context, thread: GuildChannel) {
+        let Some(parent) = thread.parent_id else {
+            return;
+        };
+        if !self.app.cfg.incident_channels.contains(&parent.get()) {
+            return;
+        }
+        let lock = self.thread_lock(thread.id.get());
+        let _held = lock.lock().await;
+        let seen = self
+            .app
+            .with_store(|s| s.incident_thread(thread.id.get()))
+            .flatten();
+        if seen.is_some() {
+            return;
+        }
+        // A forum post's starter message has the thread's id; so does a thread started from a
+        // message. Threads without one are read by name only.
+        let starter = thread
+            .id
+            .message(&ctx.http, MessageId::new(thread.id.get()))
+            .await
+            .map(|m| m.content)
+            .unwrap_or_default();
+        let text = format!("{}\n{}", thread.name, starter);
+        self.incident_update(&ctx, thread.id, &text, true).await;
+    }
+
+    async fn message(&self, ctx: Context, msg: Message) {
+        if msg.author.bot {
+            return;
+        }
+        let lock = self.thread_lock(msg.channel_id.get());
+        let _held = lock.lock().await;
+        let known = self
+            .app
+            .with_store(|s| s.incident_thread(msg.channel_id.get()))
+            .flatten();
+        if known.is_none() {
+            // Only threads already seen in an incident channel are followed.
+            return;
+        }
+        self.incident_update(&ctx, msg.channel_id, &msg.content, false)
+            .await;
+    }
+}
+
+impl Handler {
+    pub(super) async fn autocomplete(&self, ctx: &Context, cmd: CommandInteraction) {
+        let Some(focused) = cmd.data.autocomplete() else {
+            return;
+        };
+        let cur = self.app.current();
+        let choices = cmds::autocomplete(&cur.topo, focused.value, 25);
+        let mut resp = CreateAutocompleteResponse::new();
+        for c in choices {
+            resp = resp.add_string_choice(c.clone(), c);
+        }
+        let answer = CreateInteractionResponse::Autocomplete(resp);
+        if let Err(e) = cmd.create_response(&ctx.http, answer).await {
+            tracing::warn!(command = %cmd.data.name, "autocomplete answer failed: {e}");
+        }
+    }
+}

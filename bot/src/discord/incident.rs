@@ -1,0 +1,135 @@
+//! Incident threads: a new thread in an incident channel gets an answer about the components it
+//! names (what they are, what breaks, recent changes nearby); later messages that name more
+//! components update that answer in place.
+
+use super::answer::{error_id, png};
+use super::message::{self, no_mentions};
+use super::state::Handler;
+use aiops_commands::{incident, Context as Cx};
+use serenity::all::{
+    ChannelId, Context, CreateAttachment, CreateEmbed, CreateMessage, EditMessage, MessageId,
+};
+
+/// How far back an incident answer looks for changes near its components.
+const RECENT_CHANGES_SECS: i64 = 7 * 24 * 3600;
+
+impl Handler {
+    pub(super) async fn incident_update(
+        &self,
+        ctx: &Context,
+        thread: ChannelId,
+        text: &str,
+        first: bool,
+    ) {
+        let cur = self.app.current();
+        let found: Vec<String> = incident::detect(&cur.topo, text)
+            .into_iter()
+            .map(|i| cur.topo.nodes()[i].id.clone())
+            .collect();
+        let (reply_msg, mut known) = self
+            .app
+            .with_store(|s| s.incident_thread(thread.get()))
+            .flatten()
+            .unwrap_or((None, Vec::new()));
+        let before = known.len();
+        for f in found {
+            if !known.contains(&f) {
+                known.push(f);
+            }
+        }
+        if known.is_empty() {
+            if first {
+                // Remember the thread so later messages are followed, but stay silent.
+                self.app
+                    .with_store(|s| s.set_incident_thread(thread.get(), None, &[]));
+            }
+            return;
+        }
+        if known.len() == before && reply_msg.is_some() {
+            return;
+        }
+        let app = self.app.clone();
+        let ids = known.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            let cur = app.current();
+            let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
+            let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
+            let mut cx = Cx::new(&cur.topo, &cur.source);
+            cx.lang = app.lang;
+            let reply = incident::reply(cx, &sel, &changes);
+            let png = png(&app, &reply);
+            (reply, png)
+        })
+        .await;
+        let (reply, png) = match built {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::error!(
+                    thread = thread.get(),
+                    "building the incident reply failed: {e}"
+                );
+                return;
+            }
+        };
+        let out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+        let text = out.description.clone();
+        let http = &ctx.http;
+        let sent = put_in_thread(http, thread, reply_msg, out.content, out.embed, out.files).await;
+        // Refused in full (an embed or picture Discord would not take): the text still goes.
+        let sent = match sent {
+            Ok(mid) => Ok(mid),
+            Err(e) => {
+                let id = error_id();
+                tracing::error!(error_id = %id, thread = thread.get(), "incident reply refused: {e}");
+                let why = format!("the diagram could not be posted; error id {id}");
+                let content = message::fallback(&reply.title, &text, &why);
+                put_in_thread(http, thread, reply_msg, content, None, Vec::new()).await
+            }
+        };
+        match sent {
+            Ok(mid) => {
+                self.app
+                    .with_store(|s| s.set_incident_thread(thread.get(), Some(mid), &known));
+            }
+            Err(e) => tracing::error!(thread = thread.get(), "incident reply failed: {e}"),
+        }
+    }
+}
+
+/// Posts the bot's reply in an incident thread, or replaces the one it posted before
+/// (`existing`): content, embed and files as given, nothing left over from the old message.
+/// Returns the message id.
+async fn put_in_thread(
+    http: &serenity::http::Http,
+    thread: ChannelId,
+    existing: Option<u64>,
+    content: String,
+    embed: Option<CreateEmbed>,
+    files: Vec<CreateAttachment>,
+) -> serenity::Result<u64> {
+    let embeds: Vec<CreateEmbed> = embed.into_iter().collect();
+    match existing {
+        Some(mid) => {
+            let mut e = EditMessage::new()
+                .content(content)
+                .embeds(embeds)
+                .remove_all_attachments()
+                .allowed_mentions(no_mentions());
+            for f in files {
+                e = e.new_attachment(f);
+            }
+            thread
+                .edit_message(http, MessageId::new(mid), e)
+                .await
+                .map(|m| m.id.get())
+        }
+        None => {
+            let m = CreateMessage::new()
+                .content(content)
+                .embeds(embeds)
+                .add_files(files)
+                .allowed_mentions(no_mentions());
+            thread.send_message(http, m).await.map(|m| m.id.get())
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The read-only slash commands: their options, and each one run against the inventory in
+//! force through the platform-neutral handlers.
+
+use crate::app::App;
+use crate::stamp::now_unix;
+use crate::window::{self, Start, WindowError};
+use aiops_commands::{self as cmds, Context as Cx, Lang, Reply, Status};
+use aiops_core::query::Direction;
+use serenity::all::{CommandInteraction, ResolvedOption, ResolvedValue};
+
+fn opt_str<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
+    opts.iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match o.value {
+            ResolvedValue::String(s) => Some(s),
+            _ => None,
+        })
+}
+
+fn opt_int(opts: &[ResolvedOption<'_>], name: &str) -> Option<i64> {
+    opts.iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match o.value {
+            ResolvedValue::Integer(i) => Some(i),
+            _ => None,
+        })
+}
+
+pub fn describe(cmd: &CommandInteraction) -> String {
+    let mut s = format!("/{}", cmd.data.name);
+    for o in cmd.data.options() {
+        match &o.value {
+            ResolvedValue::String(v) => s.push_str(&format!(
+                " {}:{}",
+                o.name,
+                v.chars().take(100).collect::<String>()
+            )),
+            ResolvedValue::Integer(v) => s.push_str(&format!(" {}:{v}", o.name)),
+            ResolvedValue::SubCommand(_) => s.push_str(&format!(" {}", o.name)),
+            _ => s.push_str(&format!(" {}", o.name)),
+        }
+    }
+    s
+}
+
+/// Runs a read-only command against the inventory in force.
+pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
+    let cur = app.current();
+    let mut cx = Cx::new(&cur.topo, &cur.source);
+    cx.lang = lang;
+    cx.parts = cmds::Parts::CHAT;
+    let opts = cmd.data.options();
+    let s = |n| opt_str(&opts, n).unwrap_or("");
+    let depth = opt_int(&opts, "depth").map(|d| d.clamp(1, 10) as u32);
+    match cmd.data.name.as_str() {
+        "deps" => {
+            let dir = match opt_str(&opts, "direction") {
+                Some("up") => Direction::Up,
+                Some("down") => Direction::Down,
+                _ => Direction::Both,
+            };
+            cmds::deps(cx, s("pattern"), dir, depth.unwrap_or(1))
+        }
+        "impact" => cmds::impact(cx, s("pattern"), depth),
+        "whois" => cmds::whois(cx, s("name")),
+        "role" => cmds::role(cx, s("text")),
+        "owner" => cmds::owner(cx, s("team")),
+        "path" => cmds::path(cx, s("from"), s("to")),
+        "spof" => cmds::spof(cx),
+        "lint" => cmds::lint(cx, None),
+        "diagram" => cmds::deps(cx, s("pattern"), Direction::Both, depth.unwrap_or(2)),
+        "changes" => changes_reply(
+            app,
+            opt_str(&opts, "since").unwrap_or("7d"),
+            opt_str(&opts, "pattern"),
+        ),
+        "help" => help_reply(app),
+        other => Reply::user_error(Status::UserError, format!("unknown command /{other}")),
+    }
+}
+
+/// `/changes [since] [pattern]`: over the history window `since` names, what changed near the
+/// pattern, or everything that changed from the window's first version to its last.
+fn changes_reply(app: &App, since: &str, pattern: Option<&str>) -> Reply {
+    let start = match cmds::parse_since(since) {
+        Ok(s) => Start::from_since(s, now_unix()),
+        Err(e) => return Reply::user_error(Status::UserError, e),
+    };
+    let versions = app.on_store(|store| {
+        window::window(store, start).and_then(|w| w.topologies(store, &app.opts))
+    });
+    let window = match versions {
+        // No store, or nothing in it: nothing changed that we know of.
+        None | Some(Err(WindowError::EmptyHistory)) => Vec::new(),
+        Some(Ok(v)) => v,
+        Some(Err(e @ WindowError::NoSuchVersion(_))) => {
+            return Reply::user_error(Status::NotFound, format!("There is {e}."))
+        }
+        Some(Err(WindowError::Store(e))) => {
+            tracing::error!("/changes: the history store failed: {e:#}");
+            return Reply::user_error(Status::Failed, "The history store failed; try again later.");
+        }
+    };
+    match pattern {
+        Some(p) => cmds::changes(p, since, &window),
+        None => match (window.first(), window.last()) {
+            (Some((a, ta)), Some((b, tb))) if window.len() > 1 => cmds::diff(
+                Cx::new(ta, &format!("v{}", a.id)),
+                Cx::new(tb, &format!("v{}", b.id)),
+            ),
+            _ => Reply::new(format!("No inventory changes since {since}.")),
+        },
+    }
+}
+
+/// `/help`, with example patterns from the inventory in force.
+fn help_reply(app: &App) -> Reply {
+    let cur = app.current();
+    let topo = &cur.topo;
+    let glob = topo
+        .nodes()
+        .iter()
+        .find(|n| n.count > 1)
+        .or_else(|| topo.nodes().iter().find(|n| n.is_instance()))
+        .map(|n| match n.id.rsplit_once('-') {
+            Some((stem, _)) => format!("{stem}-*"),
+            None => n.id.clone(),
+        })
+        .unwrap_or_else(|| "name-*".into());
+    let resource = topo
+        .nodes()
+        .iter()
+        .find(|n| !n.is_instance())
+        .map_or("…", |n| n.id.as_str());
+    Reply::new("aiops: the production inventory as a dependency graph").text(format!(
+        "/deps pattern:{glob} — what it calls and what calls it\n\
+         /impact pattern:{resource} — who breaks, who starves, entry points hit\n\
+         /whois name:… — role, owner, pool size, neighbours\n\
+         /role text:… · /owner team:… — which boxes\n\
+         /path from:… to:… — dependency paths\n\
+         /spof — single points of failure\n\
+         /diagram pattern:… depth:2 — a picture of the neighbourhood\n\
+         /changes since:7d pattern:… — what changed nearby\n\
+         /lint — what to fix in the sheet\n\
+         /inventory status|reload|upload — the inventory in force (reload/upload: admins)\n\
+         Patterns: exact name, glob ({glob}), re:REGEX, or part of a resource name."
+    ))
+}

@@ -1,0 +1,180 @@
+//! The command runner: admission and the cooldown, the deferred first response, the work on a
+//! blocking thread under a time limit, the final reply with its fallback, error ids, metrics and
+//! the audit log. Every slash command goes through [`Handler::command`].
+
+use super::answer::{ephemeral, error_id, png, Answer, Internal, COMMAND_TIME_LIMIT};
+use super::message::{self, no_mentions, short};
+use super::queries::{describe, run_query};
+use super::state::Handler;
+use aiops_commands::Status;
+use serenity::all::{
+    ButtonStyle, CommandInteraction, Context, CreateActionRow, CreateButton,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+};
+use std::time::Instant;
+
+/// How a command went, for metrics and the audit log.
+fn result_label(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::NotFound | Status::UserError => "user_error",
+        Status::Failed => "failed",
+    }
+}
+
+impl Handler {
+    pub(super) async fn command(&self, ctx: &Context, cmd: CommandInteraction) {
+        let started = Instant::now();
+        let name = cmd.data.name.clone();
+        let place = format!(
+            "guild {} / channel {}",
+            cmd.guild_id.map(|g| g.get()).unwrap_or(0),
+            cmd.channel_id.get()
+        );
+        let what = describe(&cmd);
+        let Some(_work) = self.app.begin() else {
+            let refused = ephemeral("aiops is restarting; try again in a few seconds.");
+            if let Err(e) = cmd.create_response(&ctx.http, refused).await {
+                tracing::warn!(command = %what, "telling the user we are restarting failed: {e}");
+            }
+            return;
+        };
+        if let Some(left) = self.app.cooldown(cmd.user.id.get()) {
+            let wait = ephemeral(&format!(
+                "Slow down: try again in {:.1} s.",
+                left.as_secs_f32()
+            ));
+            if let Err(e) = cmd.create_response(&ctx.http, wait).await {
+                tracing::warn!(command = %what, "telling the user to slow down failed: {e}");
+            }
+            self.audit(cmd.user.id.get(), place, &what, "cooldown");
+            return;
+        }
+        // First response at once; the work and the diagram follow in an edit.
+        if let Err(e) = cmd
+            .create_response(
+                &ctx.http,
+                CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
+            )
+            .await
+        {
+            tracing::error!(command = %name, "deferring failed: {e}");
+            return;
+        }
+        let lang = self.lang(&cmd.locale);
+        let roles: Vec<u64> = cmd
+            .member
+            .as_ref()
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default();
+        let outcome = match name.as_str() {
+            "inventory" => self.inventory(ctx, &cmd, &roles, lang).await,
+            _ => {
+                let app = self.app.clone();
+                let cmd2 = cmd.clone();
+                let work = tokio::task::spawn_blocking(move || {
+                    let reply = run_query(&app, &cmd2, lang);
+                    let png = if reply.status == Status::Ok {
+                        png(&app, &reply)
+                    } else {
+                        None
+                    };
+                    Answer {
+                        reply,
+                        png,
+                        confirm: None,
+                    }
+                });
+                match tokio::time::timeout(COMMAND_TIME_LIMIT, work).await {
+                    Ok(done) => done.map_err(Internal::from),
+                    Err(_) => Err(Internal::TimedOut),
+                }
+            }
+        };
+        let result = match outcome {
+            Ok(answer) => self.send_reply(ctx, &cmd, answer).await,
+            Err(internal) => {
+                let id = error_id();
+                tracing::error!(command = %what, error_id = %id, "{internal}");
+                let edit = EditInteractionResponse::new()
+                    .content(format!("Something went wrong on our side (error id {id})."))
+                    .allowed_mentions(no_mentions());
+                if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
+                    tracing::error!(error_id = %id, "telling the user about it failed: {e}");
+                }
+                "error"
+            }
+        };
+        self.app.metrics.command(&name, result, started.elapsed());
+        self.audit(cmd.user.id.get(), place, &what, result);
+    }
+
+    /// Sends the final reply; if Discord refuses it, a short text reply still arrives.
+    async fn send_reply(
+        &self,
+        ctx: &Context,
+        cmd: &CommandInteraction,
+        answer: Answer,
+    ) -> &'static str {
+        let Answer {
+            reply,
+            png,
+            confirm,
+        } = answer;
+        let label = result_label(reply.status);
+        // A failure that is only a sentence is a line of text; one with detail (why an upload
+        // does not load, why a reload failed) is a full reply.
+        if reply.status != Status::Ok && reply.blocks.is_empty() {
+            let edit = EditInteractionResponse::new()
+                .content(short(&reply.title))
+                .allowed_mentions(no_mentions());
+            if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
+                tracing::error!(command = %cmd.data.name, "sending a user error failed: {e}");
+            }
+            return label;
+        }
+        let limit = usize::try_from(cmd.attachment_size_limit)
+            .ok()
+            .filter(|l| *l > 0)
+            .unwrap_or(message::DEFAULT_ATTACHMENT_LIMIT);
+        let out = message::build(&reply, png, limit);
+        let text = out.description.clone();
+        let mut edit = EditInteractionResponse::new().allowed_mentions(no_mentions());
+        if let Some(e) = out.embed {
+            edit = edit.embed(e);
+        }
+        for f in out.files {
+            edit = edit.new_attachment(f);
+        }
+        if let Some(token) = &confirm {
+            edit = edit.components(vec![confirm_buttons(token)]);
+        }
+        match cmd.edit_response(&ctx.http, edit).await {
+            Ok(_) => label,
+            Err(e) => {
+                let id = error_id();
+                tracing::error!(error_id = %id, "final reply refused: {e}");
+                let why = format!("the full answer could not be sent; error id {id}");
+                let edit = EditInteractionResponse::new()
+                    .content(message::fallback(&reply.title, &text, &why))
+                    .allowed_mentions(no_mentions());
+                if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
+                    tracing::error!(error_id = %id, "the text fallback was refused too: {e}");
+                }
+                "fallback"
+            }
+        }
+    }
+}
+
+/// Apply/Cancel buttons for an upload awaiting confirmation.
+fn confirm_buttons(token: &str) -> CreateActionRow {
+    CreateActionRow::Buttons(vec![
+        CreateButton::new(format!("upload:apply:{token}"))
+            .label("Apply")
+            .style(ButtonStyle::Success),
+        CreateButton::new(format!("upload:cancel:{token}"))
+            .label("Cancel")
+            .style(ButtonStyle::Secondary),
+    ])
+}
