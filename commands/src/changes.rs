@@ -83,7 +83,7 @@ pub fn diff(old: Context, new: Context) -> Reply {
         r.diagram = Some(diff::diagram(&d, old.topo, new.topo, DIFF_DIAGRAM_CAP));
     }
     if short != full {
-        r.attachments.push(Attachment {
+        r.detail = Some(Attachment {
             name: "changes.txt".into(),
             bytes: full.into_bytes(),
         });
@@ -274,7 +274,7 @@ mod tests {
         let (old, new) = (seed_md(""), seed_md("aie1p-etcd-01"));
         let ctx = |topo| Context::new(topo, "x");
         let r = diff(ctx(&old), ctx(&new));
-        assert!(r.attachments.is_empty());
+        assert!(r.detail.is_none() && r.attachments.is_empty());
         assert_eq!(r.json["removed_instances"][0], "aie1p-etcd-01");
     }
 }

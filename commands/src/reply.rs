@@ -40,6 +40,10 @@ pub struct Reply {
     pub blocks: Vec<Block>,
     pub json: serde_json::Value,
     pub diagram: Option<Diagram>,
+    /// The whole answer when `blocks` hold a summary cut to chat size (a diff's full detail): a
+    /// terminal prints it instead of the blocks; chat attaches it as this file.
+    pub detail: Option<Attachment>,
+    /// Further files that go with the reply; chat attaches them.
     pub attachments: Vec<Attachment>,
     pub status: Status,
 }
@@ -51,6 +55,7 @@ impl Reply {
             blocks: Vec::new(),
             json: serde_json::Value::Null,
             diagram: None,
+            detail: None,
             attachments: Vec::new(),
             status: Status::Ok,
         }

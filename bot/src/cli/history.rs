@@ -71,14 +71,14 @@ pub fn diff(
             )),
         };
     let reply = commands::diff(ctx(&old), ctx(&new));
-    Ok(Outcome::Reply(full_detail(reply, args.format)))
+    Ok(Outcome::reply(full_detail(reply, args.format)))
 }
 
 pub fn history(args: &Args) -> Result<Outcome, Stop> {
     let store =
         open_store(&state_dir(args)).ok_or_else(|| Stop::user(Status::UserError, NO_STORE))?;
     let versions: Vec<VersionInfo> = store.list()?.iter().map(Version::info).collect();
-    Ok(Outcome::Reply(commands::history(&versions)))
+    Ok(Outcome::reply(commands::history(&versions)))
 }
 
 pub fn changes(args: &Args, pattern: &str, since_text: &str) -> Result<Outcome, Stop> {
@@ -101,7 +101,7 @@ pub fn changes(args: &Args, pattern: &str, since_text: &str) -> Result<Outcome, 
         versions.push((info, current.topo));
     }
     let label = format!("since {since_text}");
-    Ok(Outcome::Reply(commands::changes(
+    Ok(Outcome::reply(commands::changes(
         pattern, &label, &versions,
     )))
 }
@@ -260,7 +260,7 @@ fn ctx(l: &Loaded) -> Context<'_> {
 /// A terminal has no message limit: text output shows the full detail instead of the summary.
 fn full_detail(mut reply: Reply, format: Format) -> Reply {
     if format == Format::Text {
-        if let Some(full) = reply.attachments.iter().find(|a| a.name == "changes.txt") {
+        if let Some(full) = &reply.detail {
             reply.blocks = vec![Block::Text(
                 String::from_utf8_lossy(&full.bytes).into_owned(),
             )];

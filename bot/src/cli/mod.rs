@@ -192,13 +192,19 @@ pub fn init_tracing(args: &Args) {
 /// What a command produced, for [`output`] to print.
 pub enum Outcome {
     /// An answer, printed in the chosen format.
-    Reply(Reply),
+    Reply(Box<Reply>),
     /// The whole graph as JSON, streamed as it is serialized (`export --format json`).
     ExportJson(Box<aiops_core::Topology>),
     /// Text for standard output as it is (a text drawing, the effective config).
     Stdout(String),
     /// Done; a note for standard error (`wrote out.png …`), if any.
     Done(String),
+}
+
+impl Outcome {
+    pub fn reply(reply: Reply) -> Outcome {
+        Outcome::Reply(Box::new(reply))
+    }
 }
 
 /// Why a command stopped without an answer.

@@ -57,7 +57,7 @@ pub fn lint(args: &Args, diagram: Option<&Path>) -> Result<Outcome, Stop> {
     let bytes = aiops_core::read_file(path)?;
     let text = String::from_utf8_lossy(&bytes);
     let name = path.display().to_string();
-    Ok(Outcome::Reply(commands::lint(
+    Ok(Outcome::reply(commands::lint(
         context(args, &loaded),
         Some((&name, &text)),
     )))
@@ -66,7 +66,7 @@ pub fn lint(args: &Args, diagram: Option<&Path>) -> Result<Outcome, Stop> {
 /// Loads the inventory and answers with `handler`.
 fn answer(args: &Args, handler: impl FnOnce(Context) -> Reply) -> Result<Outcome, Stop> {
     let loaded = load_and_record(args)?;
-    Ok(Outcome::Reply(handler(context(args, &loaded))))
+    Ok(Outcome::reply(handler(context(args, &loaded))))
 }
 
 /// The handlers' context for this inventory, language and output format.

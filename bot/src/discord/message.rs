@@ -130,6 +130,9 @@ pub fn build(reply: &Reply, png: Option<Vec<u8>>, attachment_limit: usize) -> Ou
             description.push_str(&format!("\n_{}_", escape_markdown(&d.caption)));
         }
     }
+    for a in reply.detail.iter().chain(&reply.attachments) {
+        add(&a.name, a.bytes.clone(), &mut files);
+    }
     if trimmed {
         add("full.txt", reply.to_text().into_bytes(), &mut files);
     }
@@ -222,6 +225,23 @@ mod tests {
         assert_eq!(out.matches("```").count() % 2, 0);
         // A text that fits is kept whole.
         assert_eq!(fallback("t", "a\nb", "why"), "t\n(why)\na\nb");
+    }
+
+    #[test]
+    fn a_replys_detail_and_attachments_are_sent_as_files() {
+        let mut r = Reply::new("diff a → b").text("3 changes");
+        r.detail = Some(aiops_commands::Attachment {
+            name: "changes.txt".into(),
+            bytes: b"every change".to_vec(),
+        });
+        r.attachments.push(aiops_commands::Attachment {
+            name: "extra.json".into(),
+            bytes: b"{}".to_vec(),
+        });
+        let out = build(&r, None, DEFAULT_ATTACHMENT_LIMIT);
+        let names: Vec<&str> = out.files.iter().map(|f| f.filename.as_str()).collect();
+        assert_eq!(names, ["changes.txt", "extra.json"]);
+        assert_eq!(out.files[0].data, b"every change");
     }
 
     #[test]
