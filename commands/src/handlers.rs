@@ -4,19 +4,11 @@ use crate::{t, Context, Lang, Reply, Status};
 use aiops_core::diagram::{Diagram, DiagramEdge, DiagramNode, Highlights, NodeClass};
 use aiops_core::graph::{NodeKind, Topology};
 use aiops_core::lint::{compare_diagram, lint as lint_sheet};
-use aiops_core::query::{self, Direction, QueryError};
+use aiops_core::query::{self, Direction};
 use serde_json::{json, Value};
 
 /// Diagrams show at most this many nodes; the rest is summarised in the caption.
 pub const DIAGRAM_NODE_CAP: usize = 60;
-
-fn not_found(e: QueryError) -> Reply {
-    let status = match e {
-        QueryError::NoMatch { .. } => Status::NotFound,
-        QueryError::BadPattern { .. } => Status::UserError,
-    };
-    Reply::user_error(status, e.to_string())
-}
 
 pub(crate) fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     match topo.node(id) {
@@ -104,7 +96,7 @@ pub(crate) fn capped_view(topo: &Topology, ordered: Vec<usize>, hl: &Highlights)
 pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
     let sel = match query::select(ctx.topo, pattern) {
         Ok(s) => s,
-        Err(e) => return not_found(e),
+        Err(e) => return Reply::query_error(&e),
     };
     let entries = query::deps(ctx.topo, &sel, dir, depth);
     let mut r = Reply::new(format!(
@@ -182,7 +174,7 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
 pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
     let sel = match query::select(ctx.topo, pattern) {
         Ok(s) => s,
-        Err(e) => return not_found(e),
+        Err(e) => return Reply::query_error(&e),
     };
     let im = query::impact(ctx.topo, &sel, depth);
     let breaks: Vec<_> = im
@@ -290,7 +282,7 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
 pub fn whois(ctx: Context, name: &str) -> Reply {
     let sel = match query::select(ctx.topo, name) {
         Ok(s) => s,
-        Err(e) => return not_found(e),
+        Err(e) => return Reply::query_error(&e),
     };
     let mut r = Reply::new(format!("whois {name}"));
     let mut items = Vec::new();
@@ -467,7 +459,7 @@ const PATH_MAX_HOPS: usize = 8;
 pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
     let (a, b) = match (query::select(ctx.topo, from), query::select(ctx.topo, to)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return not_found(e),
+        (Err(e), _) | (_, Err(e)) => return Reply::query_error(&e),
     };
     let mut found = query::paths(ctx.topo, &a, &b, PATH_LIMIT, PATH_MAX_HOPS);
     let mut reversed = false;
