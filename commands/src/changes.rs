@@ -123,13 +123,7 @@ pub fn changes(pattern: &str, window: &str, versions: &[(VersionInfo, Topology)]
     };
     let matched = match matched_ids(pattern, versions) {
         Ok(ids) => ids,
-        Err(e) => {
-            let status = match e {
-                QueryError::NoMatch { .. } => Status::NotFound,
-                QueryError::BadPattern { .. } => Status::UserError,
-            };
-            return Reply::user_error(status, e.to_string());
-        }
+        Err(e) => return Reply::query_error(&e),
     };
     let mut r = Reply::new(format!("changes near {pattern} {window}"));
     let mut steps = Vec::new();

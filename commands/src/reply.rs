@@ -1,6 +1,7 @@
 //! The platform-neutral answer to a command, and its plain-text rendering.
 
 use aiops_core::diagram::Diagram;
+use aiops_core::query::QueryError;
 use std::fmt::Write;
 
 /// How the command went, for exit codes and for how a chat front end shows it.
@@ -14,6 +15,16 @@ pub enum Status {
     /// The request was fine but could not be carried out (a reload whose file does not load,
     /// a store that failed); not the user's mistake, and not an answer either.
     Failed,
+}
+
+/// A pattern that matches nothing is not found; one that cannot be read is the user's error.
+impl From<&QueryError> for Status {
+    fn from(e: &QueryError) -> Self {
+        match e {
+            QueryError::NoMatch { .. } => Status::NotFound,
+            QueryError::BadPattern { .. } => Status::UserError,
+        }
+    }
 }
 
 /// A piece of a reply.
@@ -68,6 +79,11 @@ impl Reply {
         r.status = status;
         r.json = serde_json::json!({ "error": message });
         r
+    }
+
+    /// The reply to a selection that failed, with the status [`Status::from`] gives it.
+    pub fn query_error(e: &QueryError) -> Self {
+        Reply::user_error(Status::from(e), e.to_string())
     }
 
     pub fn heading(mut self, s: impl Into<String>) -> Self {
@@ -139,4 +155,23 @@ pub fn align(rows: &[Vec<String>], indent: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{deps, Context, Status};
+    use aiops_core::query::Direction;
+    use aiops_core::{seed, LoadOptions};
+
+    #[test]
+    fn a_pattern_matching_nothing_is_not_found_and_an_unreadable_one_is_a_user_error() {
+        let topo = seed(&LoadOptions::default()).unwrap();
+        let ctx = Context::new(&topo, "seed");
+        let none = deps(ctx, "no-such-thing-at-all", Direction::Both, 1);
+        assert_eq!(none.status, Status::NotFound);
+        assert!(none.title.contains("matches nothing"), "{}", none.title);
+        let bad = deps(ctx, "re:(", Direction::Both, 1);
+        assert_eq!(bad.status, Status::UserError);
+        assert!(bad.title.contains("not a valid pattern"), "{}", bad.title);
+    }
 }

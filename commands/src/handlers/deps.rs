@@ -1,0 +1,91 @@
+//! `deps`: what the matched nodes call and what calls them.
+//!
+//! Grammar: `deps PATTERN [--up|--down] [--depth N]`. PATTERN is an exact name, a glob
+//! (`aie1p-ces-*`), `re:REGEX`, or part of an external node's name; `--up` keeps only the
+//! upstreams (callers), `--down` only the downstreams (callees); `--depth` follows relations
+//! that many hops (1 = direct).
+
+use super::{capped_view, kind_text_in, name_with_count};
+use crate::{t, Context, Reply};
+use aiops_core::diagram::Highlights;
+use aiops_core::graph::NodeKind;
+use aiops_core::query::{self, Direction};
+use serde_json::json;
+
+/// `deps PATTERN [--up|--down] [--depth N]`
+pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
+    let sel = match query::select(ctx.topo, pattern) {
+        Ok(s) => s,
+        Err(e) => return Reply::query_error(&e),
+    };
+    let entries = query::deps(ctx.topo, &sel, dir, depth);
+    let mut r = Reply::new(format!(
+        "deps {pattern}: {} match{}",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "es" }
+    ));
+    let mut order: Vec<usize> = sel.clone();
+    for e in &entries {
+        let head = match e.kind {
+            NodeKind::Instance => format!("{} — {}", name_with_count(&e.id, e.count), e.role),
+            NodeKind::External => format!("{} — {}", e.id, kind_text_in(ctx.lang, ctx.topo, &e.id)),
+        };
+        r = r.heading(head);
+        for (label, list, arrow) in [
+            ("upstream", &e.upstream, "←"),
+            ("downstream", &e.downstream, "→"),
+        ] {
+            if dir == Direction::Down && label == "upstream"
+                || dir == Direction::Up && label == "downstream"
+            {
+                continue;
+            }
+            r = r.text(format!("{} ({})", t(ctx.lang, label), list.len()));
+            let rows = list
+                .iter()
+                .map(|n| {
+                    let mut flags = Vec::new();
+                    if n.optional {
+                        flags.push(t(ctx.lang, "optional"));
+                    }
+                    if n.on_demand {
+                        flags.push(t(ctx.lang, "on demand"));
+                    }
+                    if !n.via.is_empty() {
+                        flags.push(format!("{} {}", t(ctx.lang, "via"), n.via.join("/")));
+                    }
+                    if n.ambiguous {
+                        flags.push(t(ctx.lang, "ambiguous"));
+                    }
+                    if n.hops > 1 {
+                        flags.push(format!("{} {}", n.hops, t(ctx.lang, "hops")));
+                    }
+                    vec![
+                        format!("  {arrow} {}", name_with_count(&n.id, n.count)),
+                        kind_text_in(ctx.lang, ctx.topo, &n.id),
+                        flags.join(", "),
+                    ]
+                })
+                .collect();
+            r = r.table(rows);
+            for n in list.iter() {
+                if let Some(i) = ctx.topo.index(&n.id) {
+                    order.push(i);
+                }
+            }
+        }
+    }
+    order.dedup();
+    let mut seen = std::collections::HashSet::new();
+    order.retain(|i| seen.insert(*i));
+    r.diagram = Some(capped_view(
+        ctx.topo,
+        order,
+        &Highlights {
+            selected: sel,
+            impacted: Vec::new(),
+        },
+    ));
+    r.json = json!({ "matched": entries });
+    r
+}

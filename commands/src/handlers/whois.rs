@@ -1,0 +1,118 @@
+//! `whois`: role, owner, pool size, environment, sheet rows and neighbours of a node.
+//!
+//! Grammar: `whois NAME`. NAME is anything `deps` takes as a pattern; every node it matches
+//! gets its own section.
+
+use super::{capped_view, kind_text_in};
+use crate::{Context, Reply};
+use aiops_core::diagram::Highlights;
+use aiops_core::graph::NodeKind;
+use aiops_core::query;
+use serde_json::json;
+
+/// `whois NAME`
+pub fn whois(ctx: Context, name: &str) -> Reply {
+    let sel = match query::select(ctx.topo, name) {
+        Ok(s) => s,
+        Err(e) => return Reply::query_error(&e),
+    };
+    let mut r = Reply::new(format!("whois {name}"));
+    let mut items = Vec::new();
+    let mut order = sel.clone();
+    for &i in &sel {
+        let n = &ctx.topo.nodes()[i];
+        let sorted_ids = |mut v: Vec<usize>| {
+            v.sort_unstable();
+            v.into_iter()
+                .map(|j| ctx.topo.nodes()[j].id.clone())
+                .collect::<Vec<String>>()
+        };
+        let ups = sorted_ids(ctx.topo.incoming(i).map(|(j, _)| j).collect());
+        let downs = sorted_ids(ctx.topo.outgoing(i).map(|(j, _)| j).collect());
+        order.extend(ctx.topo.incoming(i).map(|(j, _)| j));
+        order.extend(ctx.topo.outgoing(i).map(|(j, _)| j));
+        let dash = |s: &str| {
+            if s.is_empty() {
+                "—".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        r = r.heading(n.id.clone());
+        let mut rows = vec![];
+        match n.kind {
+            NodeKind::Instance => {
+                rows.push(vec!["  role".into(), dash(&n.role)]);
+                rows.push(vec!["  owner".into(), dash(&n.owner)]);
+                rows.push(vec![
+                    "  pool size".into(),
+                    if n.count > 1 {
+                        format!("{} nodes", n.count)
+                    } else {
+                        "1 (single instance)".into()
+                    },
+                ]);
+                rows.push(vec![
+                    "  environment".into(),
+                    if n.env.is_empty() {
+                        "production (default)".into()
+                    } else {
+                        n.env.clone()
+                    },
+                ]);
+                if !n.instance_id.is_empty() {
+                    rows.push(vec!["  instance id".into(), n.instance_id.clone()]);
+                }
+                if !n.notes.is_empty() {
+                    rows.push(vec!["  notes".into(), n.notes.clone()]);
+                }
+                for (k, v) in &n.attributes {
+                    rows.push(vec![format!("  {k}"), v.clone()]);
+                }
+                rows.push(vec![
+                    "  sheet rows".into(),
+                    n.rows
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]);
+            }
+            NodeKind::External => {
+                rows.push(vec![
+                    "  kind".into(),
+                    kind_text_in(ctx.lang, ctx.topo, &n.id),
+                ]);
+                if !n.spellings.is_empty() {
+                    rows.push(vec!["  also written".into(), n.spellings.join(", ")]);
+                }
+            }
+        }
+        rows.push(vec![
+            format!("  upstream ({})", ups.len()),
+            dash(&ups.join(", ")),
+        ]);
+        rows.push(vec![
+            format!("  downstream ({})", downs.len()),
+            dash(&downs.join(", ")),
+        ]);
+        r = r.table(rows);
+        items.push(json!({
+            "id": n.id, "kind": n.kind, "role": n.role, "count": n.count, "owner": n.owner,
+            "env": n.env, "notes": n.notes, "instance_id": n.instance_id, "resource": n.resource,
+            "attributes": n.attributes, "rows": n.rows, "upstream": ups, "downstream": downs,
+        }));
+    }
+    let mut seen = std::collections::HashSet::new();
+    order.retain(|i| seen.insert(*i));
+    r.diagram = Some(capped_view(
+        ctx.topo,
+        order,
+        &Highlights {
+            selected: sel,
+            impacted: vec![],
+        },
+    ));
+    r.json = json!({ "matched": items });
+    r
+}
