@@ -4,6 +4,7 @@
 //! the canonical name of an external node).
 
 use crate::diag::Diagnostic;
+use crate::vocabulary::{Language, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
@@ -140,20 +141,26 @@ impl Edge {
 
     /// Short flag text for people: `optional, on demand, via APISIX/NGINX, ambiguous`.
     pub fn flags_text(&self) -> String {
+        self.flag_words(Language::English).join(", ")
+    }
+
+    /// The relation's flags in `lang`, in a fixed order: optional, on demand, via (with what it
+    /// passes through), ambiguous.
+    pub fn flag_words(&self, lang: Language) -> Vec<String> {
         let mut f = Vec::new();
         if self.optional {
-            f.push("optional".to_string());
+            f.push(OPTIONAL.text(lang).to_string());
         }
         if self.on_demand {
-            f.push("on demand".to_string());
+            f.push(ON_DEMAND.text(lang).to_string());
         }
         if !self.via.is_empty() {
-            f.push(format!("via {}", self.via.join("/")));
+            f.push(format!("{} {}", VIA.text(lang), self.via.join("/")));
         }
         if self.ambiguous {
-            f.push("ambiguous".to_string());
+            f.push(AMBIGUOUS.text(lang).to_string());
         }
-        f.join(", ")
+        f
     }
 }
 

@@ -17,6 +17,7 @@ pub mod render;
 pub mod resolve;
 pub mod synth;
 pub mod text;
+pub mod vocabulary;
 
 pub use alias::Aliases;
 pub use diag::{DiagKind, Diagnostic, Severity};

@@ -1,4 +1,4 @@
-//! Text normalisation shared by ingest and resolution: width folding, none-markers, tokens.
+//! Text normalisation shared by ingest and resolution: width folding, keys, tokens, globs.
 
 use std::borrow::Cow;
 
@@ -29,17 +29,6 @@ pub fn key(s: &str) -> String {
         }
     }
     out
-}
-
-/// Whether a cell or list item means "nothing": `——`, `-`, `无`, `N/A`, and the like.
-pub fn is_none_marker(s: &str) -> bool {
-    let k = key(s);
-    k.is_empty()
-        || k.chars().all(|c| matches!(c, '-' | '—' | '–' | '一' | '_'))
-        || matches!(
-            k.as_str(),
-            "无" | "n/a" | "na" | "none" | "null" | "nil" | "暂无"
-        )
 }
 
 /// ASCII words of a text, lower-cased: `"Valkey spot-redis"` → `["valkey", "spot", "redis"]`.
@@ -242,14 +231,6 @@ mod tests {
     #[test]
     fn full_width_punctuation_folds_to_ascii() {
         assert_eq!(fold_width("Kafka（可选）；Ｒｅｄｉｓ"), "Kafka(可选);Redis");
-    }
-
-    #[test]
-    fn seed_none_markers_mean_nothing() {
-        for s in ["——", "-", "无", "N/A", " ", "n/a"] {
-            assert!(is_none_marker(s), "{s:?}");
-        }
-        assert!(!is_none_marker("Kafka"));
     }
 
     #[test]

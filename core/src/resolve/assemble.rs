@@ -1,7 +1,7 @@
 //! The last step: nodes from instances and external names, edges from the merged relations
 //! with their provenance, and the topology with its diagnostics.
 
-use super::externals::{classify_resource, Externals};
+use super::externals::Externals;
 use super::interner::Interner;
 use super::relations::{
     Extra, Relations, Src, AMBIGUOUS, BY_FROM, BY_TO, NO_EXTRA, ON_DEMAND, OPTIONAL,
@@ -13,6 +13,7 @@ use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
 use crate::ingest::Table;
 use crate::text::column_letter;
+use crate::vocabulary::classify_resource;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

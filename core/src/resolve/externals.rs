@@ -1,10 +1,10 @@
 //! External nodes: one per resource however the sheet spells it, named by its most qualified
-//! spelling, with its kind guessed from the name.
+//! spelling, and the key by which spellings are compared.
 
 use super::index::Index;
 use super::rows::Instance;
-use crate::graph::ResourceKind;
-use crate::text::{ascii_words, fold_width, key, squash_spaces};
+use crate::text::{fold_width, key, squash_spaces};
+use crate::vocabulary::is_engine_word;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// External nodes, one per resource however it is spelled.
@@ -69,66 +69,12 @@ impl Externals {
 
 /// `Aurora spotdb` and `spotdb` share a key; so do `Valkey spot-redis` and `spot-redis`.
 pub(crate) fn external_key(name: &str) -> String {
-    const ENGINE_WORDS: &[&str] = &["aurora", "valkey", "rds", "elasticache", "aws", "amazon"];
     let lower = name.to_lowercase();
     let mut words: Vec<&str> = lower.split(' ').filter(|w| !w.is_empty()).collect();
-    while words.len() > 1 && ENGINE_WORDS.contains(&words[0]) {
+    while words.len() > 1 && is_engine_word(words[0]) {
         words.remove(0);
     }
     key(&words.join(""))
-}
-
-/// Guesses the kind of an external resource from its name.
-pub fn classify_resource(name: &str) -> ResourceKind {
-    let k = key(name);
-    let words = ascii_words(name);
-    let has = |ws: &[&str]| words.iter().any(|w| ws.contains(&w.as_str()));
-    let contains = |ss: &[&str]| ss.iter().any(|s| k.contains(s));
-    if has(&["alb", "nlb", "elb", "clb", "nginx", "cloudfront"])
-        || contains(&["负载均衡", "loadbalancer"])
-    {
-        ResourceKind::LoadBalancer
-    } else if contains(&["客户端", "用户", "client", "browser"]) {
-        ResourceKind::Client
-    } else if contains(&["人员", "开发者", "developer", "engineer", "运维", "oncall"]) {
-        ResourceKind::People
-    } else if has(&["redis", "valkey", "memcached", "elasticache"]) || contains(&["缓存", "cache"])
-    {
-        ResourceKind::Cache
-    } else if has(&["s3", "ecr", "efs"])
-        || contains(&["制品", "存储", "磁盘", "artifact", "bucket"])
-    {
-        ResourceKind::Storage
-    } else if has(&[
-        "aurora",
-        "rds",
-        "mysql",
-        "postgres",
-        "postgresql",
-        "dynamodb",
-        "mongodb",
-    ]) || words.iter().any(|w| w.len() > 2 && w.ends_with("db"))
-        || contains(&["数据库", "业务库", "只读实例"])
-        || k.ends_with('库')
-    {
-        ResourceKind::Database
-    } else if has(&["kafka", "sqs", "sns", "msk", "rabbitmq", "mq"])
-        || contains(&["消息", "消费者", "推送"])
-    {
-        ResourceKind::Queue
-    } else if has(&["argocd", "helm", "jenkins", "runner", "gitlab", "webhook"])
-        || contains(&["部署", "构建"])
-    {
-        ResourceKind::Delivery
-    } else if has(&["elasticsearch", "grafana", "prometheus", "kibana"])
-        || contains(&["监控", "日志", "观测", "告警"])
-    {
-        ResourceKind::Observability
-    } else if has(&["k8s", "eks", "kubernetes"]) || contains(&["后端服务", "配置"]) {
-        ResourceKind::Platform
-    } else {
-        ResourceKind::Other
-    }
 }
 
 /// External nodes are named by their most qualified spelling, set apart from an instance of

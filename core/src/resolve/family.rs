@@ -2,7 +2,7 @@
 //! tie-break.
 
 use super::index::Index;
-use super::word::{Qualifier, ACCESS, CORE, GENERIC};
+use crate::vocabulary::{is_generic_cell_word, is_qualifier_word, Qualifier};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Most instances a word may link to when none shares the row's naming domain.
@@ -27,11 +27,7 @@ impl Index<'_> {
     ) -> Option<(Vec<u32>, bool)> {
         let heads: Vec<&String> = words
             .iter()
-            .filter(|w| {
-                !GENERIC.contains(&w.as_str())
-                    && !ACCESS.contains(&w.as_str())
-                    && !CORE.contains(&w.as_str())
-            })
+            .filter(|w| !is_generic_cell_word(w) && !is_qualifier_word(w))
             .collect();
         let head = heads.first()?;
         let head = self.syms.get(head)?;

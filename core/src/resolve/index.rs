@@ -3,8 +3,11 @@
 
 use super::interner::Interner;
 use super::rows::{Instance, Names};
-use super::word::{ACCESS, GENERIC};
 use crate::text::{ascii_words, glob_literal_prefix, glob_match, key, key_of, lowered};
+use crate::vocabulary::{
+    is_access_word, is_filler_token, is_generic_cell_word, is_stem_token, role_is_access,
+    role_is_core,
+};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -45,38 +48,6 @@ pub(super) struct Index<'a> {
     /// Instances whose whole domain is that token are in `kw_domain` under the same key (a
     /// one-token domain's key is the token's symbol).
     pub(super) kw_token: HashMap<(u32, u32), Vec<u32>>,
-}
-
-/// Name tokens that say nothing about what a box does: numbers, instance sizes (`c5large`,
-/// `r52xlarge`, `2c4g`, `v132`), single letters and filler words.
-fn is_filler_token(t: &str) -> bool {
-    let b = t.as_bytes();
-    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
-    let lower = |s: &[u8]| s.iter().all(u8::is_ascii_lowercase);
-    if b.len() <= 1 || digits(b) {
-        return true;
-    }
-    if matches!(
-        t,
-        "node" | "nodes" | "copy" | "bak" | "new" | "server" | "srv" | "host" | "vm" | "pool"
-    ) {
-        return true;
-    }
-    // letter, digits, letters: c5large, r52xlarge, v132, c5xlarge
-    if b[0].is_ascii_lowercase() {
-        let d_end = 1 + b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if d_end > 1 && lower(&b[d_end..]) {
-            return true;
-        }
-    }
-    // digits c digits g: 2c4g, 8c64g
-    if let Some(c) = t.find('c') {
-        if digits(&b[..c]) && b.last() == Some(&b'g') && digits(&b[c + 1..b.len() - 1]) {
-            return true;
-        }
-    }
-    let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
-    matches!(rest, "xlarge" | "large")
 }
 
 /// What the index derives from a role text, once per distinct text.
@@ -149,10 +120,7 @@ impl<'a> Index<'a> {
         let tokens_of = |i: usize| &name_tokens[name_start[i] as usize..name_start[i + 1] as usize];
         // The name tokens' text, by symbol (later symbols are not name tokens).
         let text: Vec<Arc<str>> = syms.all.clone();
-        let stem_token: Vec<bool> = text
-            .iter()
-            .map(|t| !t.chars().all(|c| c.is_ascii_digit()) && !matches!(&**t, "copy" | "bak"))
-            .collect();
+        let stem_token: Vec<bool> = text.iter().map(|t| is_stem_token(t)).collect();
         // The common prefix (`aie1p`): the first token of most names.
         let prefix: Option<u32> = first_count
             .iter()
@@ -171,7 +139,7 @@ impl<'a> Index<'a> {
                     .get(t as usize)
                     .is_some_and(|&c| c as usize * 2 <= n)
         };
-        let is_kw = |t: &str| !GENERIC.contains(&t) && !ACCESS.contains(&t);
+        let is_kw = |t: &str| !is_generic_cell_word(t) && !is_access_word(t);
         let prefix_text = prefix.map(|p| text[p as usize].to_string());
         let mut idx = Index {
             prefix: prefix_text.clone(),
@@ -233,8 +201,8 @@ impl<'a> Index<'a> {
                     .filter(|w| is_kw(w) && !w.chars().all(|c| c.is_ascii_digit()))
                     .map(|w| syms.intern(&w))
                     .collect();
-                let access = rk.contains("接入") || rk.contains("access");
-                let core = rk.contains("核心") || rk.contains("撮合") || rk.contains("core");
+                let access = role_is_access(&rk);
+                let core = role_is_core(&rk);
                 let sym = if rk.is_empty() {
                     syms.intern(&key(&inst.name))
                 } else {
@@ -297,7 +265,7 @@ impl<'a> Index<'a> {
             }
             idx.roles.push(*role_sym);
             idx.access
-                .push(*role_access || toks.iter().any(|&t| &*text[t as usize] == "access"));
+                .push(*role_access || toks.iter().any(|&t| is_access_word(&text[t as usize])));
             idx.core.push(*core);
             idx.domain_tokens.extend_from_slice(&domain);
             idx.domain_start.push(idx.domain_tokens.len() as u32);

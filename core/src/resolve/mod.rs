@@ -29,7 +29,7 @@ mod rows;
 mod via;
 mod word;
 
-pub use externals::classify_resource;
+pub use crate::vocabulary::classify_resource;
 pub(crate) use externals::external_key;
 
 use crate::alias::Aliases;

@@ -5,12 +5,11 @@ use super::LoadOptions;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::ingest::{Field, Table};
-use crate::text::{column_letter, fold_width, key, squashed};
-use regex::Regex;
+use crate::text::{column_letter, key, squashed};
+use crate::vocabulary::{env_is_nonprod, marks_temporary};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// One instance after merging its repeated rows. Borrows its text from the table.
 /// Kept small (it is streamed over several times on big sheets): other fields are found again
@@ -203,29 +202,6 @@ fn join_rows(rows: &[u32]) -> String {
         s.push(format!("… ({} more)", rows.len() - SHOWN));
     }
     s.join(", ")
-}
-
-// ASCII word boundaries: Unicode `\b` on Chinese text would push the regex engine off its
-// fast path, which costs seconds on a 100k-row sheet.
-
-/// An environment cell that says test, staging, dev, UAT…
-fn env_is_nonprod(env: &str) -> bool {
-    static ENV: OnceLock<Regex> = OnceLock::new();
-    let env_re = ENV.get_or_init(|| {
-        Regex::new(r"(?i)测试|预发|开发|(?-u:\b)(test|testing|staging|stage|stg|dev|develop|development|uat|qa|sandbox)(?-u:\b)")
-            .expect("static regex")
-    });
-    env_re.is_match(&fold_width(env))
-}
-
-/// A role or notes cell that marks the row temporary or for testing.
-fn marks_temporary(text: &str) -> bool {
-    static MARK: OnceLock<Regex> = OnceLock::new();
-    let mark_re = MARK.get_or_init(|| {
-        Regex::new(r"(?i)临时|测试|(?-u:\b)(tmp|temp|temporary|test|testing)(?-u:\b)")
-            .expect("static regex")
-    });
-    mark_re.is_match(&fold_width(text))
 }
 
 /// Verdicts on cell texts, each judged once: environment, role and notes repeat on many rows.

@@ -9,6 +9,7 @@ use crate::cell::{is_name_pattern, Mention};
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::text::{ascii_words, key};
+use crate::vocabulary::{names_managed_resource, qualifier_of, Qualifier};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A mention with what resolution needs precomputed, once per distinct cell text.
@@ -31,7 +32,7 @@ pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> 
         word: texts.intern(&m.text),
         detail: rel.detail(&m),
         key: key(&m.text),
-        resource: names_resource(&words),
+        resource: names_managed_resource(&words),
         qualifier: qualifier_of(&m.text, &words),
         words,
         m,
@@ -137,105 +138,4 @@ pub(super) fn resolve<'a>(
         }
     }
     Resolved::External(&m.text)
-}
-
-/// Words that name a managed resource rather than one of our instances.
-fn names_resource(words: &[String]) -> bool {
-    const RESOURCE: &[&str] = &[
-        "redis",
-        "valkey",
-        "aurora",
-        "rds",
-        "mysql",
-        "postgres",
-        "postgresql",
-        "s3",
-        "ecr",
-        "alb",
-        "nlb",
-        "elb",
-        "clb",
-        "sqs",
-        "sns",
-        "msk",
-        "memcached",
-        "elasticache",
-        "dynamodb",
-        "mongodb",
-        "cloudfront",
-        "route53",
-        "efs",
-        "ebs",
-    ];
-    words
-        .iter()
-        .any(|w| RESOURCE.contains(&w.as_str()) || (w.len() > 2 && w.ends_with("db")))
-}
-
-/// ASCII words that describe rather than name: they never pick instances by themselves.
-pub(super) const GENERIC: &[&str] = &[
-    "api",
-    "apis",
-    "web",
-    "websocket",
-    "ws",
-    "eks",
-    "k8s",
-    "kubernetes",
-    "node",
-    "nodes",
-    "pool",
-    "service",
-    "services",
-    "server",
-    "servers",
-    "system",
-    "systems",
-    "app",
-    "apps",
-    "db",
-    "data",
-    "internal",
-    "public",
-    "private",
-    "the",
-    "and",
-    "of",
-    "for",
-    "cluster",
-    "ec2",
-    "instance",
-    "host",
-    "cron",
-    "job",
-    "jobs",
-    "bi",
-    "ci",
-    "cd",
-    "new",
-    "old",
-    "copy",
-];
-pub(super) const ACCESS: &[&str] = &["access", "gateway-access"];
-pub(super) const CORE: &[&str] = &["core", "engine", "matching"];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Qualifier {
-    None,
-    Access,
-    Core,
-}
-
-fn qualifier_of(text: &str, words: &[String]) -> Qualifier {
-    let k = key(text);
-    if k.contains("接入") || words.iter().any(|w| ACCESS.contains(&w.as_str())) {
-        Qualifier::Access
-    } else if k.contains("核心")
-        || k.contains("撮合")
-        || words.iter().any(|w| CORE.contains(&w.as_str()))
-    {
-        Qualifier::Core
-    } else {
-        Qualifier::None
-    }
 }
