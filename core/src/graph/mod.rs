@@ -3,6 +3,8 @@
 //! petgraph stays inside this module; callers see plain data and node ids (instance names, or
 //! the canonical name of an external node).
 
+mod dominators;
+
 use crate::diag::Diagnostic;
 use crate::vocabulary::{Language, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
