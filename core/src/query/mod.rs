@@ -14,5 +14,5 @@ pub use impact::{impact, Impact, Impacted, Side};
 pub use paths::paths;
 pub use search::{by_owner, by_role};
 pub use select::{nearest, select, QueryError, MAX_PATTERN_CHARS};
-pub use spof::{spof, Spof};
 pub(crate) use spof::spof_at;
+pub use spof::{spof, Spof};
