@@ -4,7 +4,7 @@
 //! Mermaid safety: node ids are synthetic (`n1`, `n2`…); labels are always quoted and escaped by
 //! [`escape_label`], edge labels by [`escape_edge_label`], so any cell text renders literally.
 
-use crate::graph::{NodeKind, ResourceKind, Topology};
+use crate::graph::{pool_label, NodeKind, ResourceKind, Topology};
 use crate::vocabulary::Language;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -130,11 +130,7 @@ impl Diagram {
                 } else {
                     NodeClass::External
                 };
-                let mut lines = vec![if n.count > 1 {
-                    format!("{} ×{}", n.id, n.count)
-                } else {
-                    n.id.clone()
-                }];
+                let mut lines = vec![pool_label(&n.id, n.count)];
                 if !n.role.is_empty() {
                     lines.push(n.role.clone());
                 }

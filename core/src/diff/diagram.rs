@@ -3,7 +3,7 @@
 
 use super::{exact_index, InventoryDiff};
 use crate::diagram::{Diagram, DiagramEdge, DiagramNode, NodeClass};
-use crate::graph::{Edge, NodeKind, Topology};
+use crate::graph::{pool_label, Edge, NodeKind, Topology};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The neighbourhood of the changes in `d` (computed from `old` to `new`), at most `cap` boxes:
@@ -168,10 +168,7 @@ fn node(id: &str, old: &Topology, new: &Topology, notes: Option<&Vec<String>>) -
         _ if shown.is_some_and(|n| n.kind == NodeKind::External) => NodeClass::External,
         _ => NodeClass::Instance,
     };
-    let mut lines = vec![match shown {
-        Some(n) if n.count > 1 => format!("{id} ×{}", n.count),
-        _ => id.to_string(),
-    }];
+    let mut lines = vec![pool_label(id, shown.map_or(0, |n| n.count))];
     if let Some(n) = shown.filter(|n| !n.role.is_empty()) {
         lines.push(n.role.clone());
     }
