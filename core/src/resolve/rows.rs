@@ -172,7 +172,7 @@ pub(super) fn collect_instances<'t>(
                 Severity::Info,
                 DiagKind::NonProduction,
                 format!(
-                    "left out {} test/staging/temporary row(s): {} (use --include-nonprod to keep them)",
+                    "left out {} test/staging/temporary row(s): {}",
                     nonprod.len(),
                     join_rows(&nonprod)
                 ),
