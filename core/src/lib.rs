@@ -15,6 +15,7 @@ pub mod lint;
 pub mod query;
 pub mod render;
 pub mod resolve;
+#[cfg(any(test, feature = "testing"))]
 pub mod synth;
 pub mod text;
 pub mod vocabulary;
