@@ -17,7 +17,8 @@
 //!    - otherwise each part stands alone: `APISIX/NGINX/客户端`, `spotdb/spot-redis`.
 //! 5. A trailing `等` ("and so on") is dropped from a part: `推送等` → `推送`.
 
-use crate::text::{fold_width, has_cjk, is_cjk, is_none_marker, squash_spaces};
+use crate::text::{fold_width, has_cjk, is_cjk, squash_spaces};
+use crate::vocabulary::{is_none_marker, ETC, ON_DEMAND, OPTIONAL, SHARED_SUFFIXES, VIA};
 
 /// One word of a relation cell, with the notes that annotate it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -146,20 +147,11 @@ fn read_note(note: &str, m: &mut Mention) {
     if note.is_empty() {
         return;
     }
-    let lower = note.to_lowercase();
-    if note.contains("可选") || lower == "optional" || lower == "opt" {
+    if OPTIONAL.marks(note) {
         m.optional = true;
-    } else if note.contains("按需")
-        || lower == "on demand"
-        || lower == "on-demand"
-        || lower == "ondemand"
-    {
+    } else if ON_DEMAND.marks(note) {
         m.on_demand = true;
-    } else if let Some(rest) = note
-        .strip_prefix('经')
-        .or_else(|| note.strip_prefix("通过"))
-        .or_else(|| strip_prefix_ci(note, "via "))
-    {
+    } else if let Some(rest) = VIA.introduces(note) {
         m.via.extend(
             rest.split('/')
                 .map(str::trim)
@@ -173,12 +165,6 @@ fn read_note(note: &str, m: &mut Mention) {
     }
 }
 
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
-
 /// A glob over instance names: ASCII name characters with at least one wildcard.
 pub fn is_name_pattern(s: &str) -> bool {
     !s.is_empty()
@@ -187,9 +173,6 @@ pub fn is_name_pattern(s: &str) -> bool {
             c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*' | '?' | '[' | ']' | '!')
         })
 }
-
-/// Chinese category nouns that a `/` list shares from its last part: `监控/日志系统`.
-const SHARED_SUFFIXES: &[&str] = &["系统", "日志", "服务", "平台", "数据库", "集群", "中心"];
 
 fn split_alternatives(base: &str) -> Vec<String> {
     let parts: Vec<String> = base
@@ -232,7 +215,7 @@ fn split_alternatives(base: &str) -> Vec<String> {
 }
 
 fn drop_etc(p: &str) -> String {
-    match p.strip_suffix('等') {
+    match p.strip_suffix(ETC) {
         Some(rest) if !rest.is_empty() => rest.trim().to_string(),
         _ => p.to_string(),
     }

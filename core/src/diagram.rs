@@ -4,7 +4,8 @@
 //! Mermaid safety: node ids are synthetic (`n1`, `n2`…); labels are always quoted and escaped by
 //! [`escape_label`], edge labels by [`escape_edge_label`], so any cell text renders literally.
 
-use crate::graph::{NodeKind, ResourceKind, Topology};
+use crate::graph::{pool_label, NodeKind, ResourceKind, Topology};
+use crate::vocabulary::Language;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -129,11 +130,7 @@ impl Diagram {
                 } else {
                     NodeClass::External
                 };
-                let mut lines = vec![if n.count > 1 {
-                    format!("{} ×{}", n.id, n.count)
-                } else {
-                    n.id.clone()
-                }];
+                let mut lines = vec![pool_label(&n.id, n.count)];
                 if !n.role.is_empty() {
                     lines.push(n.role.clone());
                 }
@@ -240,20 +237,9 @@ impl Diagram {
     }
 }
 
+/// An edge's flags in the sheet's own words (`可选`, `按需`, `经 …`).
 fn edge_label(e: &crate::graph::Edge) -> Option<String> {
-    let mut parts = Vec::new();
-    if e.optional {
-        parts.push("可选".to_string());
-    }
-    if e.on_demand {
-        parts.push("按需".to_string());
-    }
-    if !e.via.is_empty() {
-        parts.push(format!("经 {}", e.via.join("/")));
-    }
-    if e.ambiguous {
-        parts.push("不确定".to_string());
-    }
+    let parts = e.flag_words(Language::Chinese);
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 

@@ -13,6 +13,7 @@ pub use summary::{headline, summarize, CHAT_LIMIT};
 
 use crate::diag::Severity;
 use crate::graph::{Edge, Topology};
+use crate::text::dedup_keep_order;
 use crate::{lint, query};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -326,14 +327,14 @@ fn spof_ids(topo: &Topology) -> Vec<String> {
 }
 
 fn warnings(topo: &Topology) -> Vec<String> {
-    let mut seen = HashSet::new();
-    lint::lint(topo)
+    let mut messages: Vec<String> = lint::lint(topo)
         .findings
         .into_iter()
         .filter(|f| f.severity == Severity::Warning)
         .map(|f| f.message)
-        .filter(|m| seen.insert(m.clone()))
-        .collect()
+        .collect();
+    dedup_keep_order(&mut messages);
+    messages
 }
 
 /// Items only in `new` (in its order) and items only in `old` (in its order).

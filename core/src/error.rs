@@ -3,12 +3,15 @@
 use std::fmt;
 
 /// Why an inventory could not be loaded. Every message names the file, and the sheet, row and
-/// column where one applies, and says what to do.
+/// column where one applies, and says what to do to the file. How to point a front end at
+/// another file is the front end's to say.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{file}: no such file")]
     Missing { file: String },
-    #[error("{file}: no such file; pass --inventory PATH or set AIOPS_INVENTORY")]
+    /// The inventory itself is missing ([`LoadError::of_inventory`]): the front end says how
+    /// its users name another one.
+    #[error("{file}: no such file")]
     MissingInventory { file: String },
     #[error("{file}: cannot read: {detail}")]
     Io { file: String, detail: String },
@@ -39,7 +42,11 @@ pub enum LoadError {
         file: String,
         sheet: String,
         header_row: u32,
+        /// What was left out, as `; ` and its diagnostic, or empty.
         detail: String,
+        /// Test, staging or temporary rows were left out: the front end may say how its users
+        /// keep them.
+        nonprod_left_out: bool,
     },
     #[error(
         "{file}: sheet '{sheet}', row {row}, column {column}: cell is {len} characters long, \
@@ -68,18 +75,13 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    /// The same error about the inventory itself: a missing file also says how to point at
-    /// another one.
+    /// The same error about the inventory itself: a missing file becomes
+    /// [`LoadError::MissingInventory`].
     pub fn of_inventory(self) -> Self {
         match self {
             LoadError::Missing { file } => LoadError::MissingInventory { file },
             e => e,
         }
-    }
-
-    /// The process exit code for this error: 2, bad input.
-    pub fn exit_code(&self) -> i32 {
-        2
     }
 }
 

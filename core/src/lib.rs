@@ -15,8 +15,10 @@ pub mod lint;
 pub mod query;
 pub mod render;
 pub mod resolve;
+#[cfg(any(test, feature = "testing"))]
 pub mod synth;
 pub mod text;
+pub mod vocabulary;
 
 pub use alias::Aliases;
 pub use diag::{DiagKind, Diagnostic, Severity};
@@ -42,14 +44,15 @@ pub fn load_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Topolo
         let left_out = topo
             .diagnostics()
             .iter()
-            .find(|d| d.kind == DiagKind::NonProduction)
-            .map(|d| format!("; {}", d.message))
-            .unwrap_or_default();
+            .find(|d| d.kind == DiagKind::NonProduction);
         return Err(LoadError::EmptyTable {
             file: file.into(),
             sheet: table.sheet,
             header_row: table.header_row,
-            detail: left_out,
+            detail: left_out
+                .map(|d| format!("; {}", d.message))
+                .unwrap_or_default(),
+            nonprod_left_out: left_out.is_some(),
         });
     }
     Ok(topo)

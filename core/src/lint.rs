@@ -3,7 +3,7 @@
 use crate::cell::parse_cell;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
-use crate::graph::{NodeKind, Topology};
+use crate::graph::{parse_pool_label, NodeKind, Topology};
 use crate::resolve::external_key;
 use crate::text::key;
 use regex::Regex;
@@ -199,10 +199,7 @@ fn map_label(topo: &Topology, ext: &ExternalLookup, label: &str) -> Vec<usize> {
         .unwrap_or("")
         .trim();
     // A pool as aiops draws it: `name ×3`.
-    let first = match first.rsplit_once(" ×") {
-        Some((name, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => name.trim(),
-        _ => first,
-    };
+    let (first, _) = parse_pool_label(first);
     if let Some(i) = topo.index(first) {
         return vec![i];
     }

@@ -1,4 +1,5 @@
-//! Synthetic inventories in the seed's shape, for benchmarks and scale tests.
+//! Synthetic inventories in the seed's shape, for benchmarks and scale tests (only with the
+//! `testing` feature).
 //!
 //! The seed's rows are repeated in groups. Each group gets its own naming-domain token
 //! (`aie1p-dom<letters>-ces-access-…`), and name patterns in its cells are rewritten to match,

@@ -1,6 +1,8 @@
-//! Text normalisation shared by ingest and resolution: width folding, none-markers, tokens.
+//! Text helpers shared across core: width folding, keys, tokens, globs, display width.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::Hash;
 
 /// Folds full-width ASCII forms (`ＡＢＣ`, `（`, `；`, `／`) and the ideographic space to their
 /// ASCII equivalents. Chinese text is left alone.
@@ -29,17 +31,6 @@ pub fn key(s: &str) -> String {
         }
     }
     out
-}
-
-/// Whether a cell or list item means "nothing": `——`, `-`, `无`, `N/A`, and the like.
-pub fn is_none_marker(s: &str) -> bool {
-    let k = key(s);
-    k.is_empty()
-        || k.chars().all(|c| matches!(c, '-' | '—' | '–' | '一' | '_'))
-        || matches!(
-            k.as_str(),
-            "无" | "n/a" | "na" | "none" | "null" | "nil" | "暂无"
-        )
 }
 
 /// ASCII words of a text, lower-cased: `"Valkey spot-redis"` → `["valkey", "spot", "redis"]`.
@@ -205,6 +196,12 @@ pub fn squashed(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
+/// Drops the repeats from `items`, keeping the first of each where it stands.
+pub fn dedup_keep_order<T: Eq + Hash + Clone>(items: &mut Vec<T>) {
+    let mut seen = HashSet::with_capacity(items.len());
+    items.retain(|x| seen.insert(x.clone()));
+}
+
 /// Whether lower-casing changes `s`; ASCII text is checked without Unicode tables.
 pub fn has_capitals(s: &str) -> bool {
     if s.is_ascii() {
@@ -245,14 +242,6 @@ mod tests {
     }
 
     #[test]
-    fn seed_none_markers_mean_nothing() {
-        for s in ["——", "-", "无", "N/A", " ", "n/a"] {
-            assert!(is_none_marker(s), "{s:?}");
-        }
-        assert!(!is_none_marker("Kafka"));
-    }
-
-    #[test]
     fn globs_match_whole_names_case_insensitively() {
         assert!(glob_match(
             "aie1p-ces-*",
@@ -268,6 +257,13 @@ mod tests {
         assert!(glob_match("a[b", "a[b"), "an unclosed class is literal");
         assert!(glob_match("*", ""));
         assert!(!glob_match("?", ""));
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_of_each_in_order() {
+        let mut v = vec![3, 1, 3, 2, 1];
+        dedup_keep_order(&mut v);
+        assert_eq!(v, [3, 1, 2]);
     }
 
     #[test]

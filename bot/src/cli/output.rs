@@ -3,6 +3,7 @@
 
 use super::{Format, Outcome, Stop};
 use aiops_commands::{Reply, Status};
+use aiops_core::LoadError;
 use std::io::Write;
 
 /// Prints what a command produced.
@@ -25,13 +26,25 @@ pub fn stopped(stop: Stop, format: Format) -> Status {
     match stop {
         Stop::User(reply) => reply_out(&reply, format),
         Stop::Load(e) => {
-            eprintln!("aiops: {}", for_terminal(&e.to_string()));
+            eprintln!("aiops: {}{}", for_terminal(&e.to_string()), load_advice(&e));
             Status::UserError
         }
         Stop::Internal(e) => {
             eprintln!("aiops: {}", for_terminal(&format!("{e:#}")));
             Status::Failed
         }
+    }
+}
+
+/// What a terminal user can do about a load error, in the CLI's own flags.
+fn load_advice(e: &LoadError) -> &'static str {
+    match e {
+        LoadError::MissingInventory { .. } => "; pass --inventory PATH or set AIOPS_INVENTORY",
+        LoadError::EmptyTable {
+            nonprod_left_out: true,
+            ..
+        } => "; use --include-nonprod to keep them",
+        _ => "",
     }
 }
 

@@ -6,7 +6,8 @@ use super::{Args, Outcome, Stop};
 use crate::picture::load_fonts;
 use aiops_commands::{self as commands, Context, Parts, Status};
 use aiops_core::query::Direction;
-use aiops_core::render::{self, ascii, Budget};
+use aiops_core::render::fonts::FontError;
+use aiops_core::render::{self, ascii, Budget, RenderError};
 use anyhow::Context as _;
 use std::path::Path;
 use std::time::Instant;
@@ -59,8 +60,17 @@ pub fn render(args: &Args, a: &RenderArgs) -> Result<Outcome, Stop> {
             ))
         }
     };
-    let fonts =
-        load_fonts(a.font_family).map_err(|e| Stop::user(Status::UserError, e.to_string()))?;
+    let fonts = load_fonts(a.font_family).map_err(|e| {
+        let advice = match e {
+            FontError::NoCjkFont { .. } | FontError::FamilyLacksCjk { .. } => {
+                "; or name one with --font-family / AIOPS_FONT_FAMILY"
+            }
+            FontError::FamilyNotFound { .. } => {
+                "; or unset --font-family / AIOPS_FONT_FAMILY to pick a CJK font automatically"
+            }
+        };
+        Stop::user(Status::UserError, format!("{e}{advice}"))
+    })?;
     let started = Instant::now();
     // The default budget fits the chat reply window; at a terminal nobody is cut off after
     // 3 s, and an unoptimised build needs more.
@@ -73,7 +83,13 @@ pub fn render(args: &Args, a: &RenderArgs) -> Result<Outcome, Stop> {
     } else {
         render::to_png(&diagram, &fonts, &budget)
     }
-    .map_err(|e| Stop::user(Status::UserError, e.to_string()))?;
+    .map_err(|e| {
+        let advice = match e {
+            RenderError::TooLarge { .. } => "; narrow the pattern or lower --depth",
+            _ => "",
+        };
+        Stop::user(Status::UserError, format!("{e}{advice}"))
+    })?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     let mut note = format!(
         "wrote {} ({} nodes, {} edges, {} KB, font {}) in {} ms",

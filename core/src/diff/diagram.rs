@@ -3,8 +3,9 @@
 
 use super::{exact_index, InventoryDiff};
 use crate::diagram::{Diagram, DiagramEdge, DiagramNode, NodeClass};
-use crate::graph::{Edge, NodeKind, Topology};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::graph::{pool_label, Edge, NodeKind, Topology};
+use crate::text::dedup_keep_order;
+use std::collections::{BTreeMap, HashMap};
 
 /// The neighbourhood of the changes in `d` (computed from `old` to `new`), at most `cap` boxes:
 /// changed nodes first, then the other ends of changed relations, then their direct neighbours.
@@ -23,18 +24,17 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
             .push("new single point of failure".into());
     }
 
-    let mut order = Order::default();
-    for id in d
+    let mut ids: Vec<String> = d
         .added_instances
         .iter()
         .chain(&d.removed_instances)
         .chain(d.changed_instances.iter().map(|c| &c.id))
         .chain(&d.new_spofs)
         .chain(&d.cleared_spofs)
-    {
-        order.add(id);
-    }
-    let changed_nodes = order.ids.len();
+        .cloned()
+        .collect();
+    dedup_keep_order(&mut ids);
+    let changed_nodes = ids.len();
     let edge_ends = d
         .added_edges
         .iter()
@@ -42,10 +42,10 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
         .map(|e| (&e.from, &e.to))
         .chain(d.changed_edges.iter().map(|e| (&e.from, &e.to)));
     for (from, to) in edge_ends {
-        order.add(from);
-        order.add(to);
+        ids.push(from.clone());
+        ids.push(to.clone());
     }
-    let focus: Vec<String> = order.ids[..changed_nodes].to_vec();
+    let focus: Vec<String> = ids[..changed_nodes].to_vec();
     for id in &focus {
         for topo in [new, old] {
             let Some(i) = exact_index(topo, id) else {
@@ -57,14 +57,12 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
                 .map(|(j, _)| j)
                 .collect();
             next.sort_unstable();
-            for j in next {
-                order.add(&topo.nodes()[j].id);
-            }
+            ids.extend(next.into_iter().map(|j| topo.nodes()[j].id.clone()));
         }
     }
 
-    let total = order.ids.len();
-    let mut ids = order.ids;
+    dedup_keep_order(&mut ids);
+    let total = ids.len();
     ids.truncate(cap);
     let pos: HashMap<&str, usize> = ids
         .iter()
@@ -138,21 +136,6 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
 /// A relation as the old and the new inventory state it.
 type Sides<'a> = (Option<&'a Edge>, Option<&'a Edge>);
 
-/// Ids in first-seen order, without repeats.
-#[derive(Default)]
-struct Order {
-    ids: Vec<String>,
-    seen: HashSet<String>,
-}
-
-impl Order {
-    fn add(&mut self, id: &str) {
-        if self.seen.insert(id.to_string()) {
-            self.ids.push(id.to_string());
-        }
-    }
-}
-
 fn flags(e: &Edge) -> (bool, bool, &[String]) {
     (e.optional, e.on_demand, &e.via)
 }
@@ -168,10 +151,7 @@ fn node(id: &str, old: &Topology, new: &Topology, notes: Option<&Vec<String>>) -
         _ if shown.is_some_and(|n| n.kind == NodeKind::External) => NodeClass::External,
         _ => NodeClass::Instance,
     };
-    let mut lines = vec![match shown {
-        Some(n) if n.count > 1 => format!("{id} ×{}", n.count),
-        _ => id.to_string(),
-    }];
+    let mut lines = vec![pool_label(id, shown.map_or(0, |n| n.count))];
     if let Some(n) = shown.filter(|n| !n.role.is_empty()) {
         lines.push(n.role.clone());
     }

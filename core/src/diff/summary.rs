@@ -3,6 +3,7 @@
 //! form goes in an attachment.
 
 use super::{yes_no, EdgeInfo, InventoryDiff};
+use crate::graph::pool_label;
 
 /// Longest chat message, in characters (Discord's limit).
 pub const CHAT_LIMIT: usize = 2000;
@@ -98,10 +99,7 @@ fn sections(d: &InventoryDiff) -> Vec<Section> {
             .map(|s| format!("⚠ new single point of failure: {s}")),
     );
     let info = |i: &super::InstanceInfo, sign: &str| {
-        let mut s = format!("{sign} {}", i.id);
-        if i.count > 1 {
-            s.push_str(&format!(" ×{}", i.count));
-        }
+        let mut s = format!("{sign} {}", pool_label(&i.id, i.count));
         if !i.role.is_empty() {
             s.push_str(&format!(" — {}", i.role));
         }

@@ -33,9 +33,13 @@ pub const FONT_PACKAGES: &str = "fonts-wqy-microhei (or fonts-noto-cjk)";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FontError {
-    #[error("no font with Chinese glyphs found in {searched}; install one (apt-get install {FONT_PACKAGES}) or name one with --font-family / AIOPS_FONT_FAMILY")]
+    /// No face with Chinese glyphs among the fonts: the front end may say how its users name
+    /// a font.
+    #[error("no font with Chinese glyphs found in {searched}; install one (apt-get install {FONT_PACKAGES})")]
     NoCjkFont { searched: String },
-    #[error("font family '{family}' not found in {searched}; install it, or unset --font-family / AIOPS_FONT_FAMILY to pick a CJK font automatically ({FONT_PACKAGES})")]
+    /// The family asked for is not there: the front end may say how its users choose another,
+    /// or none to have a CJK font picked.
+    #[error("font family '{family}' not found in {searched}; install it, or a CJK font such as {FONT_PACKAGES}")]
     FamilyNotFound { family: String, searched: String },
     #[error("font family '{family}' has no Chinese glyphs (tested 撮合), so labels would be drawn as boxes; choose a CJK family or install {FONT_PACKAGES}")]
     FamilyLacksCjk { family: String },

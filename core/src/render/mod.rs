@@ -45,7 +45,9 @@ impl Default for Budget {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
-    #[error("diagram too large to draw: {nodes} nodes and {edges} edges (limit {max_nodes} and {max_edges}); narrow the pattern or lower --depth")]
+    /// Over the node or edge budget: the front end may say how its users ask for a smaller
+    /// view.
+    #[error("diagram too large to draw: {nodes} nodes and {edges} edges (limit {max_nodes} and {max_edges})")]
     TooLarge {
         nodes: usize,
         edges: usize,

@@ -3,7 +3,10 @@
 //! petgraph stays inside this module; callers see plain data and node ids (instance names, or
 //! the canonical name of an external node).
 
+mod dominators;
+
 use crate::diag::Diagnostic;
+use crate::vocabulary::{Language, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
@@ -87,6 +90,30 @@ impl Node {
     }
 }
 
+/// How a node is labelled for people: `name ×N` for a pool of N rows, the name alone
+/// otherwise.
+pub fn pool_label(id: &str, count: u32) -> String {
+    if count > 1 {
+        format!("{id}{POOL_MARK}{count}")
+    } else {
+        id.to_string()
+    }
+}
+
+/// The name and row count in a label [`pool_label`] wrote (`kafka ×3` → `kafka`, 3; a count
+/// too large for `u32` reads as `u32::MAX`); any other text is a name without a count.
+pub fn parse_pool_label(label: &str) -> (&str, Option<u32>) {
+    match label.rsplit_once(POOL_MARK) {
+        Some((name, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (name.trim(), Some(n.parse().unwrap_or(u32::MAX)))
+        }
+        _ => (label, None),
+    }
+}
+
+/// Between a pool's name and its count.
+const POOL_MARK: &str = " ×";
+
 /// Where a relation was stated: the cell it came from and the word in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Provenance {
@@ -140,20 +167,26 @@ impl Edge {
 
     /// Short flag text for people: `optional, on demand, via APISIX/NGINX, ambiguous`.
     pub fn flags_text(&self) -> String {
+        self.flag_words(Language::English).join(", ")
+    }
+
+    /// The relation's flags in `lang`, in a fixed order: optional, on demand, via (with what it
+    /// passes through), ambiguous.
+    pub fn flag_words(&self, lang: Language) -> Vec<String> {
         let mut f = Vec::new();
         if self.optional {
-            f.push("optional".to_string());
+            f.push(OPTIONAL.text(lang).to_string());
         }
         if self.on_demand {
-            f.push("on demand".to_string());
+            f.push(ON_DEMAND.text(lang).to_string());
         }
         if !self.via.is_empty() {
-            f.push(format!("via {}", self.via.join("/")));
+            f.push(format!("{} {}", VIA.text(lang), self.via.join("/")));
         }
         if self.ambiguous {
-            f.push("ambiguous".to_string());
+            f.push(AMBIGUOUS.text(lang).to_string());
         }
-        f.join(", ")
+        f
     }
 }
 
@@ -323,4 +356,21 @@ fn pairs_of(pairs: &[(u32, u32)], key: u32) -> &[(u32, u32)] {
     let start = pairs.partition_point(|&(a, _)| a < key);
     let len = pairs[start..].partition_point(|&(a, _)| a == key);
     &pairs[start..start + len]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_label_reads_back_as_its_name_and_count() {
+        assert_eq!(pool_label("aie1p-maker-02", 1), "aie1p-maker-02");
+        assert_eq!(pool_label("aie1p-apisix", 3), "aie1p-apisix ×3");
+        assert_eq!(
+            parse_pool_label("aie1p-apisix ×3"),
+            ("aie1p-apisix", Some(3))
+        );
+        assert_eq!(parse_pool_label("aie1p-maker-02"), ("aie1p-maker-02", None));
+        assert_eq!(parse_pool_label("a ×3b"), ("a ×3b", None));
+    }
 }

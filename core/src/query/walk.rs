@@ -1,0 +1,86 @@
+//! Breadth-first walks along the relations, shared by deps and impact.
+
+use crate::graph::{Edge, Topology};
+use std::collections::{HashMap, VecDeque};
+
+/// A node reached by a breadth-first walk, with the edge that reached it.
+#[derive(Debug, Clone)]
+pub(super) struct Step {
+    pub(super) node: usize,
+    pub(super) parent: usize,
+    pub(super) hops: u32,
+    pub(super) optional: bool,
+    pub(super) on_demand: bool,
+    pub(super) via: Vec<String>,
+    pub(super) ambiguous: bool,
+    /// Some edge on the way here is optional or on demand.
+    pub(super) soft: bool,
+    /// Reached through a relation that passes through a failed node and another via node that
+    /// is still up.
+    pub(super) partial: bool,
+}
+
+/// Whether every node edge `k`'s relation passes through is among `failed`: via nodes are
+/// alternatives, so the relation is cut only then.
+pub(super) fn all_via_failed(topo: &Topology, k: usize, failed: &[usize]) -> bool {
+    topo.via_nodes(k).all(|v| failed.contains(&v))
+}
+
+/// Breadth-first from `start`, forward (downstream) or backward (upstream), excluding `start`.
+/// Returns steps in visiting order: by hops, then node order. With `failed`, the start nodes
+/// are down, which also cuts the relations that pass through them.
+pub(super) fn walk(
+    topo: &Topology,
+    start: &[usize],
+    forward: bool,
+    depth: u32,
+    failed: bool,
+) -> Vec<Step> {
+    let mut seen: HashMap<usize, usize> = start.iter().map(|&s| (s, usize::MAX)).collect();
+    let mut soft_at: HashMap<usize, bool> = start.iter().map(|&s| (s, false)).collect();
+    let mut out: Vec<Step> = Vec::new();
+    let mut frontier: VecDeque<(usize, u32)> = start.iter().map(|&s| (s, 0)).collect();
+    while let Some((at, hops)) = frontier.pop_front() {
+        if hops >= depth {
+            continue;
+        }
+        // A failed node also cuts the relations that pass through it (`经 APISIX`): their
+        // callers break and their callees starve. Only the failed nodes themselves: a node
+        // that is merely broken or starved still carries other traffic.
+        // `partial`: another via node of that relation is still up (they are alternatives).
+        let mut next: Vec<(usize, &Edge, bool)> = if forward {
+            topo.outgoing(at).map(|(n, e)| (n, e, false)).collect()
+        } else {
+            topo.incoming(at).map(|(n, e)| (n, e, false)).collect()
+        };
+        if failed && hops == 0 {
+            next.extend(topo.through(at).map(|(from, to, k, e)| {
+                let partial = !all_via_failed(topo, k, start);
+                (if forward { to } else { from }, e, partial)
+            }));
+        }
+        next.sort_by_key(|&(n, _, partial)| (n, partial));
+        for (n, e, partial) in next {
+            if seen.contains_key(&n) {
+                continue;
+            }
+            let soft = soft_at.get(&at).copied().unwrap_or(false) || e.is_soft();
+            seen.insert(n, out.len());
+            soft_at.insert(n, soft);
+            out.push(Step {
+                node: n,
+                parent: at,
+                hops: hops + 1,
+                optional: e.optional,
+                on_demand: e.on_demand,
+                via: e.via.clone(),
+                ambiguous: e.ambiguous,
+                soft,
+                partial,
+            });
+            frontier.push_back((n, hops + 1));
+        }
+    }
+    out.sort_by_key(|s| (s.hops, s.node));
+    out
+}

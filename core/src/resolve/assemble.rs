@@ -1,0 +1,160 @@
+//! The last step: nodes from instances and external names, edges from the merged relations
+//! with their provenance, and the topology with its diagnostics.
+
+use super::externals::Externals;
+use super::interner::Interner;
+use super::relations::{
+    Extra, Relations, Src, AMBIGUOUS, BY_FROM, BY_TO, NO_EXTRA, ON_DEMAND, OPTIONAL,
+};
+use super::rows::{Instance, DETAIL_FIELDS};
+use super::via::ViaIndex;
+use crate::diag::{DiagKind, Diagnostic, Severity};
+use crate::error::Location;
+use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
+use crate::ingest::Table;
+use crate::text::column_letter;
+use crate::vocabulary::classify_resource;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Builds the topology from what resolution found.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn assemble(
+    table: &Table,
+    instances: Vec<Instance>,
+    ext: Externals,
+    ext_names: Vec<String>,
+    rel: Relations,
+    texts: Interner,
+    mut diags: Vec<Diagnostic>,
+    prefix: Option<String>,
+    via: ViaIndex,
+) -> Topology {
+    let n_inst = instances.len();
+    let mut nodes: Vec<Node> = Vec::with_capacity(n_inst + ext.spellings.len());
+    // External nodes are named by their most qualified spelling, set apart from an instance
+    // of the same name.
+    let detail = |rows: &[u32; 4], k: usize| match table.rows.get(rows[k] as usize) {
+        Some(row) => table.get(row, DETAIL_FIELDS[k]).to_string(),
+        None => String::new(),
+    };
+    for inst in instances {
+        nodes.push(Node {
+            id: inst.name.into_owned(),
+            kind: NodeKind::Instance,
+            role: inst.role.to_string(),
+            count: inst.rows.len() as u32,
+            owner: detail(&inst.detail_rows, 0),
+            env: detail(&inst.detail_rows, 1),
+            notes: detail(&inst.detail_rows, 2),
+            instance_id: detail(&inst.detail_rows, 3),
+            resource: None,
+            spellings: Vec::new(),
+            rows: inst.rows,
+            attributes: inst.attributes,
+        });
+    }
+    for (id, name) in ext_names.into_iter().enumerate() {
+        let spellings = ext.spellings[id]
+            .iter()
+            .filter(|s| **s != name)
+            .cloned()
+            .collect();
+        nodes.push(Node {
+            resource: Some(classify_resource(&name)),
+            id: name,
+            kind: NodeKind::External,
+            role: String::new(),
+            count: 0,
+            owner: String::new(),
+            env: String::new(),
+            notes: String::new(),
+            instance_id: String::new(),
+            spellings,
+            rows: Vec::new(),
+            attributes: BTreeMap::new(),
+        });
+    }
+    let mut rel = rel;
+    rel.merge();
+    let Relations {
+        drafts,
+        details,
+        mut extras,
+        mut first_mention,
+        ..
+    } = rel;
+    let ids: Vec<Arc<str>> = nodes.iter().map(|n| Arc::from(n.id.as_str())).collect();
+    let sheet: Arc<str> = Arc::from(table.sheet.as_str());
+    let columns: Vec<Arc<str>> = (0..table.headers.len().max(table.fields.len()))
+        .map(|c| Arc::from(column_letter(c).as_str()))
+        .collect();
+    let provenance = |s: Src| Provenance {
+        sheet: sheet.clone(),
+        row: s.row,
+        column: columns
+            .get(s.col as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(column_letter(s.col as usize).as_str())),
+        text: texts.all[s.text as usize].clone(),
+        word: texts.all[s.word as usize].clone(),
+    };
+    let mut edges: Vec<Edge> = Vec::with_capacity(drafts.len());
+    let mut ends: Vec<(u32, u32)> = Vec::with_capacity(drafts.len());
+    let mut through: Vec<(u32, u32)> = Vec::new();
+    for d in &drafts {
+        let x = match (d.extra, details.get(d.detail as usize)) {
+            (NO_EXTRA, None) => Extra::default(),
+            (NO_EXTRA, Some(x)) => Extra {
+                via: x.via.clone(),
+                note: x.note.clone(),
+                also: Vec::new(),
+            },
+            (k, _) => std::mem::take(&mut extras[k as usize]),
+        };
+        let stater = if d.flags & BY_FROM != 0 { d.from } else { d.to };
+        for word in &x.via {
+            for &p in via.nodes(word, stater) {
+                through.push((p, edges.len() as u32));
+            }
+        }
+        ends.push((d.from, d.to));
+        edges.push(Edge {
+            from: ids[d.from as usize].clone(),
+            to: ids[d.to as usize].clone(),
+            optional: d.flags & OPTIONAL != 0,
+            on_demand: d.flags & ON_DEMAND != 0,
+            via: x.via,
+            ambiguous: d.flags & AMBIGUOUS != 0,
+            note: x.note,
+            source: provenance(d.src),
+            also: x.also.into_iter().map(provenance).collect(),
+            stated_by_from: d.flags & BY_FROM != 0,
+            stated_by_to: d.flags & BY_TO != 0,
+        });
+    }
+    drop(drafts);
+    for (i, node) in nodes.iter().enumerate().skip(n_inst) {
+        if node.resource == Some(ResourceKind::Other) {
+            let mut d = Diagnostic::new(
+                Severity::Info,
+                DiagKind::Unresolved,
+                format!(
+                    "'{}' matched no instance and no known kind of resource; kept as an external node \
+                     (pin it in the alias file if it is one of ours)",
+                    node.id
+                ),
+            );
+            if let Some(src) = first_mention.get_mut(i - n_inst).and_then(Option::take) {
+                d = d.at(Location {
+                    sheet: table.sheet.clone(),
+                    row: src.row,
+                    column: Some(column_letter(src.col as usize)),
+                });
+            }
+            diags.push(d);
+        }
+    }
+    diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
+    Topology::new(nodes, ids, edges, &ends, diags, prefix, through)
+}

@@ -1,0 +1,224 @@
+//! From rows to instances: repeated rows of one name merge into a pool, and test, staging and
+//! temporary rows are left out unless asked for.
+
+use super::LoadOptions;
+use crate::diag::{DiagKind, Diagnostic, Severity};
+use crate::error::Location;
+use crate::ingest::{Field, Table};
+use crate::text::{column_letter, key, squashed};
+use crate::vocabulary::{env_is_nonprod, marks_temporary};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// One instance after merging its repeated rows. Borrows its text from the table.
+/// Kept small (it is streamed over several times on big sheets): other fields are found again
+/// in the table by row position.
+pub(super) struct Instance<'t> {
+    pub(super) name: Cow<'t, str>,
+    pub(super) role: &'t str,
+    /// Position in `table.rows` of the first row giving each of [`DETAIL_FIELDS`], or
+    /// [`NO_ROW`].
+    pub(super) detail_rows: [u32; 4],
+    /// Position in `table.rows` of the instance's first row, to notice disagreeing duplicates.
+    first: u32,
+    conflict: bool,
+    pub(super) attributes: BTreeMap<String, String>,
+    pub(super) rows: Vec<u32>,
+    /// Distinct relation cells: (is upstream, row, column, text).
+    pub(super) cells: Vec<(bool, u32, usize, &'t str)>,
+}
+
+/// Fields an instance takes from the first of its rows that fills them.
+pub(super) const DETAIL_FIELDS: [Field; 4] =
+    [Field::Owner, Field::Env, Field::Notes, Field::InstanceId];
+/// Instance names to positions: the exact names while rows are collected, then also the
+/// name keys the resolver looks words up by (see [`Index::new`](super::index::Index::new)).
+pub(super) type Names<'t> = HashMap<Cow<'t, str>, u32>;
+
+/// The instances of the table in sheet order, and their exact names.
+pub(super) fn collect_instances<'t>(
+    table: &'t Table,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Instance<'t>>, Names<'t>) {
+    let mut out: Vec<Instance> = Vec::with_capacity(table.rows.len());
+    // Room for the index's name keys too (see `Index::new`).
+    let mut by_name: Names<'t> =
+        HashMap::with_capacity_and_hasher(table.rows.len() * 2, Default::default());
+    let mut nonprod: Vec<u32> = Vec::new();
+    // Environment, role and notes repeat on many rows: judge each combination once.
+    let mut verdicts = NonProd::default();
+    let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
+    let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
+    for (at, row) in table.rows.iter().enumerate() {
+        let at = at as u32;
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let name = squashed(table.get(row, Field::Name));
+        if name.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::SkippedRow,
+                    "row has no instance name; skipped",
+                )
+                .at(Location {
+                    sheet: table.sheet.clone(),
+                    row: row.number,
+                    column: table.column(Field::Name).map(column_letter),
+                }),
+            );
+            continue;
+        }
+        if !opts.include_nonprod
+            && verdicts.row(
+                table.get(row, Field::Env),
+                table.get(row, Field::Role),
+                table.get(row, Field::Notes),
+            )
+        {
+            nonprod.push(row.number);
+            continue;
+        }
+        let role = table.get(row, Field::Role);
+        let up = table.get(row, Field::Upstream);
+        let down = table.get(row, Field::Downstream);
+        let idx = match by_name.get(&name) {
+            Some(&i) => i as usize,
+            None => {
+                out.push(Instance {
+                    role,
+                    detail_rows: [NO_ROW; 4],
+                    first: at,
+                    conflict: false,
+                    attributes: BTreeMap::new(),
+                    rows: Vec::new(),
+                    cells: Vec::new(),
+                    name: name.clone(),
+                });
+                by_name.insert(name, out.len() as u32 - 1);
+                out.len() - 1
+            }
+        };
+        let inst = &mut out[idx];
+        inst.rows.push(row.number);
+        if inst.first != at {
+            let first = &table.rows[inst.first as usize];
+            let signature = [role, up, down];
+            let was =
+                [Field::Role, Field::Upstream, Field::Downstream].map(|f| table.get(first, f));
+            if was != signature && !same_meaning(&was, &signature) {
+                inst.conflict = true;
+            }
+        }
+        if inst.role.is_empty() {
+            inst.role = role;
+        }
+        for (k, field) in DETAIL_FIELDS.into_iter().enumerate() {
+            if inst.detail_rows[k] == NO_ROW && !table.get(row, field).is_empty() {
+                inst.detail_rows[k] = at;
+            }
+        }
+        for (c, cell) in row.cells.iter().enumerate() {
+            let header = table.headers.get(c).map(String::as_str).unwrap_or("");
+            if !used.get(c).copied().unwrap_or(false)
+                && !header.is_empty()
+                && !cell.trim().is_empty()
+            {
+                inst.attributes
+                    .entry(header.to_string())
+                    .or_insert_with(|| cell.trim().to_string());
+            }
+        }
+        for (is_up, col) in [(true, cols[0]), (false, cols[1])] {
+            let Some(col) = col else { continue };
+            let text = row.cells.get(col).map(|s| s.trim()).unwrap_or("");
+            if text.is_empty()
+                || inst
+                    .cells
+                    .iter()
+                    .any(|(u, _, _, t)| *u == is_up && *t == text)
+            {
+                continue;
+            }
+            inst.cells.push((is_up, row.number, col, text));
+        }
+    }
+    for inst in &out {
+        if inst.conflict {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::ConflictingDuplicate,
+                    format!(
+                        "{} appears on rows {} with different role or relations; merged them",
+                        inst.name,
+                        join_rows(&inst.rows)
+                    ),
+                )
+                .at(Location {
+                    sheet: table.sheet.clone(),
+                    row: inst.rows[0],
+                    column: None,
+                }),
+            );
+        }
+    }
+    if !nonprod.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Severity::Info,
+                DiagKind::NonProduction,
+                format!(
+                    "left out {} test/staging/temporary row(s): {}",
+                    nonprod.len(),
+                    join_rows(&nonprod)
+                ),
+            )
+            .at(Location {
+                sheet: table.sheet.clone(),
+                row: nonprod[0],
+                column: None,
+            }),
+        );
+    }
+    (out, by_name)
+}
+
+/// No row gives the field.
+const NO_ROW: u32 = u32::MAX;
+
+/// Two rows' role and relation texts differ only in width, case or spacing.
+fn same_meaning(a: &[&str; 3], b: &[&str; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| key(x) == key(y))
+}
+
+fn join_rows(rows: &[u32]) -> String {
+    const SHOWN: usize = 20;
+    let mut s: Vec<String> = rows.iter().take(SHOWN).map(u32::to_string).collect();
+    if rows.len() > SHOWN {
+        s.push(format!("… ({} more)", rows.len() - SHOWN));
+    }
+    s.join(", ")
+}
+
+/// Verdicts on cell texts, each judged once: environment, role and notes repeat on many rows.
+#[derive(Default)]
+struct NonProd<'t> {
+    env: HashMap<&'t str, bool>,
+    marks: HashMap<&'t str, bool>,
+}
+
+impl<'t> NonProd<'t> {
+    /// A test, staging or temporary row, by its environment, role and notes.
+    fn row(&mut self, env: &'t str, role: &'t str, notes: &'t str) -> bool {
+        if !env.is_empty() && *self.env.entry(env).or_insert_with(|| env_is_nonprod(env)) {
+            return true;
+        }
+        [role, notes]
+            .into_iter()
+            .any(|t| !t.is_empty() && *self.marks.entry(t).or_insert_with(|| marks_temporary(t)))
+    }
+}

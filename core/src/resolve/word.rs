@@ -1,0 +1,141 @@
+//! Resolving one mention by the rules of the module doc, first that applies wins.
+
+use super::index::Index;
+use super::interner::Interner;
+use super::relations::Relations;
+use super::LoadOptions;
+use crate::alias::AliasTarget;
+use crate::cell::{is_name_pattern, Mention};
+use crate::diag::{DiagKind, Diagnostic, Severity};
+use crate::error::Location;
+use crate::text::{ascii_words, key};
+use crate::vocabulary::{names_managed_resource, qualifier_of, Qualifier};
+use rustc_hash::FxHashMap as HashMap;
+
+/// A mention with what resolution needs precomputed, once per distinct cell text.
+pub(super) struct Word {
+    pub(super) m: Mention,
+    key: String,
+    words: Vec<String>,
+    resource: bool,
+    qualifier: Qualifier,
+    /// The mention's text, interned.
+    pub(super) word: u32,
+    /// Its via and notes in [`Relations::details`], or [`NO_EXTRA`](super::relations::NO_EXTRA).
+    pub(super) detail: u32,
+}
+
+/// Precomputes what resolution needs of a mention.
+pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> Word {
+    let words = ascii_words(&m.text);
+    Word {
+        word: texts.intern(&m.text),
+        detail: rel.detail(&m),
+        key: key(&m.text),
+        resource: names_managed_resource(&words),
+        qualifier: qualifier_of(&m.text, &words),
+        words,
+        m,
+    }
+}
+
+/// What a mention names.
+pub(super) enum Resolved<'a> {
+    Instances(Vec<u32>, bool),
+    External(&'a str),
+    Nothing,
+}
+
+/// Resolves a mention of instance `me`'s row; odd words add diagnostics at `loc`.
+pub(super) fn resolve<'a>(
+    w: &'a Word,
+    me: u32,
+    index: &Index,
+    opts: &'a LoadOptions,
+    glob_cache: &mut HashMap<String, Vec<u32>>,
+    loc: &dyn Fn() -> Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Resolved<'a> {
+    let m = &w.m;
+    for word in [&m.base, &m.text] {
+        match opts.aliases.get(word) {
+            Some(AliasTarget::External(name)) => return Resolved::External(name),
+            Some(AliasTarget::Instances(pins)) => {
+                let mut found: Vec<u32> = Vec::new();
+                for p in pins {
+                    let hits = index.select(p, glob_cache);
+                    if hits.is_empty() {
+                        diags.push(
+                            Diagnostic::new(
+                                Severity::Warning,
+                                DiagKind::AliasTarget,
+                                format!(
+                                    "alias for '{word}' names '{p}', which matches no instance"
+                                ),
+                            )
+                            .at(loc()),
+                        );
+                    }
+                    found.extend(hits.iter().copied().filter(|&i| i != me));
+                }
+                found.sort_unstable();
+                found.dedup();
+                return Resolved::Instances(found, false);
+            }
+            None => {}
+        }
+    }
+    let mut globs: Vec<&str> = Vec::new();
+    if let Some(p) = &m.pattern {
+        globs.push(p);
+    }
+    if is_name_pattern(&m.text) {
+        globs.push(&m.text);
+    }
+    for g in &globs {
+        let hits: Vec<u32> = index
+            .select(g, glob_cache)
+            .iter()
+            .copied()
+            .filter(|&i| i != me)
+            .collect();
+        if !hits.is_empty() {
+            return Resolved::Instances(hits, false);
+        }
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::PatternMatchedNothing,
+                format!("name pattern '{g}' matches no instance"),
+            )
+            .at(loc()),
+        );
+    }
+    if is_name_pattern(&m.text) {
+        return Resolved::Nothing;
+    }
+    if let Some(&i) = index.names.get(w.key.as_str()) {
+        return if i == me {
+            Resolved::Nothing
+        } else {
+            Resolved::Instances(vec![i], false)
+        };
+    }
+    if w.resource {
+        return Resolved::External(&m.text);
+    }
+    if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
+        return Resolved::Instances(hits, ambiguous);
+    }
+    if let Some(hits) = index
+        .by_role
+        .get(&w.key)
+        .and_then(|&l| index.role_lists.get(l as usize))
+    {
+        let hits: Vec<u32> = hits.iter().copied().filter(|&i| i != me).collect();
+        if !hits.is_empty() {
+            return Resolved::Instances(hits, false);
+        }
+    }
+    Resolved::External(&m.text)
+}
