@@ -12,8 +12,9 @@
 //! never stale: cargo rebuilds it if `bot`, `commands` or `core` changed. Cargo releases its build
 //! lock before it runs the test executables, so the nested build does not wait on it.
 //!
-//! Every run clears `AIOPS_INVENTORY`, `AIOPS_ALIASES` and `AIOPS_LOG`, so the caller's
-//! environment cannot change what a test sees.
+//! Every run starts from an empty environment ([`aiops_command`]), so a developer's
+//! `AIOPS_LANGUAGE`, `AIOPS_STATE_DIR`, `AIOPS_INVENTORY`, `DISCORD_TOKEN` and the like can change
+//! neither what a test sees nor a real store.
 
 pub mod discord;
 
@@ -65,6 +66,19 @@ fn build_aiops() -> PathBuf {
     let bin = profile_dir.join(format!("aiops{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.is_file(), "built binary not found at {}", bin.display());
     bin
+}
+
+/// The built `aiops` binary with an empty environment but for `PATH` and `HOME` (fonts are also
+/// looked for under `~/.fonts`), so only what a test sets reaches it.
+pub fn aiops_command() -> Command {
+    let mut cmd = Command::new(aiops_bin());
+    cmd.env_clear();
+    for key in ["PATH", "HOME"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
+    cmd
 }
 
 /// One run of `aiops`: arguments, environment, and the exit code it must end with.
@@ -124,15 +138,11 @@ impl Test {
 
     /// Runs the binary and checks the exit code; on a mismatch, shows both streams.
     pub fn run(self) -> Output {
-        let mut cmd = Command::new(aiops_bin());
-        cmd.args(&self.args);
-        for key in ["AIOPS_INVENTORY", "AIOPS_ALIASES", "AIOPS_LOG"] {
-            cmd.env_remove(key);
-        }
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("run the aiops binary");
+        let out = aiops_command()
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run the aiops binary");
         let output = Output {
             code: out.status.code(),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),

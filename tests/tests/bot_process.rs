@@ -2,7 +2,7 @@
 //! environment, it connects, registers its commands, answers, posts a change summary when the
 //! inventory file is replaced, and on SIGTERM closes the gateway and exits 0 within 5 seconds.
 
-use aiops_tests::aiops_bin;
+use aiops_tests::aiops_command;
 use aiops_tests::discord::StandIn;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -12,10 +12,8 @@ const WAIT: Duration = Duration::from_secs(30);
 
 fn spawn_bot(standin: &StandIn, state: &std::path::Path, inventory: &std::path::Path) -> Child {
     let ids = standin.ids();
-    Command::new(aiops_bin())
+    aiops_command()
         .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DISCORD_TOKEN", "test-token")
         .env("AIOPS_DISCORD_PROXY", standin.rest_proxy_url())
         .env("AIOPS_STATE_DIR", state)
@@ -116,7 +114,7 @@ async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
 
 #[test]
 fn check_config_prints_settings_without_the_token() {
-    let out = Command::new(aiops_bin())
+    let out = aiops_command()
         .args(["check-config", "--config"])
         .arg(aiops_tests::fixture("../../deploy/aiops.example.toml"))
         .env("DISCORD_TOKEN", "super-secret-token")

@@ -1,51 +1,17 @@
 //! `aiops diff` on the real binary: the seed workbook against an edited copy that adds a pool and
 //! retires a server.
-//!
-//! The binary is found next to this test executable: cargo puts tests in `target/<profile>/deps/`
-//! and binaries in `target/<profile>/`. `CARGO_BIN_EXE_aiops` only exists inside the bot
-//! package, and `cargo test` does not build another package's binaries, so the helper runs
-//! `cargo build -p aiops-bot --bin aiops` once (a no-op when it is fresh) and takes the binary
-//! from the test executable's profile directory.
 
 use aiops_core::ingest::{read_table, Field};
+use aiops_tests::aiops_command;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::process::Output;
 
 const POOL: &str = "aie1p-spotadmin-c5large-2c4g-v133-a-Node";
 const RETIRED: &str = "aie1p-etcd-01";
 
-/// The `aiops` binary, brought up to date once per test process: `cargo test` builds only the
-/// binaries of the package under test, so a stale or missing `aiops` would otherwise be run.
-fn aiops_binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("path of the test executable");
-        // target/<profile>/deps/diff_cli-… → target/<profile>/aiops
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "-p", "aiops-bot", "--bin", "aiops"]);
-        if profile_dir.ends_with("release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building aiops failed");
-        profile_dir.join(format!("aiops{}", std::env::consts::EXE_SUFFIX))
-    })
-}
-
 fn aiops(args: &[&OsStr]) -> Output {
-    Command::new(aiops_binary())
-        .args(args)
-        .env_remove("AIOPS_STATE_DIR")
-        .env_remove("AIOPS_INVENTORY")
-        .output()
-        .expect("aiops runs")
+    aiops_command().args(args).output().expect("aiops runs")
 }
 
 /// The seed's rows without the retired server, plus a new two-node pool, as a workbook.

@@ -10,6 +10,7 @@ use aiops_core::diagram::{Diagram, DiagramEdge, DiagramNode, NodeClass};
 use aiops_core::graph::ResourceKind;
 use aiops_core::query::Direction;
 use aiops_core::render::{self, fonts, Budget, Fonts};
+use aiops_tests::aiops_command;
 use expect_test::expect;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -479,24 +480,11 @@ fn ascii_drawing_of_a_small_neighbourhood() {
     .assert_eq(&text);
 }
 
-fn aiops() -> Command {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut c = Command::new(dir.join("aiops"));
-    c.env_remove("AIOPS_INVENTORY")
-        .env_remove("AIOPS_FONT_FAMILY");
-    c
-}
-
 #[test]
 fn cli_render_writes_a_png_of_the_deps_diagram() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = dir.path().join("ces map.png");
-    let run = aiops()
+    let run = aiops_command()
         .args(["render", "aie1p-ces-*", "--depth", "2", "--out"])
         .arg(&out)
         .output()
@@ -509,7 +497,7 @@ fn cli_render_writes_a_png_of_the_deps_diagram() {
     let (w, h, _) = decode(&std::fs::read(&out).unwrap_or_else(|e| panic!("{e}")));
     assert!(w > h, "{w}×{h}");
     let svg_out = dir.path().join("impact.svg");
-    let run = aiops()
+    let run = aiops_command()
         .args(["render", "spotdb", "--impact", "--out"])
         .arg(&svg_out)
         .output()
@@ -521,7 +509,7 @@ fn cli_render_writes_a_png_of_the_deps_diagram() {
 
 #[test]
 fn cli_render_without_out_prints_a_text_drawing() {
-    let run = aiops()
+    let run = aiops_command()
         .args(["render", "aie1p-ces-c52*"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -533,7 +521,7 @@ fn cli_render_without_out_prints_a_text_drawing() {
 #[test]
 fn cli_render_with_an_unknown_font_family_says_what_to_install() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let run = aiops()
+    let run = aiops_command()
         .args(["render", "aie1p-ces-*", "--out"])
         .arg(dir.path().join("x.png"))
         .env("AIOPS_FONT_FAMILY", "No Such Font")
