@@ -4,27 +4,77 @@
 //! reload, and mention safety.
 
 use aiops_bot::config::Config;
-use aiops_bot::serve::{self, ManualClock};
+use aiops_bot::serve::{self, Clock, ManualClock};
 use aiops_tests::discord::{Request, StandIn};
+use jiff::Timestamp;
 use serde_json::{json, Value};
 use serenity::all::{ChannelId, MessageId};
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 const WAIT: Duration = Duration::from_secs(20);
 
 struct Bot {
     standin: StandIn,
-    clock: Arc<ManualClock>,
+    clock: Arc<WatchedClock>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
     _state: tempfile::TempDir,
 }
 
 /// Monday 2026-11-30 08:59 in Shanghai.
-fn monday_0859() -> jiff::Timestamp {
+fn monday_0859() -> Timestamp {
     "2026-11-30T00:59:00Z".parse().unwrap()
+}
+
+/// The bot's hand-moved clock, which also shows the test which time the schedule last read
+/// before it went back to waiting: once it waits after reading a time, it has done all it will
+/// do at that time.
+struct WatchedClock {
+    clock: ManualClock,
+    read: Mutex<Option<Timestamp>>,
+    waiting_after: watch::Sender<Option<Timestamp>>,
+}
+
+impl WatchedClock {
+    fn new(at: Timestamp) -> Self {
+        WatchedClock {
+            clock: ManualClock::new(at),
+            read: Mutex::new(None),
+            waiting_after: watch::Sender::new(None),
+        }
+    }
+
+    fn set(&self, at: Timestamp) {
+        self.clock.set(at);
+    }
+
+    /// Waits until the schedule has read `at` and waits for the clock to move again.
+    async fn schedule_done_at(&self, at: Timestamp) {
+        let mut waiting = self.waiting_after.subscribe();
+        tokio::time::timeout(WAIT, waiting.wait_for(|t| *t == Some(at)))
+            .await
+            .unwrap_or_else(|_| panic!("the schedule did not look at {at} within {WAIT:?}"))
+            .expect("the clock is alive");
+    }
+}
+
+impl Clock for WatchedClock {
+    fn now(&self) -> Timestamp {
+        let now = self.clock.now();
+        *self.read.lock().unwrap() = Some(now);
+        now
+    }
+
+    fn tick(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        // The tick listens from here on, so a move the test makes after seeing this wakes it.
+        let tick = self.clock.tick();
+        self.waiting_after.send_replace(*self.read.lock().unwrap());
+        tick
+    }
 }
 
 async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
@@ -44,7 +94,7 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
     };
     tweak(&mut cfg);
     let health = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let clock = Arc::new(ManualClock::new(monday_0859()));
+    let clock = Arc::new(WatchedClock::new(monday_0859()));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(serve::run(cfg, health, clock.clone(), async move {
         let _ = rx.await;
@@ -585,6 +635,7 @@ async fn start_with_weekday_digest() -> (Bot, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_digest_posts_when_the_schedule_fires_in_the_team_time_zone() {
     let (bot, summary_path) = start_with_weekday_digest().await;
+    bot.clock.schedule_done_at(monday_0859()).await;
     assert!(
         !bot.standin
             .requests()
@@ -610,6 +661,7 @@ async fn a_refused_summary_is_still_posted_as_text() {
     let (bot, summary_path) = start_with_weekday_digest().await;
     bot.standin
         .refuse_next("POST", &summary_path, 400, 50035, "Invalid Form Body");
+    bot.clock.schedule_done_at(monday_0859()).await;
     bot.clock.set("2026-11-30T01:00:00Z".parse().unwrap());
     let posted = bot
         .standin
