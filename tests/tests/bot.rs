@@ -126,10 +126,15 @@ impl Bot {
 
     /// Runs a command as the plain user and returns the final reply request.
     async fn ask(&self, name: &str, options: Value) -> Request {
+        self.ask_in("en-US", name, options).await
+    }
+
+    /// Runs a command as the plain user whose Discord client is set to `locale`.
+    async fn ask_in(&self, locale: &str, name: &str, options: Value) -> Request {
         let ids = self.standin.ids().clone();
         let h =
             self.standin
-                .slash_command(name, options, ids.plain_user, &[ids.plain_role], "en-US");
+                .slash_command(name, options, ids.plain_user, &[ids.plain_role], locale);
         let cb = h.wait_callback(WAIT).await;
         assert_eq!(cb.json["type"], 5, "deferred first: {:?}", cb.json);
         let r = h.wait_final(WAIT).await;
@@ -147,6 +152,20 @@ fn embed_text(r: &Request) -> String {
         s.push_str(e["description"].as_str().unwrap_or(""));
     }
     s
+}
+
+/// The embed's description as Discord shows it: the reply's blocks, without the title, and
+/// without the backslashes that escape Markdown.
+fn description(r: &Request) -> String {
+    let markdown = r.json["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a reply with an embed: {}", r.json));
+    let mut shown = String::with_capacity(markdown.len());
+    let mut chars = markdown.chars();
+    while let Some(c) = chars.next() {
+        shown.extend(if c == '\\' { chars.next() } else { Some(c) });
+    }
+    shown
 }
 
 fn opt(name: &str, value: &str) -> Value {
@@ -383,18 +402,30 @@ async fn autocomplete_ranks_names_within_discords_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_zh_cn_reader_gets_chinese_headings_and_the_sheets_names() {
     let bot = start(|_| {}).await;
-    let ids = bot.standin.ids().clone();
-    let h = bot.standin.slash_command(
-        "impact",
-        json!([opt("pattern", "spotdb")]),
-        ids.plain_user,
-        &[ids.plain_role],
-        "zh-CN",
+    let zh = description(
+        &bot.ask_in("zh-CN", "impact", json!([opt("pattern", "spotdb")]))
+            .await,
     );
-    let r = h.wait_final(WAIT).await;
-    let text = embed_text(&r);
-    assert!(text.contains("受影响的入口"), "{text}");
-    assert!(text.contains("现货 Spot API 节点池（EKS）"), "{text}");
+    // Every fixed phrase of this reply that commands/src/i18n.rs translates, in English (as
+    // `aiops impact spotdb` prints them) and in Chinese.
+    let phrases = [
+        ("Targets", "故障目标"),
+        ("Who breaks (upstream callers)", "受影响的上游（调用方）"),
+        ("Who starves (downstream)", "断流的下游"),
+        ("Entry points hit", "受影响的入口"),
+        ("external · database", "外部 · 数据库"),
+        ("external · load balancer", "外部 · 负载均衡"),
+        ("external · client", "外部 · 客户端"),
+        ("hop", "跳"),
+    ];
+    for (english, chinese) in phrases {
+        assert!(
+            zh.contains(chinese),
+            "{chinese:?} for {english:?} not in {zh}"
+        );
+        assert!(!zh.contains(english), "{english:?} left in English: {zh}");
+    }
+    assert!(zh.contains("现货 Spot API 节点池（EKS）"), "{zh}");
     bot.shutdown().await;
 }
 
