@@ -14,82 +14,13 @@ use crate::handlers::{kind_text_in, name_with_count};
 use crate::{t, Context, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::{NodeKind, ResourceKind, Topology};
-use aiops_core::query;
 use aiops_core::text::{ascii_words, fold_width, is_cjk};
+use aiops_core::{query, vocabulary};
 use serde_json::json;
 use std::collections::BTreeSet;
 
 /// Longest text scanned; incident titles and first messages are short.
 pub const MAX_TEXT_CHARS: usize = 4_000;
-
-const GENERIC: &[&str] = &[
-    "api",
-    "apis",
-    "web",
-    "websocket",
-    "ws",
-    "eks",
-    "k8s",
-    "node",
-    "nodes",
-    "pool",
-    "service",
-    "services",
-    "server",
-    "servers",
-    "system",
-    "app",
-    "the",
-    "and",
-    "for",
-    "with",
-    "from",
-    "down",
-    "error",
-    "errors",
-    "slow",
-    "high",
-    "low",
-    "latency",
-    "timeout",
-    "timeouts",
-    "alert",
-    "alarm",
-    "issue",
-    "incident",
-    "outage",
-    "fail",
-    "failed",
-    "failing",
-    "failure",
-    "broken",
-    "prod",
-    "copy",
-    "new",
-    "data",
-    "cpu",
-    "memory",
-    "disk",
-    "is",
-    "are",
-    "not",
-    "all",
-    "aie1p",
-    "large",
-    "xlarge",
-];
-const GENERIC_CJK: &[&str] = &[
-    "节点池",
-    "服务器",
-    "服务",
-    "系统",
-    "配置",
-    "中心",
-    "节点",
-    "实例",
-    "集群",
-    "网关节点池",
-];
 
 /// The components a text mentions, as node positions in topology order.
 pub fn detect(topo: &Topology, text: &str) -> Vec<usize> {
@@ -137,7 +68,7 @@ pub fn detect(topo: &Topology, text: &str) -> Vec<usize> {
     }
     for w in words
         .iter()
-        .filter(|w| w.len() >= 3 && !GENERIC.contains(&w.as_str()))
+        .filter(|w| w.len() >= 3 && !vocabulary::is_generic_chat_word(w))
     {
         for (i, n) in topo.nodes().iter().enumerate() {
             if n.kind == NodeKind::Instance && names_word(topo, n, w) {
@@ -182,7 +113,7 @@ fn role_word_hits(topo: &Topology, text: &str) -> Vec<usize> {
                 cur.push(c);
             } else if !cur.is_empty() {
                 let run = std::mem::take(&mut cur);
-                if run.chars().count() >= 2 && !GENERIC_CJK.contains(&run.as_str()) {
+                if run.chars().count() >= 2 && !vocabulary::is_generic_cjk(&run) {
                     runs.push((run, i));
                 }
             }
@@ -334,6 +265,25 @@ mod tests {
         assert!(hits.contains(&"aie1p-ces-c52xlarge-8c16g-v132-a-Node".to_string()));
         assert!(hits.contains(&"aie1p-kafka-server-01".to_string()));
         assert!(hits.contains(&"aie1p-morph-kafkanew-0425".to_string()));
+    }
+
+    #[test]
+    fn the_inventorys_common_prefix_names_nothing_in_a_thread() {
+        let csv = "Name,Role,Upstream,Downstream\n\
+                   qx7-billing-01,计费服务,qx7-gateway-01,Postgres billingdb\n\
+                   qx7-gateway-01,入口网关,客户端,qx7-billing-01\n\
+                   qx7-ledger-01,账本服务,qx7-billing-01,——\n";
+        let t =
+            aiops_core::load_bytes("other.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+        assert_eq!(t.common_prefix(), Some("qx7"));
+        assert_eq!(
+            ids(&t, &detect(&t, "qx7 prod is slow")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids(&t, &detect(&t, "qx7 billing errors")),
+            ["qx7-billing-01"]
+        );
     }
 
     #[test]
