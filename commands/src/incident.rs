@@ -231,8 +231,6 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
     };
     let mut order = suspects.to_vec();
     order.extend(&impacted);
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     r.diagram = Some(crate::handlers::capped_view(
         topo,
         order,

@@ -75,9 +75,6 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
             }
         }
     }
-    order.dedup();
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     r.diagram = Some(capped_view(
         ctx.topo,
         order,

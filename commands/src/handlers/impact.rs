@@ -104,8 +104,6 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
         .filter_map(|i| ctx.topo.index(&i.id))
         .collect();
     order.extend(impacted.iter().copied());
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     r.diagram = Some(capped_view(
         ctx.topo,
         order,

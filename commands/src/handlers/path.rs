@@ -42,8 +42,6 @@ pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
     for p in &found {
         order.extend(p.iter().filter_map(|id| ctx.topo.index(id)));
     }
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     let mut ends = a.clone();
     ends.extend(&b);
     r.diagram = Some(capped_view(

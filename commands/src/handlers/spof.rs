@@ -60,8 +60,6 @@ pub fn spof(ctx: Context) -> Reply {
     let mut order = selected.clone();
     order.extend(list.iter().filter_map(|s| ctx.topo.index(&s.id)));
     order.extend(impacted.iter().copied());
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     r.diagram = Some(capped_view(
         ctx.topo,
         order,

@@ -6,8 +6,10 @@ use aiops_core::graph::Topology;
 /// Diagrams show at most this many nodes; the rest is summarised in the caption.
 pub const DIAGRAM_NODE_CAP: usize = 60;
 
-/// Caps a view at [`DIAGRAM_NODE_CAP`] nodes, keeping the nearest; says how many were left out.
-pub(crate) fn capped_view(topo: &Topology, ordered: Vec<usize>, hl: &Highlights) -> Diagram {
+/// Caps a view at [`DIAGRAM_NODE_CAP`] nodes, keeping the nearest (the first of each node in
+/// `ordered`; repeats are dropped); says how many were left out.
+pub(crate) fn capped_view(topo: &Topology, mut ordered: Vec<usize>, hl: &Highlights) -> Diagram {
+    aiops_core::text::dedup_keep_order(&mut ordered);
     let total = ordered.len();
     let mut keep = ordered;
     let dropped: Vec<usize> = keep.split_off(keep.len().min(DIAGRAM_NODE_CAP));

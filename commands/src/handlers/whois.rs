@@ -103,8 +103,6 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
             "attributes": n.attributes, "rows": n.rows, "upstream": ups, "downstream": downs,
         }));
     }
-    let mut seen = std::collections::HashSet::new();
-    order.retain(|i| seen.insert(*i));
     r.diagram = Some(capped_view(
         ctx.topo,
         order,
