@@ -23,6 +23,7 @@ pub struct Metrics {
     renders: AtomicU64,
     render_failures: AtomicU64,
     reloads: Mutex<BTreeMap<&'static str, u64>>,
+    thread_events: Mutex<BTreeMap<&'static str, u64>>,
     inventory_version: AtomicU64,
     gateway_connected: AtomicBool,
 }
@@ -55,6 +56,14 @@ impl Metrics {
     pub fn reload(&self, result: &'static str) {
         if let Ok(mut m) = self.reloads.lock() {
             *m.entry(result).or_default() += 1;
+        }
+    }
+
+    /// A new thread handled to the end, by what became of it (`incident`, `known`,
+    /// `not_incident_channel`, `no_parent`).
+    pub fn thread_event(&self, outcome: &'static str) {
+        if let Ok(mut m) = self.thread_events.lock() {
+            *m.entry(outcome).or_default() += 1;
         }
     }
 
@@ -135,6 +144,12 @@ impl Metrics {
         if let Ok(m) = self.reloads.lock() {
             for (result, n) in m.iter() {
                 let _ = writeln!(o, "aiops_reloads_total{{result=\"{result}\"}} {n}");
+            }
+        }
+        let _ = writeln!(o, "# TYPE aiops_thread_events_total counter");
+        if let Ok(m) = self.thread_events.lock() {
+            for (outcome, n) in m.iter() {
+                let _ = writeln!(o, "aiops_thread_events_total{{outcome=\"{outcome}\"}} {n}");
             }
         }
         let _ = writeln!(o, "# HELP aiops_inventory_version History id of the inventory in force (0 without history).");

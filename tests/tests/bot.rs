@@ -19,6 +19,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 struct Bot {
     standin: StandIn,
+    /// Where `/healthz` and `/metrics` listen.
+    health: std::net::SocketAddr,
     clock: Arc<WatchedClock>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -94,6 +96,7 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
     };
     tweak(&mut cfg);
     let health = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let health_addr = health.local_addr().unwrap();
     let clock = Arc::new(WatchedClock::new(monday_0859()));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(serve::run(cfg, health, clock.clone(), async move {
@@ -105,6 +108,7 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
         .await;
     Bot {
         standin,
+        health: health_addr,
         clock,
         stop: Some(tx),
         task,
@@ -113,6 +117,21 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
 }
 
 impl Bot {
+    /// Waits until `/metrics` has a line equal to `line`.
+    async fn wait_for_metric(&self, line: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut last = String::new();
+        while tokio::time::Instant::now() < deadline {
+            last = http_get(self.health, "/metrics").await;
+            if last.lines().any(|l| l == line) {
+                return;
+            }
+            // Polling a real endpoint until a deadline: the counter has no notification.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no `{line}` in /metrics within {WAIT:?}:\n{last}");
+    }
+
     async fn shutdown(mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
@@ -543,8 +562,10 @@ async fn threads_outside_incident_channels_get_no_reply() {
         "",
         ids.plain_user,
     );
-    // The bot leaves no trace of a thread outside its incident channels, so nothing shows that
-    // it has handled this one: the later thread's answer only shows the gateway delivered it.
+    // The bot counts each new thread it is done with by outcome: once the one outside the
+    // incident channels is counted, everything it would do about it has been done.
+    bot.wait_for_metric(r#"aiops_thread_events_total{outcome="not_incident_channel"} 1"#)
+        .await;
     bot.standin
         .wait_for(WAIT, |r| {
             r.method == "POST" && r.path == messages_path(answered)
@@ -818,4 +839,18 @@ async fn changes_since_an_unknown_version_is_an_error_naming_it() {
     let text = embed_text(&r);
     assert!(text.contains("No inventory changes since 1"), "{text}");
     bot.shutdown().await;
+}
+
+/// A plain HTTP/1.0 GET on loopback; the response's body.
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = String::new();
+    sock.read_to_string(&mut out).await.unwrap();
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
 }

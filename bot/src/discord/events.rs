@@ -40,31 +40,8 @@ impl EventHandler for Handler {
     }
 
     async fn thread_create(&self, ctx: Context, thread: GuildChannel) {
-        let Some(parent) = thread.parent_id else {
-            return;
-        };
-        if !self.app.cfg.incident_channels.contains(&parent.get()) {
-            return;
-        }
-        let lock = self.thread_lock(thread.id.get());
-        let _held = lock.lock().await;
-        let seen = self
-            .app
-            .with_store(|s| s.incident_thread(thread.id.get()))
-            .flatten();
-        if seen.is_some() {
-            return;
-        }
-        // A forum post's starter message has the thread's id; so does a thread started from a
-        // message. Threads without one are read by name only.
-        let starter = thread
-            .id
-            .message(&ctx.http, MessageId::new(thread.id.get()))
-            .await
-            .map(|m| m.content)
-            .unwrap_or_default();
-        let text = format!("{}\n{}", thread.name, starter);
-        self.incident_update(&ctx, thread.id, &text, true).await;
+        let outcome = self.new_thread(&ctx, thread).await;
+        self.app.metrics.thread_event(outcome);
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
@@ -87,6 +64,37 @@ impl EventHandler for Handler {
 }
 
 impl Handler {
+    /// A new thread: answered when it opens in an incident channel. Says what became of it,
+    /// for `/metrics`, once it is done with.
+    async fn new_thread(&self, ctx: &Context, thread: GuildChannel) -> &'static str {
+        let Some(parent) = thread.parent_id else {
+            return "no_parent";
+        };
+        if !self.app.cfg.incident_channels.contains(&parent.get()) {
+            return "not_incident_channel";
+        }
+        let lock = self.thread_lock(thread.id.get());
+        let _held = lock.lock().await;
+        let seen = self
+            .app
+            .with_store(|s| s.incident_thread(thread.id.get()))
+            .flatten();
+        if seen.is_some() {
+            return "known";
+        }
+        // A forum post's starter message has the thread's id; so does a thread started from a
+        // message. Threads without one are read by name only.
+        let starter = thread
+            .id
+            .message(&ctx.http, MessageId::new(thread.id.get()))
+            .await
+            .map(|m| m.content)
+            .unwrap_or_default();
+        let text = format!("{}\n{}", thread.name, starter);
+        self.incident_update(ctx, thread.id, &text, true).await;
+        "incident"
+    }
+
     pub(super) async fn autocomplete(&self, ctx: &Context, cmd: CommandInteraction) {
         let Some(focused) = cmd.data.autocomplete() else {
             return;
