@@ -22,10 +22,6 @@ pub struct Spof {
     pub redundant: bool,
 }
 
-/// Only the first this many entry points (in node order) are tracked when finding which reach
-/// a node; later ones are not counted.
-const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
-
 /// Single points of failure, ranked: single instances before pools, then by how many entry
 /// points reach them, then by how much they cut off plus how many call them directly.
 ///
@@ -108,6 +104,10 @@ pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
     });
     out
 }
+
+/// Only the first this many entry points (in node order) are tracked when finding which reach
+/// a node; later ones are not counted.
+const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
 
 /// Which entry points reach each node: one bit per entry point, spread forward along the
 /// edges until nothing changes (cycles included).
