@@ -237,6 +237,7 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
         &Highlights {
             selected: suspects.to_vec(),
             impacted,
+            ..Default::default()
         },
     ));
     r.json = json!({ "suspects": names, "impact": im, "recent_changes": recent_changes });

@@ -63,6 +63,7 @@ fn synthetic(nodes: usize, edges: usize) -> Diagram {
                 to: b,
                 label: (next() % 7 == 0).then(|| "可选".to_string()),
                 dashed: next() % 7 == 0,
+                doubtful: false,
             });
         }
     }

@@ -16,8 +16,15 @@ pub enum NodeClass {
     External,
     /// Selected, or an incident suspect: red.
     Selected,
-    /// Impacted by a failure: amber.
+    /// Impacted by a failure, effect unknown (generic amber).
     Impacted,
+    /// Impact effects (see [`crate::query::Effect`]), each drawn its own way.
+    Broken,
+    Degraded,
+    CutOff,
+    PartlyFed,
+    Exposed,
+    Doubtful,
     /// In a diff: added (green), removed (red, dashed), changed (amber).
     Added,
     Removed,
@@ -37,6 +44,30 @@ impl NodeClass {
             NodeClass::Impacted => (
                 "imp",
                 "fill:#ffe8b3,stroke:#d98c00,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::Broken => (
+                "brk",
+                "fill:#ffcc80,stroke:#b35900,stroke-width:3px,color:#111111",
+            ),
+            NodeClass::Degraded => (
+                "deg",
+                "fill:#fff3cc,stroke:#d9a600,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::CutOff => (
+                "cut",
+                "fill:#e6d9ff,stroke:#6a3db3,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::PartlyFed => (
+                "prt",
+                "fill:#f3edff,stroke:#8c73bf,stroke-width:1px,color:#111111",
+            ),
+            NodeClass::Exposed => (
+                "exp",
+                "fill:#e0f0ff,stroke:#3d7ab3,stroke-width:2px,color:#111111",
+            ),
+            NodeClass::Doubtful => (
+                "dbt",
+                "fill:#ffffff,stroke:#888888,stroke-width:2px,stroke-dasharray:4 3,color:#111111",
             ),
             NodeClass::Added => (
                 "add",
@@ -59,9 +90,29 @@ impl NodeClass {
             NodeClass::Instance | NodeClass::External => None,
             NodeClass::Selected => Some("selected / suspect"),
             NodeClass::Impacted => Some("impacted"),
+            NodeClass::Broken => Some("broken"),
+            NodeClass::Degraded => Some("degraded"),
+            NodeClass::CutOff => Some("cut off"),
+            NodeClass::PartlyFed => Some("partly fed"),
+            NodeClass::Exposed => Some("exposed"),
+            NodeClass::Doubtful => Some("doubtful"),
             NodeClass::Added => Some("added"),
             NodeClass::Removed => Some("removed"),
             NodeClass::Changed => Some("changed"),
+        }
+    }
+}
+
+impl From<crate::query::Effect> for NodeClass {
+    fn from(e: crate::query::Effect) -> Self {
+        use crate::query::Effect;
+        match e {
+            Effect::Broken => NodeClass::Broken,
+            Effect::Degraded => NodeClass::Degraded,
+            Effect::CutOff => NodeClass::CutOff,
+            Effect::PartlyFed => NodeClass::PartlyFed,
+            Effect::Exposed => NodeClass::Exposed,
+            Effect::Doubtful => NodeClass::Doubtful,
         }
     }
 }
@@ -93,6 +144,8 @@ pub struct DiagramEdge {
     pub label: Option<String>,
     /// Optional, on demand, or removed.
     pub dashed: bool,
+    /// A doubtful relation (see `Edge::doubt`): drawn dashed, with a note.
+    pub doubtful: bool,
 }
 
 /// A diagram: boxes, arrows, and the caption saying what was left out.
@@ -107,7 +160,10 @@ pub struct Diagram {
 #[derive(Debug, Clone, Default)]
 pub struct Highlights {
     pub selected: Vec<usize>,
+    /// Impacted, effect not known: the generic amber.
     pub impacted: Vec<usize>,
+    /// Impacted with a known effect; takes precedence over `impacted`.
+    pub effects: Vec<(usize, NodeClass)>,
 }
 
 impl Diagram {
@@ -123,6 +179,8 @@ impl Diagram {
                 let n = &topo.nodes()[i];
                 let class = if hl.selected.contains(&i) {
                     NodeClass::Selected
+                } else if let Some(&(_, c)) = hl.effects.iter().find(|(n, _)| *n == i) {
+                    c
                 } else if hl.impacted.contains(&i) {
                     NodeClass::Impacted
                 } else if n.kind == NodeKind::Instance {
@@ -151,6 +209,7 @@ impl Diagram {
                         to,
                         label: edge_label(e),
                         dashed: e.is_soft(),
+                        doubtful: false,
                     });
                 }
             }

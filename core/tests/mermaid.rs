@@ -92,6 +92,7 @@ fn selection_is_highlighted_and_pools_are_labelled_with_their_count() {
         &Highlights {
             selected: sel.clone(),
             impacted: vec![],
+            ..Default::default()
         },
     );
     let m = d.to_mermaid();

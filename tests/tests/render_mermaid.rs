@@ -51,6 +51,7 @@ fn edge(from: usize, to: usize, label: Option<&str>, dashed: bool) -> DiagramEdg
         to,
         label: label.map(str::to_string),
         dashed,
+        doubtful: false,
     }
 }
 

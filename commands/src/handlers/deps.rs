@@ -81,6 +81,7 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
         &Highlights {
             selected: sel,
             impacted: Vec::new(),
+            ..Default::default()
         },
     ));
     r.json = json!({ "matched": entries });

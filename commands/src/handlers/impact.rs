@@ -110,6 +110,7 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
         &Highlights {
             selected: sel,
             impacted,
+            ..Default::default()
         },
     ));
     r.json = serde_json::to_value(&im).unwrap_or(Value::Null);

@@ -50,6 +50,7 @@ pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
         &Highlights {
             selected: ends,
             impacted: vec![],
+            ..Default::default()
         },
     ));
     r.json = json!({ "from": from, "to": to, "reversed": reversed, "paths": found });

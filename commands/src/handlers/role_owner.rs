@@ -69,6 +69,7 @@ fn list_reply(ctx: Context, title: String, hits: Vec<usize>, empty: String) -> R
         &Highlights {
             selected: hits,
             impacted: vec![],
+            ..Default::default()
         },
     ));
     r

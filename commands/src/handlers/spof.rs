@@ -63,7 +63,11 @@ pub fn spof(ctx: Context) -> Reply {
     r.diagram = Some(capped_view(
         ctx.topo,
         order,
-        &Highlights { selected, impacted },
+        &Highlights {
+            selected,
+            impacted,
+            ..Default::default()
+        },
     ));
     r.json = json!({ "spofs": list });
     r

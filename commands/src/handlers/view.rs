@@ -61,6 +61,7 @@ pub(crate) fn capped_view(topo: &Topology, mut ordered: Vec<usize>, hl: &Highlig
                 to,
                 label: None,
                 dashed: true,
+                doubtful: false,
             });
         }
     }

@@ -109,6 +109,7 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
         &Highlights {
             selected: sel,
             impacted: vec![],
+            ..Default::default()
         },
     ));
     r.json = json!({ "matched": items });

@@ -111,6 +111,7 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
                 to,
                 label,
                 dashed,
+                doubtful: false,
             }
         })
         .collect();

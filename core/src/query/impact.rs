@@ -15,6 +15,25 @@ pub enum Side {
     Downstream,
 }
 
+/// What a failure does to one impacted component, as an incident commander reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// A hard dependency failed and no alternative is left.
+    Broken,
+    /// Only optional or on-demand links failed, or an alternative or replicas remain.
+    Degraded,
+    /// Downstream: no live source reaches it any more.
+    CutOff,
+    /// Downstream: other live sources still reach it.
+    PartlyFed,
+    /// A gateway, load balancer, client or person that routes to something broken but is not
+    /// itself broken.
+    Exposed,
+    /// Reached only through doubtful relations.
+    Doubtful,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Impacted {
     pub id: String,

@@ -10,7 +10,7 @@ mod spof;
 mod walk;
 
 pub use deps::{deps, DepsEntry, Direction, Neighbor};
-pub use impact::{impact, Impact, Impacted, Side};
+pub use impact::{impact, Effect, Impact, Impacted, Side};
 pub use paths::paths;
 pub use search::{by_owner, by_role};
 pub use select::{nearest, select, QueryError, MAX_PATTERN_CHARS};
