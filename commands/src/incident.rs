@@ -11,9 +11,10 @@
 //! Generic words (`API`, `down`, `error`, `节点池`, `服务器`) never match.
 
 use crate::handlers::{kind_text_in, name_with_count};
-use crate::{t, Context, Reply};
-use aiops_core::diagram::Highlights;
+use crate::{t, Context, Msg, Reply};
+use aiops_core::diagram::{Highlights, NodeClass};
 use aiops_core::graph::{NodeKind, ResourceKind, Topology};
+use aiops_core::query::Effect;
 use aiops_core::text::{ascii_words, fold_width, is_cjk};
 use aiops_core::{query, vocabulary};
 use serde_json::json;
@@ -147,7 +148,7 @@ fn role_word_hits(topo: &Topology, text: &str) -> Vec<usize> {
 /// recent changes near them, and a diagram with suspects red and impacted amber.
 pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Reply {
     let topo = ctx.topo;
-    let im = query::impact(topo, suspects, None);
+    let im = query::impact(topo, suspects, query::ImpactOptions::default());
     let names: Vec<&str> = suspects
         .iter()
         .map(|&i| topo.nodes()[i].id.as_str())
@@ -176,16 +177,6 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             })
             .collect(),
     );
-    let up: Vec<&query::Impacted> = im
-        .impacted
-        .iter()
-        .filter(|i| i.side == query::Side::Upstream)
-        .collect();
-    let down: Vec<&query::Impacted> = im
-        .impacted
-        .iter()
-        .filter(|i| i.side == query::Side::Downstream)
-        .collect();
     let list = |v: &[&query::Impacted]| {
         let shown: Vec<String> = v.iter().take(6).map(|i| i.id.clone()).collect();
         let more = v.len().saturating_sub(6);
@@ -195,48 +186,62 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             shown.join(", ")
         }
     };
-    let redundant = im.impacted.iter().filter(|i| i.redundant).count();
-    r = r.heading(t(ctx.lang, "Blast radius")).table(vec![
-        vec![
-            format!("  {}", t(ctx.lang, "Who breaks (upstream callers)")),
-            up.len().to_string(),
-            list(&up),
-        ],
-        vec![
-            format!("  {}", t(ctx.lang, "Who starves (downstream)")),
-            down.len().to_string(),
-            list(&down),
-        ],
-        vec![
-            format!("  {}", t(ctx.lang, "Entry points hit")),
-            im.entry_points.len().to_string(),
-            im.entry_points.join(", "),
-        ],
-        vec![
-            format!("  {}", t(ctx.lang, "redundant")),
-            redundant.to_string(),
-            String::new(),
-        ],
-    ]);
+    let verdict = if im.customers_hit {
+        match im.customer_routes.first() {
+            Some(route) => format!(
+                "{} ({} {})",
+                Msg::CustomersHitYes.text(ctx.lang),
+                Msg::Via.text(ctx.lang),
+                route.join(" → ")
+            ),
+            None => Msg::CustomersHitYes.text(ctx.lang).to_string(),
+        }
+    } else {
+        Msg::CustomersHitNo.text(ctx.lang).to_string()
+    };
+    let mut rows = Vec::new();
+    for effect in [
+        Effect::Broken,
+        Effect::Exposed,
+        Effect::Degraded,
+        Effect::CutOff,
+        Effect::PartlyFed,
+        Effect::Doubtful,
+    ] {
+        let v: Vec<&query::Impacted> = im.impacted.iter().filter(|i| i.effect == effect).collect();
+        if !v.is_empty() {
+            rows.push(vec![
+                format!("  {}", Msg::Effect(effect).text(ctx.lang)),
+                v.len().to_string(),
+                list(&v),
+            ]);
+        }
+    }
+    r = r
+        .heading(t(ctx.lang, "Blast radius"))
+        .text(verdict)
+        .table(rows);
     r = r.heading(t(ctx.lang, "Recent changes nearby"));
     r = if recent_changes.is_empty() {
         r.text("—")
     } else {
         r.text(recent_changes.join("\n"))
     };
-    let impacted: Vec<usize> = {
+    let effects: Vec<(usize, NodeClass)> = {
         let mut v: Vec<&query::Impacted> = im.impacted.iter().collect();
         v.sort_by_key(|i| i.hops);
-        v.iter().filter_map(|i| topo.index(&i.id)).collect()
+        v.iter()
+            .filter_map(|i| topo.index(&i.id).map(|n| (n, NodeClass::from(i.effect))))
+            .collect()
     };
     let mut order = suspects.to_vec();
-    order.extend(&impacted);
+    order.extend(effects.iter().map(|&(n, _)| n));
     r.diagram = Some(crate::handlers::capped_view(
         topo,
         order,
         &Highlights {
             selected: suspects.to_vec(),
-            impacted,
+            effects,
             ..Default::default()
         },
     ));
@@ -330,7 +335,8 @@ mod tests {
         );
         let text = r.to_text();
         assert!(text.contains("Aurora spotdb"), "{text}");
-        assert!(text.contains("Entry points hit"), "{text}");
+        assert!(text.contains("customers hit: YES"), "{text}");
+        assert!(text.contains("broken"), "{text}");
         assert!(text.contains("v2: Aurora spotdb added"), "{text}");
         let m = r.diagram.unwrap().to_mermaid();
         let line = m
@@ -339,6 +345,6 @@ mod tests {
             .unwrap();
         let id = line.trim().split('(').next().unwrap();
         assert!(m.contains(&format!("class {id} sel;")), "{m}");
-        assert!(m.contains(" imp;"), "impacted nodes are amber: {m}");
+        assert!(m.contains(" brk;"), "broken nodes have their own class: {m}");
     }
 }

@@ -16,6 +16,7 @@ mod complete;
 mod handlers;
 mod i18n;
 pub mod incident;
+mod msg;
 mod reply;
 
 pub use changes::{
@@ -24,6 +25,7 @@ pub use changes::{
 pub use complete::autocomplete;
 pub use handlers::*;
 pub use i18n::{t, Lang};
+pub use msg::Msg;
 pub use reply::{align, display_width, Attachment, Block, Reply, Status};
 
 use aiops_core::Topology;

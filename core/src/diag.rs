@@ -32,6 +32,35 @@ pub enum DiagKind {
     OneSided,
     /// A text file that was not UTF-8, read in the encoding named.
     Encoding,
+    /// Rows whose relation cells are word for word another row's, with relations the other
+    /// end contradicts: those relations are doubtful.
+    CopyPaste,
+    /// Two rows each naming the other on the same side: one direction (or both) is doubtful.
+    DirectionConflict,
+    /// A column the sheet lacks (owner, environment), and what that turns off.
+    MissingColumn,
+}
+
+impl DiagKind {
+    /// How much harm a finding of this kind does to answers, most harmful first: lint lists
+    /// its sections in this order. Doubtful relations mislead impact; alias problems and
+    /// unresolved words drop or invent relations; the rest is hygiene.
+    pub fn harm_rank(self) -> u8 {
+        match self {
+            DiagKind::CopyPaste => 0,
+            DiagKind::DirectionConflict => 1,
+            DiagKind::AliasTarget => 2,
+            DiagKind::PatternMatchedNothing => 3,
+            DiagKind::Unresolved => 4,
+            DiagKind::Ambiguous => 5,
+            DiagKind::ConflictingDuplicate => 6,
+            DiagKind::MissingColumn => 7,
+            DiagKind::OneSided => 8,
+            DiagKind::SkippedRow => 9,
+            DiagKind::NonProduction => 10,
+            DiagKind::Encoding => 11,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

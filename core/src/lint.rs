@@ -8,7 +8,7 @@ use crate::resolve::external_key;
 use crate::text::key;
 use regex::Regex;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// Everything lint found, worst first within each group.
@@ -17,10 +17,14 @@ pub struct LintReport {
     pub findings: Vec<Diagnostic>,
 }
 
-/// Lints the loaded sheet: unresolved and ambiguous words, conflicting duplicates, skipped rows
-/// (from loading), and one-sided relations between instances.
+/// Lints the loaded sheet: doubtful relations first, then alias problems, unresolved and
+/// ambiguous words, conflicting duplicates, missing columns, one-sided relations (one line per
+/// group of rows saying the same of one component), and what loading skipped.
 pub fn lint(topo: &Topology) -> LintReport {
     let mut findings: Vec<Diagnostic> = topo.diagnostics().to_vec();
+    // One-sided statements by (the end that is silent, the side, the word): four replicas that
+    // all list one component are one finding.
+    let mut one_sided: BTreeMap<(String, bool, String), (Vec<String>, Location)> = BTreeMap::new();
     for e in topo.edges() {
         let (Some(a), Some(b)) = (topo.node(&e.from), topo.node(&e.to)) else {
             continue;
@@ -28,29 +32,56 @@ pub fn lint(topo: &Topology) -> LintReport {
         if a.kind != NodeKind::Instance || b.kind != NodeKind::Instance {
             continue;
         }
-        let msg = match (e.stated_by_from, e.stated_by_to) {
-            (true, false) => format!(
-                "one-sided: {} lists {} as a downstream ('{}'), but {} does not list it as an upstream",
-                e.from, e.to, e.source.word, e.to
-            ),
-            (false, true) => format!(
-                "one-sided: {} lists {} as an upstream ('{}'), but {} does not list it as a downstream",
-                e.to, e.from, e.source.word, e.from
-            ),
+        // Both directions stated: a direction conflict, reported as such.
+        let reversed = topo
+            .index(&e.to)
+            .is_some_and(|j| topo.outgoing(j).any(|(_, r)| r.to == e.from));
+        // Doubtful relations are reported with their doubt.
+        if reversed || e.is_doubtful() {
+            continue;
+        }
+        let (silent, stater, by_downstream) = match (e.stated_by_from, e.stated_by_to) {
+            (true, false) => (&e.to, &e.from, true),
+            (false, true) => (&e.from, &e.to, false),
             _ => continue,
         };
+        let at = Location {
+            sheet: e.source.sheet.to_string(),
+            row: e.source.row,
+            column: Some(e.source.column.to_string()),
+        };
+        let entry = one_sided
+            .entry((silent.to_string(), by_downstream, e.source.word.to_string()))
+            .or_insert_with(|| (Vec::new(), at));
+        entry.0.push(stater.to_string());
+    }
+    for ((silent, by_downstream, word), (mut staters, at)) in one_sided {
+        staters.sort();
+        staters.dedup();
+        let (side, other) = if by_downstream {
+            ("a downstream", "an upstream")
+        } else {
+            ("an upstream", "a downstream")
+        };
+        let who = staters.join(", ");
+        let them = if staters.len() == 1 { "it" } else { "them" };
         findings.push(
-            Diagnostic::new(Severity::Warning, DiagKind::OneSided, msg).at(Location {
-                sheet: e.source.sheet.to_string(),
-                row: e.source.row,
-                column: Some(e.source.column.to_string()),
-            }),
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::OneSided,
+                format!(
+                    "one-sided: {who} list{} {silent} as {side} ('{word}'), but {silent} does not list {them} as {other}",
+                    if staters.len() == 1 { "s" } else { "" }
+                ),
+            )
+            .at(at),
         );
     }
     findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.kind.cmp(&b.kind))
+        a.kind
+            .harm_rank()
+            .cmp(&b.kind.harm_rank())
+            .then(b.severity.cmp(&a.severity))
             .then(a.location.cmp(&b.location))
     });
     LintReport { findings }

@@ -108,9 +108,13 @@ pub enum Command {
     /// Suppose the matched nodes fail: who breaks, who starves, which entry points are hit.
     Impact {
         pattern: String,
-        /// Stop after this many hops (default: follow everything).
+        /// List only this many hops (default: everything); the verdict and counts still cover
+        /// the whole graph.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
         depth: Option<u32>,
+        /// Lose one node of each selected pool (capacity) instead of the whole pool (outage).
+        #[arg(long)]
+        one_node: bool,
     },
     /// Role, owner, pool size, environment and neighbours of a node.
     Whois { name: String },
@@ -267,7 +271,11 @@ fn dispatch(args: &Args) -> Result<Outcome, Stop> {
             down,
             depth,
         } => query::deps(args, pattern, *up, *down, *depth),
-        Command::Impact { pattern, depth } => query::impact(args, pattern, *depth),
+        Command::Impact {
+            pattern,
+            depth,
+            one_node,
+        } => query::impact(args, pattern, *depth, *one_node),
         Command::Whois { name } => query::whois(args, name),
         Command::Role { text } => query::role(args, text),
         Command::Owner { text } => query::owner(args, text),

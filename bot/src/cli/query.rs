@@ -5,7 +5,7 @@
 use super::history::load_and_record;
 use super::{Args, Format, Outcome, Stop};
 use aiops_commands::{self as commands, Context, Parts, Reply};
-use aiops_core::query::Direction;
+use aiops_core::query::{Direction, ImpactOptions};
 use std::path::Path;
 
 pub fn deps(args: &Args, pattern: &str, up: bool, down: bool, depth: u32) -> Result<Outcome, Stop> {
@@ -17,8 +17,14 @@ pub fn deps(args: &Args, pattern: &str, up: bool, down: bool, depth: u32) -> Res
     answer(args, |ctx| commands::deps(ctx, pattern, dir, depth))
 }
 
-pub fn impact(args: &Args, pattern: &str, depth: Option<u32>) -> Result<Outcome, Stop> {
-    answer(args, |ctx| commands::impact(ctx, pattern, depth))
+pub fn impact(
+    args: &Args,
+    pattern: &str,
+    depth: Option<u32>,
+    one_node: bool,
+) -> Result<Outcome, Stop> {
+    let opts = ImpactOptions { depth, one_node };
+    answer(args, |ctx| commands::impact_with(ctx, pattern, opts))
 }
 
 pub fn whois(args: &Args, name: &str) -> Result<Outcome, Stop> {

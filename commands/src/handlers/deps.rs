@@ -5,7 +5,7 @@
 //! upstreams (callers), `--down` only the downstreams (callees); `--depth` follows relations
 //! that many hops (1 = direct).
 
-use super::{capped_view, kind_text_in, name_with_count};
+use super::{also_ids, capped_view, kind_text_in, name_with_count, selection_note};
 use crate::{t, Context, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::NodeKind;
@@ -14,16 +14,20 @@ use serde_json::json;
 
 /// `deps PATTERN [--up|--down] [--depth N]`
 pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
-    let sel = match query::select(ctx.topo, pattern) {
+    let selection = match query::select_explained(ctx.topo, pattern) {
         Ok(s) => s,
         Err(e) => return Reply::query_error(&e),
     };
+    let sel = selection.nodes.clone();
     let entries = query::deps(ctx.topo, &sel, dir, depth);
     let mut r = Reply::new(format!(
         "deps {pattern}: {} match{}",
         entries.len(),
         if entries.len() == 1 { "" } else { "es" }
     ));
+    if let Some(note) = selection_note(ctx.topo, &selection, ctx.lang) {
+        r = r.text(note);
+    }
     let mut order: Vec<usize> = sel.clone();
     for e in &entries {
         let head = match e.kind {
@@ -84,6 +88,6 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
             ..Default::default()
         },
     ));
-    r.json = json!({ "matched": entries });
+    r.json = json!({ "matched": entries, "also_matches": also_ids(ctx.topo, &selection) });
     r
 }

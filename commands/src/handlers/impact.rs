@@ -1,118 +1,192 @@
-//! `impact`: suppose the matched nodes fail; who breaks, who starves, which entry points are hit.
+//! `impact`: suppose the matched nodes fail; whether customers are hit and by which route, and
+//! who is broken, exposed, degraded, cut off or partly fed (see `aiops_core::query::impact`).
 //!
-//! Grammar: `impact PATTERN [--depth N]`. PATTERN as for `deps`; `--depth` stops after that
-//! many hops (default: follow everything).
+//! Grammar: `impact PATTERN [--depth N] [--one-node]`. PATTERN as for `deps`; the whole
+//! selection fails (every replica of a pool) unless `--one-node`, which loses one node of
+//! each selected pool. `--depth` shortens the listing only; the verdict and the counts cover
+//! the whole graph.
 
-use super::{capped_view, kind_text_in, name_with_count};
-use crate::{t, Context, Reply};
-use aiops_core::diagram::Highlights;
+use super::{also_ids, capped_view, kind_text_in, name_with_count, selection_note};
+use crate::{Context, Lang, Msg, Reply};
+use aiops_core::diagram::{Highlights, NodeClass};
 use aiops_core::graph::NodeKind;
-use aiops_core::query;
+use aiops_core::query::{self, Effect, ImpactOptions, Side};
 use serde_json::Value;
 
-/// `impact PATTERN [--depth N]`
+/// `impact PATTERN [--depth N]`, the whole selection failing.
 pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
-    let sel = match query::select(ctx.topo, pattern) {
+    impact_with(
+        ctx,
+        pattern,
+        ImpactOptions {
+            depth,
+            one_node: false,
+        },
+    )
+}
+
+/// `impact PATTERN [--depth N] [--one-node]`
+pub fn impact_with(ctx: Context, pattern: &str, opts: ImpactOptions) -> Reply {
+    let sel = match query::select_explained(ctx.topo, pattern) {
         Ok(s) => s,
         Err(e) => return Reply::query_error(&e),
     };
-    let im = query::impact(ctx.topo, &sel, depth);
-    let breaks: Vec<_> = im
-        .impacted
-        .iter()
-        .filter(|i| i.side == query::Side::Upstream)
-        .collect();
-    let starves: Vec<_> = im
-        .impacted
-        .iter()
-        .filter(|i| i.side == query::Side::Downstream)
-        .collect();
-    let mut r = Reply::new(format!(
-        "impact {pattern}: {} target{} fail → {} break upstream, {} starve downstream, {} entry point{} hit",
-        im.targets.len(),
-        if im.targets.len() == 1 { "" } else { "s" },
-        breaks.len(),
-        starves.len(),
-        im.entry_points.len(),
-        if im.entry_points.len() == 1 { "" } else { "s" },
-    ));
-    r = r.heading(t(ctx.lang, "Targets")).table(
-        sel.iter()
+    let lang = ctx.lang;
+    let im = query::impact(ctx.topo, &sel.nodes, opts);
+    let verdict = if im.customers_hit {
+        let route = im
+            .customer_routes
+            .first()
+            .map(|r| format!(" ({} {})", Msg::Via.text(lang), r.join(" → ")))
+            .unwrap_or_default();
+        format!("{}{route}", Msg::CustomersHitYes.text(lang))
+    } else {
+        Msg::CustomersHitNo.text(lang).to_string()
+    };
+    let mut r = Reply::new(format!("impact {pattern}: {verdict}"));
+    r = r.text(counts_line(&im, lang));
+    if let Some(note) = selection_note(ctx.topo, &sel, lang) {
+        r = r.text(note);
+    }
+    r = r.text(
+        if opts.one_node {
+            Msg::OneNodeLost
+        } else {
+            Msg::WholeSelectionFails
+        }
+        .text(lang),
+    );
+    if let Some(d) = opts.depth {
+        r = r.text(format!("--depth {d}: {}", Msg::ListingDepth.text(lang)));
+    }
+    r = r.heading(Msg::Targets.text(lang)).table(
+        sel.nodes
+            .iter()
             .map(|&i| {
                 let n = &ctx.topo.nodes()[i];
-                let red = if n.count > 1 {
-                    format!(
-                        "pool ×{}: {}",
-                        n.count,
-                        t(ctx.lang, "replicas remain if one node fails")
-                    )
-                } else if n.kind == NodeKind::Instance {
-                    t(ctx.lang, "single instance: no redundancy")
+                let what = if n.kind != NodeKind::Instance {
+                    Msg::ExternalTarget.text(lang).to_string()
+                } else if n.count > 1 && opts.one_node {
+                    format!("×{}: {}", n.count, Msg::PoolOneNodeLost.text(lang))
+                } else if n.count > 1 {
+                    format!("×{}: {}", n.count, Msg::PoolWholeFails.text(lang))
                 } else {
-                    String::new()
+                    Msg::SingleInstance.text(lang).to_string()
                 };
                 vec![
                     format!("  ✖ {}", n.id),
-                    kind_text_in(ctx.lang, ctx.topo, &n.id),
-                    red,
+                    kind_text_in(lang, ctx.topo, &n.id),
+                    what,
                 ]
             })
             .collect(),
     );
-    for (title, list) in [
-        ("Who breaks (upstream callers)", &breaks),
-        ("Who starves (downstream)", &starves),
+    if im.customers_hit {
+        r = r.heading(format!(
+            "{}: {}",
+            Msg::CustomerRoutes.text(lang),
+            im.customer_routes.len()
+        ));
+        r = r.text(
+            im.customer_routes
+                .iter()
+                .map(|route| format!("  {}", route.join(" → ")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    for effect in [
+        Effect::Broken,
+        Effect::Exposed,
+        Effect::Degraded,
+        Effect::CutOff,
+        Effect::PartlyFed,
+        Effect::Doubtful,
     ] {
-        r = r.heading(format!("{}: {}", t(ctx.lang, title), list.len()));
+        let list: Vec<&query::Impacted> =
+            im.impacted.iter().filter(|i| i.effect == effect).collect();
+        if list.is_empty() {
+            continue;
+        }
+        r = r.heading(format!(
+            "{}: {}",
+            Msg::Heading(effect).text(lang),
+            list.len()
+        ));
         r = r.table(
             list.iter()
                 .map(|i| {
                     let mut notes = Vec::new();
-                    if i.redundant {
-                        notes.push(t(ctx.lang, "redundant"));
+                    if i.side == Side::Downstream {
+                        notes.push(crate::t(lang, "downstream"));
                     }
-                    if i.soft {
-                        notes.push(t(ctx.lang, "degraded only (optional/on-demand link)"));
+                    if effect == Effect::Degraded && i.soft {
+                        notes.push(Msg::SoftOnly.text(lang).to_string());
+                    } else if i.redundant && effect == Effect::Degraded {
+                        notes.push(Msg::AlternativeLeft.text(lang).to_string());
+                    }
+                    if effect == Effect::Doubtful {
+                        notes.push(Msg::PossiblyNote.text(lang).to_string());
                     }
                     vec![
-                        format!(
-                            "  {} {}",
-                            i.hops,
-                            t(ctx.lang, if i.hops == 1 { "hop" } else { "hops" })
-                        ),
+                        format!("  {} {}", i.hops, hops_word(lang, i.hops)),
                         name_with_count(&i.id, i.count),
-                        kind_text_in(ctx.lang, ctx.topo, &i.id),
+                        kind_text_in(lang, ctx.topo, &i.id),
                         notes.join(", "),
                     ]
                 })
                 .collect(),
         );
     }
-    r = r.heading(format!(
-        "{}: {}",
-        t(ctx.lang, "Entry points hit"),
-        im.entry_points.len()
-    ));
-    if !im.entry_points.is_empty() {
-        r = r.text(im.entry_points.join(", "));
+    if im.impacted.is_empty() {
+        r = r.text(Msg::NothingImpacted.text(lang));
     }
-    let mut order: Vec<usize> = sel.clone();
+    let mut order: Vec<usize> = sel.nodes.clone();
     let mut by_hops: Vec<&query::Impacted> = im.impacted.iter().collect();
     by_hops.sort_by_key(|i| i.hops);
-    let impacted: Vec<usize> = by_hops
+    let effects: Vec<(usize, NodeClass)> = by_hops
         .iter()
-        .filter_map(|i| ctx.topo.index(&i.id))
+        .filter_map(|i| {
+            ctx.topo
+                .index(&i.id)
+                .map(|n| (n, NodeClass::from(i.effect)))
+        })
         .collect();
-    order.extend(impacted.iter().copied());
+    order.extend(effects.iter().map(|&(n, _)| n));
     r.diagram = Some(capped_view(
         ctx.topo,
         order,
         &Highlights {
-            selected: sel,
-            impacted,
+            selected: sel.nodes.clone(),
+            effects,
             ..Default::default()
         },
     ));
     r.json = serde_json::to_value(&im).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut r.json {
+        m.insert("also_matches".into(), also_ids(ctx.topo, &sel).into());
+    }
     r
+}
+
+/// `broken 5 · exposed 7 · … — our services 9, managed resources 1, entry points 7`
+fn counts_line(im: &query::Impact, lang: Lang) -> String {
+    let effects: Vec<String> = im
+        .counts
+        .iter()
+        .map(|(e, n)| format!("{} {n}", Msg::Effect(*e).text(lang)))
+        .collect();
+    let kinds: Vec<String> = im
+        .kinds
+        .iter()
+        .map(|(k, n)| format!("{} {n}", Msg::Reach(*k).text(lang)))
+        .collect();
+    if effects.is_empty() {
+        return Msg::NothingImpacted.text(lang).to_string();
+    }
+    format!("{} — {}", effects.join(" · "), kinds.join(", "))
+}
+
+fn hops_word(lang: Lang, hops: u32) -> String {
+    crate::t(lang, if hops == 1 { "hop" } else { "hops" })
 }

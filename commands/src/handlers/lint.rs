@@ -78,5 +78,8 @@ fn kind_title(k: aiops_core::DiagKind) -> &'static str {
         AliasTarget => "Alias problems",
         OneSided => "One-sided relations",
         Encoding => "Text encoding",
+        CopyPaste => "Doubtful relations: copied rows",
+        DirectionConflict => "Doubtful relations: direction conflicts",
+        MissingColumn => "Missing columns",
     }
 }

@@ -15,7 +15,7 @@ mod whois;
 
 pub use deps::deps;
 pub use export::{export, write_export_json};
-pub use impact::impact;
+pub use impact::{impact, impact_with};
 pub use lint::lint;
 pub use path::{path, PATH_LIMIT};
 pub use role_owner::{owner, role};
@@ -25,8 +25,44 @@ pub use whois::whois;
 
 pub(crate) use view::capped_view;
 
-use crate::{t, Lang};
+use crate::{t, Lang, Msg};
 use aiops_core::graph::{NodeKind, Topology};
+use aiops_core::query::{Rule, Selection};
+
+/// The ids a pattern also matched but did not select, for the JSON's `also_matches`.
+pub(crate) fn also_ids(topo: &Topology, sel: &Selection) -> Vec<String> {
+    sel.also_matches
+        .iter()
+        .map(|&i| topo.nodes()[i].id.clone())
+        .collect()
+}
+
+/// What a selection chose when the pattern could mean more: "selected our instances; also
+/// matches: ALB apisix-public, ALB apisix-internal (use the full name to select them)".
+pub(crate) fn selection_note(topo: &Topology, sel: &Selection, lang: Lang) -> Option<String> {
+    if sel.rule != Rule::Instances || sel.also_matches.is_empty() {
+        return None;
+    }
+    let also: Vec<&str> = sel
+        .also_matches
+        .iter()
+        .take(8)
+        .map(|&i| topo.nodes()[i].id.as_str())
+        .collect();
+    let more = sel.also_matches.len().saturating_sub(also.len());
+    Some(format!(
+        "{}; {}: {}{} ({})",
+        Msg::SelectedInstances.text(lang),
+        Msg::AlsoMatches.text(lang),
+        also.join(", "),
+        if more > 0 {
+            format!(" +{more}")
+        } else {
+            String::new()
+        },
+        Msg::UseFullName.text(lang),
+    ))
+}
 
 pub(crate) fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     match topo.node(id) {

@@ -3,20 +3,27 @@
 //! Grammar: `whois NAME`. NAME is anything `deps` takes as a pattern; every node it matches
 //! gets its own section.
 
-use super::{capped_view, kind_text_in};
+use super::{also_ids, capped_view, kind_text_in, selection_note};
 use crate::{Context, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::NodeKind;
+use aiops_core::ingest::Field;
 use aiops_core::query;
 use serde_json::json;
 
 /// `whois NAME`
 pub fn whois(ctx: Context, name: &str) -> Reply {
-    let sel = match query::select(ctx.topo, name) {
+    let selection = match query::select_explained(ctx.topo, name) {
         Ok(s) => s,
         Err(e) => return Reply::query_error(&e),
     };
+    let sel = selection.nodes.clone();
     let mut r = Reply::new(format!("whois {name}"));
+    if let Some(note) = selection_note(ctx.topo, &selection, ctx.lang) {
+        r = r.text(note);
+    }
+    let no_owner_column = !ctx.topo.has_column(Field::Owner);
+    let no_env_column = !ctx.topo.has_column(Field::Env);
     let mut items = Vec::new();
     let mut order = sel.clone();
     for &i in &sel {
@@ -43,7 +50,16 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
         match n.kind {
             NodeKind::Instance => {
                 rows.push(vec!["  role".into(), dash(&n.role)]);
-                rows.push(vec!["  owner".into(), dash(&n.owner)]);
+                rows.push(vec![
+                    "  owner".into(),
+                    if !n.owner.is_empty() {
+                        n.owner.clone()
+                    } else if no_owner_column {
+                        "— (the sheet has no owner column)".into()
+                    } else {
+                        "— (the owner cell is empty)".into()
+                    },
+                ]);
                 rows.push(vec![
                     "  pool size".into(),
                     if n.count > 1 {
@@ -54,8 +70,10 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                 ]);
                 rows.push(vec![
                     "  environment".into(),
-                    if n.env.is_empty() {
-                        "production (default)".into()
+                    if n.env.is_empty() && no_env_column {
+                        "production (the sheet has no environment column)".into()
+                    } else if n.env.is_empty() {
+                        "production (the environment cell is empty)".into()
                     } else {
                         n.env.clone()
                     },
@@ -112,6 +130,6 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
             ..Default::default()
         },
     ));
-    r.json = json!({ "matched": items });
+    r.json = json!({ "matched": items, "also_matches": also_ids(ctx.topo, &selection) });
     r
 }

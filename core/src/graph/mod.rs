@@ -146,6 +146,10 @@ pub struct Edge {
     /// so this is usually empty and allocates nothing). See [`Edge::sources`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<Provenance>,
+    /// Why the sheet itself casts doubt on this relation (a copy-pasted row that the other end
+    /// contradicts, a direction conflict); `None` for a relation nothing contradicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<String>,
     /// The `from` instance's downstream cell states it.
     #[serde(skip)]
     pub stated_by_from: bool,
@@ -158,6 +162,11 @@ impl Edge {
     /// Every statement of this relation, `source` first.
     pub fn sources(&self) -> impl Iterator<Item = &Provenance> + '_ {
         std::iter::once(&self.source).chain(&self.also)
+    }
+
+    /// Whether the sheet contradicts this relation (see [`Edge::doubt`]).
+    pub fn is_doubtful(&self) -> bool {
+        self.doubt.is_some()
     }
 
     /// Optional or on demand: losing the other end degrades rather than breaks.
@@ -205,6 +214,8 @@ pub struct Topology {
     through: Vec<(u32, u32)>,
     /// The same pairs as (edge, node), by edge.
     via_of: Vec<(u32, u32)>,
+    /// The fields the sheet has a column for.
+    columns: Vec<crate::ingest::Field>,
 }
 
 impl Topology {
@@ -245,6 +256,7 @@ impl Topology {
             common_prefix,
             through: Vec::new(),
             via_of: Vec::new(),
+            columns: Vec::new(),
         };
         through.sort_unstable();
         through.dedup();
@@ -316,6 +328,25 @@ impl Topology {
         self.neighbors(i, Direction::Outgoing)
     }
 
+    /// Where traffic goes next from node `i`: its downstreams, the via nodes of its relations
+    /// (`A → B 经 V` goes A → V), and the callees of the relations that pass through it
+    /// (V → B). Paths and the customer verdict walk this way.
+    pub fn traffic_next(&self, i: usize) -> Vec<(usize, &Edge)> {
+        use petgraph::visit::EdgeRef;
+        let mut next: Vec<(usize, &Edge)> = Vec::new();
+        for e in self
+            .graph
+            .edges_directed(NodeIndex::new(i), Direction::Outgoing)
+        {
+            let k = *e.weight();
+            let edge = &self.edges[k];
+            next.push((e.target().index(), edge));
+            next.extend(self.via_nodes(k).map(|v| (v, edge)));
+        }
+        next.extend(self.through(i).map(|(_, b, _, e)| (b, e)));
+        next
+    }
+
     /// Edges entering node `i` (its upstreams), with the index of the other end.
     pub fn incoming(&self, i: usize) -> impl Iterator<Item = (usize, &Edge)> + '_ {
         self.neighbors(i, Direction::Incoming)
@@ -344,6 +375,15 @@ impl Topology {
     /// developers).
     pub fn is_entry_point(&self, i: usize) -> bool {
         self.nodes[i].kind == NodeKind::External && self.in_degree(i) == 0
+    }
+
+    /// Whether the sheet has a column for `field` (an owner column, an environment column).
+    pub fn has_column(&self, field: crate::ingest::Field) -> bool {
+        self.columns.contains(&field)
+    }
+
+    pub(crate) fn set_columns(&mut self, columns: Vec<crate::ingest::Field>) {
+        self.columns = columns;
     }
 
     pub fn instance_count(&self) -> usize {

@@ -44,12 +44,12 @@ pub fn deps(topo: &Topology, sel: &[usize], dir: Direction, depth: u32) -> Vec<D
         .map(|&i| {
             let n = &topo.nodes()[i];
             let up = if dir != Direction::Down {
-                walk(topo, &[i], false, depth, false)
+                walk(topo, &[i], false, depth, false, true)
             } else {
                 Vec::new()
             };
             let down = if dir != Direction::Up {
-                walk(topo, &[i], true, depth, false)
+                walk(topo, &[i], true, depth, false, true)
             } else {
                 Vec::new()
             };

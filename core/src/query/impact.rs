@@ -1,10 +1,31 @@
-//! Impact: who breaks upstream and who starves downstream when the selected nodes fail,
-//! softened by redundancy.
+//! Impact: suppose the selected nodes fail. Who breaks upstream, who is cut off downstream,
+//! which gateways and entry points are exposed, whether customers are hit, and what the
+//! doubtful relations would add.
+//!
+//! Rules (the README's "Impact" section says the same with examples):
+//! - The selection fails as a whole (every replica of a pool). With `one_node`, a selected
+//!   pool loses one node only: its callers are degraded (capacity), nothing breaks through it.
+//! - A caller with a hard relation to something failed or broken is `broken`, unless another
+//!   end of the same `/` list in the same cell, of the same kind, is still up, or the relation
+//!   passes through several via nodes and one is still up: then `degraded`. Optional and
+//!   on-demand relations only degrade.
+//! - Gateways, load balancers, clients, people and callers outside the sheet (entry points)
+//!   route traffic rather than serve it: where they would break they are `exposed`.
+//! - Downstream, a node no live source reaches any more is `cut_off`; one that other live
+//!   sources still reach is `partly_fed`.
+//! - Doubtful relations (`Edge::doubt`) are left out of all of that; what they would add is
+//!   listed as `doubtful` ("possibly").
+//! - Customers are hit when a client or load balancer with no callers (a customer-facing entry
+//!   point) reaches something failed or broken through exposed gateways, by certain relations.
+//!   The verdict ignores `depth`, which only shortens the listing.
 
 use super::walk::{all_via_failed, walk, Step};
-use crate::graph::{NodeKind, Topology};
+use crate::cell::parse_cell;
+use crate::graph::{Edge, NodeKind, ResourceKind, Topology};
+use crate::text::key;
+use crate::vocabulary::{classify_resource, role_is_gateway};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +55,20 @@ pub enum Effect {
     Doubtful,
 }
 
+/// What kind of thing an impacted node is, for the headline's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// One of our instances.
+    Service,
+    /// A managed resource or piece of infrastructure outside the sheet's rows.
+    ManagedResource,
+    /// A load balancer, client, person or outside caller.
+    EntryPoint,
+    /// A word the sheet uses that names nothing known.
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Impacted {
     pub id: String,
@@ -45,11 +80,13 @@ pub struct Impacted {
     /// From the impacted node to the failed target (upstream side), or from the target to the
     /// impacted node (downstream side), following traffic.
     pub path: Vec<String>,
-    /// Redundancy softens the blow: the failed target is a pool with replicas left, or (for a
-    /// starved node) another live source still feeds it.
+    /// An alternative remains: replicas (with `one_node`), another end of a `/` list or via,
+    /// or another live source.
     pub redundant: bool,
     /// Every route to the failure has an optional or on-demand relation on it.
     pub soft: bool,
+    pub effect: Effect,
+    pub reach: Reach,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,90 +95,491 @@ pub struct Impact {
     pub impacted: Vec<Impacted>,
     /// Entry points (ALBs, clients, people) whose traffic reaches the failure.
     pub entry_points: Vec<String>,
+    /// Whether a customer-facing entry point reaches something failed or broken.
+    pub customers_hit: bool,
+    /// The shortest such route from each customer-facing entry point, entry point first.
+    pub customer_routes: Vec<Vec<String>>,
+    /// Impacted nodes by effect, over the whole graph (not only the listed depth).
+    pub counts: BTreeMap<Effect, u32>,
+    /// Impacted nodes by kind (doubtful ones left out), over the whole graph.
+    pub kinds: BTreeMap<Reach, u32>,
+    /// Only one node of each selected pool was supposed lost.
+    pub one_node: bool,
+    /// The listing stops after this many hops; counts and the verdict do not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
 }
 
-/// Supposes the selected nodes fail: who breaks upstream, who starves downstream, which entry
-/// points are hit. `depth` bounds the hops (unbounded when `None`).
-pub fn impact(topo: &Topology, sel: &[usize], depth: Option<u32>) -> Impact {
-    let depth = depth.unwrap_or(u32::MAX);
-    let up = walk(topo, sel, false, depth, true);
-    let down = walk(topo, sel, true, depth, true);
-    let is_target = |i: usize| sel.contains(&i);
-    // Who can still feed a starved node: not a target, not a broken caller, and not itself
-    // starved without another source. Decided in hop order, so a node's sources come first.
-    // Relations whose every via node failed are cut even though both ends are up.
-    let cut: HashSet<(usize, usize)> = sel
+/// How an impact question is asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImpactOptions {
+    /// List only this many hops (the verdict and counts still cover everything).
+    pub depth: Option<u32>,
+    /// Lose one node of each selected pool instead of the whole pool.
+    pub one_node: bool,
+}
+
+/// Supposes the selected nodes fail and says what that does.
+pub fn impact(topo: &Topology, sel: &[usize], opts: ImpactOptions) -> Impact {
+    let thinned: Vec<usize> = if opts.one_node {
+        sel.iter()
+            .copied()
+            .filter(|&i| topo.nodes()[i].count > 1)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let failed: Vec<usize> = sel
         .iter()
-        .flat_map(|&t| {
-            topo.through(t)
-                .filter(|&(_, _, k, _)| all_via_failed(topo, k, sel))
-                .map(|(a, b, _, _)| (a, b))
-        })
+        .copied()
+        .filter(|i| !thinned.contains(i))
         .collect();
-    let mut dead: HashSet<usize> = sel.iter().copied().collect();
-    dead.extend(up.iter().map(|s| s.node));
-    let mut fed: HashMap<usize, bool> = HashMap::new();
-    for s in &down {
-        let alive = topo.incoming(s.node).any(|(p, _)| {
-            !dead.contains(&p)
-                && fed.get(&p).copied().unwrap_or(true)
-                && !cut.contains(&(p, s.node))
-        });
-        fed.insert(s.node, alive);
-        if !alive {
-            dead.insert(s.node);
-        }
-    }
-    let mut impacted = Vec::with_capacity(up.len() + down.len());
-    for (steps, side) in [(&up, Side::Upstream), (&down, Side::Downstream)] {
-        let at: HashMap<usize, &Step> = steps.iter().map(|s| (s.node, s)).collect();
-        for s in steps {
-            let mut chain = vec![s.node];
-            let mut cur = s;
-            let mut other_route = s.partial;
-            while !is_target(cur.parent) {
-                match at.get(&cur.parent) {
-                    Some(p) => {
-                        chain.push(p.node);
-                        other_route |= p.partial;
-                        cur = p;
-                    }
-                    None => break,
-                }
-            }
-            chain.push(cur.parent);
-            let target = cur.parent;
-            if side == Side::Downstream {
-                chain.reverse();
-            }
-            let pool_left = topo.nodes().get(target).is_some_and(|t| t.count > 1);
-            let fed_elsewhere =
-                side == Side::Downstream && fed.get(&s.node).copied().unwrap_or(false);
-            let n = &topo.nodes()[s.node];
-            impacted.push(Impacted {
-                id: n.id.clone(),
-                kind: n.kind,
-                role: n.role.clone(),
-                count: n.count,
-                side,
-                hops: s.hops,
-                path: chain.iter().map(|&i| topo.nodes()[i].id.clone()).collect(),
-                redundant: pool_left || fed_elsewhere || other_route,
-                soft: s.soft,
-            });
-        }
-    }
-    let mut entry: Vec<usize> = up
+    let certain = analyse(topo, sel, &failed, &thinned, false);
+    let possible = analyse(topo, sel, &failed, &thinned, true);
+    let known: HashSet<(usize, bool)> = certain
         .iter()
-        .map(|s| s.node)
+        .map(|f| (f.node, f.side == Side::Upstream))
+        .collect();
+    let mut found = certain.clone();
+    for mut f in possible {
+        if !known.contains(&(f.node, f.side == Side::Upstream))
+            && !certain.iter().any(|c| c.node == f.node)
+        {
+            f.effect = Effect::Doubtful;
+            found.push(f);
+        }
+    }
+    let mut counts: BTreeMap<Effect, u32> = BTreeMap::new();
+    let mut kinds: BTreeMap<Reach, u32> = BTreeMap::new();
+    let mut counted: HashSet<usize> = HashSet::new();
+    // A node on both sides counts once, by its upstream (worse) effect: upstream comes first.
+    for f in &found {
+        if counted.insert(f.node) {
+            *counts.entry(f.effect).or_default() += 1;
+            if f.effect != Effect::Doubtful {
+                *kinds.entry(reach(topo, f.node)).or_default() += 1;
+            }
+        }
+    }
+    let dead: HashSet<usize> = failed
+        .iter()
+        .copied()
+        .chain(
+            certain
+                .iter()
+                .filter(|f| f.effect == Effect::Broken)
+                .map(|f| f.node),
+        )
+        .collect();
+    let exposed: HashSet<usize> = certain
+        .iter()
+        .filter(|f| f.effect == Effect::Exposed)
+        .map(|f| f.node)
+        .collect();
+    let customer_routes = customer_routes(topo, sel, &dead, &exposed);
+    let mut entry: Vec<usize> = found
+        .iter()
+        .filter(|f| f.side == Side::Upstream && f.effect != Effect::Doubtful)
+        .map(|f| f.node)
         .chain(sel.iter().copied())
         .filter(|&i| topo.is_entry_point(i))
         .collect();
     entry.sort_unstable();
     entry.dedup();
+    let depth = opts.depth.unwrap_or(u32::MAX);
+    let id = |i: usize| topo.nodes()[i].id.clone();
+    let impacted = found
+        .iter()
+        .filter(|f| f.hops <= depth)
+        .map(|f| {
+            let n = &topo.nodes()[f.node];
+            Impacted {
+                id: n.id.clone(),
+                kind: n.kind,
+                role: n.role.clone(),
+                count: n.count,
+                side: f.side,
+                hops: f.hops,
+                path: f.path.iter().map(|&i| id(i)).collect(),
+                redundant: f.redundant,
+                soft: f.soft,
+                effect: f.effect,
+                reach: reach(topo, f.node),
+            }
+        })
+        .collect();
     Impact {
-        targets: sel.iter().map(|&i| topo.nodes()[i].id.clone()).collect(),
+        targets: sel.iter().map(|&i| id(i)).collect(),
         impacted,
-        entry_points: entry.iter().map(|&i| topo.nodes()[i].id.clone()).collect(),
+        entry_points: entry.into_iter().map(id).collect(),
+        customers_hit: !customer_routes.is_empty(),
+        customer_routes: customer_routes
+            .into_iter()
+            .map(|r| r.into_iter().map(id).collect())
+            .collect(),
+        counts,
+        kinds,
+        one_node: opts.one_node,
+        depth: opts.depth,
     }
+}
+
+/// One impacted node as the analysis found it.
+#[derive(Debug, Clone)]
+struct Found {
+    node: usize,
+    side: Side,
+    hops: u32,
+    path: Vec<usize>,
+    effect: Effect,
+    redundant: bool,
+    soft: bool,
+}
+
+/// Whether a node routes traffic rather than serves it: load balancers, clients, people,
+/// gateway roles, via nodes, and outside callers with no callers of their own.
+fn routes_traffic(topo: &Topology, i: usize) -> bool {
+    let n = &topo.nodes()[i];
+    matches!(
+        n.resource,
+        Some(ResourceKind::LoadBalancer | ResourceKind::Client | ResourceKind::People)
+    ) || role_is_gateway(&n.role)
+        || topo.through(i).next().is_some()
+        || topo.is_entry_point(i)
+}
+
+fn reach(topo: &Topology, i: usize) -> Reach {
+    let n = &topo.nodes()[i];
+    match n.resource {
+        None => Reach::Service,
+        Some(ResourceKind::LoadBalancer | ResourceKind::Client | ResourceKind::People) => {
+            Reach::EntryPoint
+        }
+        Some(ResourceKind::Other) if topo.is_entry_point(i) => Reach::EntryPoint,
+        Some(ResourceKind::Other) => Reach::Other,
+        Some(_) => Reach::ManagedResource,
+    }
+}
+
+/// The kind a `/` alternative must share: the same role, or the same kind of resource.
+fn alternative_kind(topo: &Topology, i: usize) -> Option<String> {
+    let n = &topo.nodes()[i];
+    if n.is_instance() {
+        let by_role = classify_resource(&n.role);
+        return Some(if by_role == ResourceKind::Other {
+            key(&n.role)
+        } else {
+            format!("{by_role:?}")
+        });
+    }
+    match n.resource {
+        Some(ResourceKind::Other) | None => None,
+        Some(k) => Some(format!("{k:?}")),
+    }
+}
+
+/// Whether caller `c`'s relation `e` to `x` has a live alternative: another end of the same
+/// `/` list in the same cell, of the same kind, that is not down.
+fn has_alternative(
+    topo: &Topology,
+    c: usize,
+    x: usize,
+    e: &Edge,
+    down: &dyn Fn(usize) -> bool,
+) -> bool {
+    let Some(kind) = alternative_kind(topo, x) else {
+        return false;
+    };
+    let siblings: Vec<String> = parse_cell(&e.source.text)
+        .into_iter()
+        .filter(|m| m.text == *e.source.word)
+        .flat_map(|m| {
+            let item = m.item.clone();
+            parse_cell(&e.source.text)
+                .into_iter()
+                .filter(move |o| o.item == item && o.text != m.text)
+                .map(|o| o.text)
+        })
+        .collect();
+    if siblings.is_empty() {
+        return false;
+    }
+    topo.outgoing(c).any(|(y, f)| {
+        y != x
+            && !down(y)
+            && !f.is_doubtful()
+            && f.sources().any(|p| {
+                p.row == e.source.row
+                    && p.column == e.source.column
+                    && siblings.iter().any(|s| **s == *p.word)
+            })
+            && alternative_kind(topo, y).as_deref() == Some(kind.as_str())
+    })
+}
+
+/// The effects of failing `failed` (and thinning `thinned`), following doubtful relations only
+/// with `doubtful`. Upstream entries first, each side in walk order.
+fn analyse(
+    topo: &Topology,
+    sel: &[usize],
+    failed: &[usize],
+    thinned: &[usize],
+    doubtful: bool,
+) -> Vec<Found> {
+    let up = walk(topo, sel, false, u32::MAX, true, doubtful);
+    let down = walk(topo, sel, true, u32::MAX, true, doubtful);
+    let is_failed = |i: usize| failed.contains(&i);
+    let is_thinned = |i: usize| thinned.contains(&i);
+    let up_pos: HashMap<usize, usize> = up.iter().enumerate().map(|(p, s)| (s.node, p)).collect();
+    // Relations cut or thinned because they pass through a failed via node: (from, to) →
+    // every via node failed.
+    let mut through: HashMap<(usize, usize), bool> = HashMap::new();
+    // By caller: (every via node failed, the relation is optional or on demand).
+    let mut cut_for: HashMap<usize, Vec<(bool, bool)>> = HashMap::new();
+    for &v in failed {
+        for (a, b, k, e) in topo.through(v) {
+            if doubtful || !e.is_doubtful() {
+                let all = all_via_failed(topo, k, failed);
+                if through.insert((a, b), all).is_none() {
+                    cut_for.entry(a).or_default().push((all, e.is_soft()));
+                }
+            }
+        }
+    }
+    // Upstream effects, raised until nothing changes: a caller's effect depends on its
+    // callees' effects, which may be further from the failure in a cycle.
+    let mut effect: Vec<Option<Effect>> = vec![None; up.len()];
+    let mut redundant: Vec<bool> = vec![false; up.len()];
+    let severity = |e: Effect| match e {
+        Effect::Broken => 3,
+        Effect::Exposed => 2,
+        _ => 1,
+    };
+    for _round in 0..=up.len() {
+        let mut changed = false;
+        for (p, s) in up.iter().enumerate() {
+            let c = s.node;
+            let router = routes_traffic(topo, c);
+            let down_now = |y: usize| {
+                is_failed(y)
+                    || up_pos
+                        .get(&y)
+                        .is_some_and(|&q| effect[q] == Some(Effect::Broken))
+            };
+            let mut worst: Option<Effect> = None;
+            let mut alt = false;
+            let raise = |e: Effect, worst: &mut Option<Effect>| {
+                if worst.is_none_or(|w| severity(e) > severity(w)) {
+                    *worst = Some(e);
+                }
+            };
+            for (x, e) in topo.outgoing(c) {
+                if !doubtful && e.is_doubtful() {
+                    continue;
+                }
+                let hard_loss = if is_failed(x) {
+                    true
+                } else if is_thinned(x) {
+                    alt = true;
+                    raise(Effect::Degraded, &mut worst);
+                    continue;
+                } else if let Some(&q) = up_pos.get(&x) {
+                    match effect[q] {
+                        Some(Effect::Broken) => true,
+                        Some(Effect::Exposed) => {
+                            raise(
+                                if router {
+                                    Effect::Exposed
+                                } else {
+                                    Effect::Degraded
+                                },
+                                &mut worst,
+                            );
+                            continue;
+                        }
+                        Some(_) => {
+                            raise(Effect::Degraded, &mut worst);
+                            continue;
+                        }
+                        None => continue,
+                    }
+                } else {
+                    continue;
+                };
+                debug_assert!(hard_loss);
+                if e.is_soft() {
+                    raise(Effect::Degraded, &mut worst);
+                } else if has_alternative(topo, c, x, e, &down_now) {
+                    alt = true;
+                    raise(Effect::Degraded, &mut worst);
+                } else {
+                    raise(
+                        if router {
+                            Effect::Exposed
+                        } else {
+                            Effect::Broken
+                        },
+                        &mut worst,
+                    );
+                }
+            }
+            for &(all, soft) in cut_for.get(&c).into_iter().flatten() {
+                if all && !soft {
+                    raise(
+                        if router {
+                            Effect::Exposed
+                        } else {
+                            Effect::Broken
+                        },
+                        &mut worst,
+                    );
+                } else {
+                    alt |= !all;
+                    raise(Effect::Degraded, &mut worst);
+                }
+            }
+            if worst.is_some() && worst != effect[p] {
+                effect[p] = worst;
+                redundant[p] = alt;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut out = Vec::with_capacity(up.len() + down.len());
+    for (p, s) in up.iter().enumerate() {
+        let Some(e) = effect[p] else { continue };
+        out.push(found_at(&up, s, sel, Side::Upstream, e, redundant[p]));
+    }
+    // Downstream: who can still feed a node: not failed, not broken upstream, not itself cut
+    // off, and not by a relation whose every via node failed. Decided in hop order.
+    let mut dead: HashSet<usize> = failed.iter().copied().collect();
+    dead.extend(
+        out.iter()
+            .filter(|f| f.effect == Effect::Broken)
+            .map(|f| f.node),
+    );
+    let mut fed: HashMap<usize, bool> = HashMap::new();
+    for s in &down {
+        let alive = topo.incoming(s.node).any(|(p, e)| {
+            (doubtful || !e.is_doubtful())
+                && !dead.contains(&p)
+                && fed.get(&p).copied().unwrap_or(true)
+                && through.get(&(p, s.node)) != Some(&true)
+        });
+        fed.insert(s.node, alive);
+        if !alive {
+            dead.insert(s.node);
+        }
+        let e = if alive {
+            Effect::PartlyFed
+        } else {
+            Effect::CutOff
+        };
+        out.push(found_at(&down, s, sel, Side::Downstream, e, alive));
+    }
+    out
+}
+
+/// The entry for step `s`, with its path to (or from) the selection.
+fn found_at(
+    steps: &[Step],
+    s: &Step,
+    sel: &[usize],
+    side: Side,
+    effect: Effect,
+    redundant: bool,
+) -> Found {
+    let at: HashMap<usize, &Step> = steps.iter().map(|s| (s.node, s)).collect();
+    let mut chain = vec![s.node];
+    let mut cur = s;
+    while !sel.contains(&cur.parent) {
+        match at.get(&cur.parent) {
+            Some(p) => {
+                chain.push(p.node);
+                cur = p;
+            }
+            None => break,
+        }
+    }
+    chain.push(cur.parent);
+    if side == Side::Downstream {
+        chain.reverse();
+    }
+    Found {
+        node: s.node,
+        side,
+        hops: s.hops,
+        path: chain,
+        effect,
+        redundant: redundant || s.partial,
+        soft: s.soft,
+    }
+}
+
+/// From each customer-facing entry point, the shortest route by certain relations through
+/// exposed nodes to something failed or broken. A relation that passes through via nodes is
+/// walked through them (entry → gateway → service).
+fn customer_routes(
+    topo: &Topology,
+    sel: &[usize],
+    dead: &HashSet<usize>,
+    exposed: &HashSet<usize>,
+) -> Vec<Vec<usize>> {
+    let facing = |i: usize| {
+        matches!(
+            topo.nodes()[i].resource,
+            Some(ResourceKind::LoadBalancer | ResourceKind::Client)
+        ) && (topo.is_entry_point(i) || sel.contains(&i))
+    };
+    let mut routes = Vec::new();
+    for start in (0..topo.nodes().len()).filter(|&i| facing(i)) {
+        if dead.contains(&start) {
+            routes.push(vec![start]);
+            continue;
+        }
+        if !exposed.contains(&start) {
+            continue;
+        }
+        let mut parent: HashMap<usize, usize> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        parent.insert(start, start);
+        let mut end = None;
+        'bfs: while let Some(u) = queue.pop_front() {
+            let mut next: Vec<(usize, bool)> = topo
+                .traffic_next(u)
+                .into_iter()
+                .filter(|(_, e)| !e.is_doubtful())
+                .map(|(v, e)| (v, e.is_soft()))
+                .collect();
+            next.sort_unstable();
+            for (v, soft) in next {
+                if parent.contains_key(&v) {
+                    continue;
+                }
+                if dead.contains(&v) && !soft {
+                    parent.insert(v, u);
+                    end = Some(v);
+                    break 'bfs;
+                }
+                if exposed.contains(&v) {
+                    parent.insert(v, u);
+                    queue.push_back(v);
+                }
+            }
+        }
+        if let Some(mut v) = end {
+            let mut route = vec![v];
+            while v != start {
+                v = parent[&v];
+                route.push(v);
+            }
+            route.reverse();
+            routes.push(route);
+        }
+    }
+    routes.sort_by_key(|r| (r.len(), r.clone()));
+    routes
 }

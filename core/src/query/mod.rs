@@ -10,9 +10,11 @@ mod spof;
 mod walk;
 
 pub use deps::{deps, DepsEntry, Direction, Neighbor};
-pub use impact::{impact, Effect, Impact, Impacted, Side};
+pub use impact::{impact, Effect, Impact, ImpactOptions, Impacted, Reach, Side};
 pub use paths::paths;
 pub use search::{by_owner, by_role};
-pub use select::{nearest, select, QueryError, MAX_PATTERN_CHARS};
+pub use select::{
+    nearest, select, select_explained, QueryError, Rule, Selection, MAX_PATTERN_CHARS,
+};
 pub(crate) use spof::spof_at;
 pub use spof::{spof, Spof};

@@ -1,4 +1,5 @@
-//! Paths: the dependency routes from one set of nodes to another, following traffic.
+//! Paths: the dependency routes from one set of nodes to another, following traffic, through
+//! the via nodes a relation names (`经 APISIX/NGINX`).
 
 use crate::graph::Topology;
 
@@ -52,8 +53,16 @@ fn dfs(
         return;
     }
     *budget -= 1;
-    let mut next: Vec<usize> = topo.outgoing(at).map(|(n, _)| n).collect();
+    // Through via nodes too, as impact reads them: `A → B 经 V` is A → V → B.
+    // Doubtful relations are left out, as impact leaves them out.
+    let mut next: Vec<usize> = topo
+        .traffic_next(at)
+        .into_iter()
+        .filter(|(_, e)| !e.is_doubtful())
+        .map(|(n, _)| n)
+        .collect();
     next.sort_unstable();
+    next.dedup();
     for n in next {
         if stack.contains(&n) {
             continue;

@@ -2,9 +2,20 @@
 //! - `re:REGEX`: node ids matching the regex;
 //! - a glob (`aie1p-ces-*`, `?`, `[...]`), case-insensitive, with or without the common prefix;
 //! - an exact node id, with or without the common prefix, or another spelling of an external node;
-//! - a case-insensitive substring of node ids (external nodes, then instances).
+//! - instances first: those with the pattern's words as whole name tokens (`ces` is the CES
+//!   pools, never `access`), or a name starting with it after the common prefix (`spot` is
+//!   spotapi and spotws), or a role that the pattern describes by the rules the resolver uses
+//!   for cells (`CES 核心`, `Kafka`) or whose role holds the pattern's Chinese words (`撮合`);
+//! - otherwise external nodes whose name or spelling holds the pattern.
+//!
+//! When instances win, the external nodes the pattern would also match are returned as
+//! `also_matches`, so a reply can say what else it could mean.
 
 use crate::graph::{Node, NodeKind, Topology};
+use crate::text::{ascii_words, is_cjk, key};
+use crate::vocabulary::{
+    is_access_word, is_generic_cjk, qualifier_of, role_is_access, role_is_core, Qualifier,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
@@ -20,8 +31,36 @@ pub enum QueryError {
 /// Longest pattern accepted from a user.
 pub const MAX_PATTERN_CHARS: usize = 200;
 
+/// Which rule of the module doc chose a selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    Regex,
+    Glob,
+    Exact,
+    /// Instances by name token, name prefix or role.
+    Instances,
+    /// External nodes whose name holds the pattern.
+    Substring,
+}
+
+/// What a pattern selected, and what else it could have meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// Node positions in [`Topology::nodes`] order.
+    pub nodes: Vec<usize>,
+    /// Nodes of another kind the pattern also matches but that were not selected.
+    pub also_matches: Vec<usize>,
+    pub rule: Rule,
+}
+
 /// Selects nodes by pattern. Returns node positions in [`Topology::nodes`] order.
 pub fn select(topo: &Topology, pattern: &str) -> Result<Vec<usize>, QueryError> {
+    select_explained(topo, pattern).map(|s| s.nodes)
+}
+
+/// Selects nodes by pattern, saying by which rule and what else the pattern matches.
+pub fn select_explained(topo: &Topology, pattern: &str) -> Result<Selection, QueryError> {
     let p = pattern.trim();
     if p.is_empty() || p.chars().count() > MAX_PATTERN_CHARS {
         return Err(QueryError::BadPattern {
@@ -30,7 +69,12 @@ pub fn select(topo: &Topology, pattern: &str) -> Result<Vec<usize>, QueryError> 
         });
     }
     let nodes = topo.nodes();
-    let hits: Vec<usize> = if let Some(re) = p.strip_prefix("re:") {
+    let only = |nodes: Vec<usize>, rule| Selection {
+        nodes,
+        also_matches: Vec::new(),
+        rule,
+    };
+    let sel = if let Some(re) = p.strip_prefix("re:") {
         let re = regex::RegexBuilder::new(re)
             .size_limit(1 << 20)
             .build()
@@ -44,32 +88,157 @@ pub fn select(topo: &Topology, pattern: &str) -> Result<Vec<usize>, QueryError> 
                     .trim()
                     .to_string(),
             })?;
-        (0..nodes.len())
-            .filter(|&i| re.is_match(&nodes[i].id))
-            .collect()
+        only(
+            (0..nodes.len())
+                .filter(|&i| re.is_match(&nodes[i].id))
+                .collect(),
+            Rule::Regex,
+        )
     } else if p.contains(['*', '?', '[']) {
-        glob_select(topo, p)
+        only(glob_select(topo, p), Rule::Glob)
     } else if let Some(i) = exact(topo, p) {
-        vec![i]
+        only(vec![i], Rule::Exact)
     } else {
         let lower = p.to_lowercase();
-        let mut hits: Vec<usize> = (0..nodes.len())
+        let externals: Vec<usize> = (0..nodes.len())
             .filter(|&i| nodes[i].kind == NodeKind::External && contains_ci(&nodes[i], &lower))
             .collect();
-        if hits.is_empty() {
-            hits = (0..nodes.len())
-                .filter(|&i| nodes[i].kind == NodeKind::Instance && contains_ci(&nodes[i], &lower))
-                .collect();
+        let instances = instance_matches(topo, p);
+        if instances.is_empty() {
+            only(externals, Rule::Substring)
+        } else {
+            Selection {
+                nodes: instances,
+                also_matches: externals,
+                rule: Rule::Instances,
+            }
         }
-        hits
     };
-    if hits.is_empty() {
+    if sel.nodes.is_empty() {
         return Err(QueryError::NoMatch {
             pattern: p.into(),
             suggestions: nearest(topo, p, 5),
         });
     }
-    Ok(hits)
+    Ok(sel)
+}
+
+/// Instances a plain word selects: by whole name tokens, then by name prefix, together with
+/// those whose role it describes.
+fn instance_matches(topo: &Topology, p: &str) -> Vec<usize> {
+    let words: Vec<String> = p
+        .to_lowercase()
+        .split(|c: char| matches!(c, '-' | '_' | '.') || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let prefix = topo.common_prefix().map(|s| format!("{s}-"));
+    // A pattern written like a name (`apisix-public`) is a name, not a role phrase.
+    let role = if p.contains(['-', '_', '.']) {
+        None
+    } else {
+        RolePattern::new(p)
+    };
+    let mut by_token = Vec::new();
+    let mut by_prefix = Vec::new();
+    for (i, n) in topo.nodes().iter().enumerate() {
+        if !n.is_instance() {
+            continue;
+        }
+        let lower = n.id.to_lowercase();
+        let short = prefix
+            .as_deref()
+            .and_then(|pre| lower.strip_prefix(pre))
+            .unwrap_or(&lower);
+        let tokens: Vec<&str> = lower
+            .split(['-', '_', '.'])
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !words.is_empty()
+            && p.is_ascii()
+            && tokens
+                .windows(words.len())
+                .any(|w| w.iter().eq(words.iter()))
+            || role.as_ref().is_some_and(|r| r.fits(n))
+        {
+            by_token.push(i);
+        } else if p.is_ascii() && p.len() >= 2 && short.starts_with(&p.to_lowercase()) {
+            by_prefix.push(i);
+        }
+    }
+    if by_token.is_empty() {
+        by_prefix
+    } else {
+        by_token
+    }
+}
+
+/// A pattern read as a role phrase: its significant ASCII words (all must be among an
+/// instance's name tokens or role words), the access/core qualifier it asks for, and its
+/// Chinese words (all must be in the role). The significant words and the qualifier are the
+/// resolver's (see `resolve/family.rs`).
+struct RolePattern {
+    heads: Vec<String>,
+    qualifier: Qualifier,
+    cjk: Vec<String>,
+}
+
+impl RolePattern {
+    fn new(p: &str) -> Option<Self> {
+        let words = ascii_words(p);
+        let heads: Vec<String> = crate::resolve::role_heads(&words)
+            .into_iter()
+            .cloned()
+            .collect();
+        let k = key(p);
+        let cjk: Vec<String> = k
+            .split(|c: char| !is_cjk(c))
+            .filter(|r| !r.is_empty() && !is_generic_cjk(r))
+            .map(str::to_string)
+            .collect();
+        let qualifier = qualifier_of(p, &words);
+        // A Chinese qualifier alone (`核心`) with a head asks for that part, not for the word.
+        let cjk: Vec<String> = if heads.is_empty() {
+            cjk
+        } else {
+            cjk.into_iter()
+                .filter(|r| qualifier_of(r, &[]) == Qualifier::None)
+                .collect()
+        };
+        (!heads.is_empty() || !cjk.is_empty()).then_some(RolePattern {
+            heads,
+            qualifier,
+            cjk,
+        })
+    }
+
+    fn fits(&self, n: &Node) -> bool {
+        let role = key(&n.role);
+        if !self.cjk.iter().all(|r| role.contains(r.as_str())) {
+            return false;
+        }
+        if !self.heads.is_empty() {
+            let mut words = ascii_words(&n.role);
+            words.extend(
+                n.id.to_lowercase()
+                    .split(['-', '_', '.'])
+                    .map(str::to_string),
+            );
+            if !self.heads.iter().all(|h| words.contains(h)) {
+                return false;
+            }
+        }
+        let access = role_is_access(&role)
+            || n.id
+                .to_lowercase()
+                .split(['-', '_', '.'])
+                .any(is_access_word);
+        match self.qualifier {
+            Qualifier::None => true,
+            Qualifier::Access => access,
+            Qualifier::Core => role_is_core(&role) || !access,
+        }
+    }
 }
 
 /// The node ids closest to `p`, best first.

@@ -28,13 +28,15 @@ pub(super) fn all_via_failed(topo: &Topology, k: usize, failed: &[usize]) -> boo
 
 /// Breadth-first from `start`, forward (downstream) or backward (upstream), excluding `start`.
 /// Returns steps in visiting order: by hops, then node order. With `failed`, the start nodes
-/// are down, which also cuts the relations that pass through them.
+/// are down, which also cuts the relations that pass through them. Doubtful relations are
+/// followed only with `doubtful`.
 pub(super) fn walk(
     topo: &Topology,
     start: &[usize],
     forward: bool,
     depth: u32,
     failed: bool,
+    doubtful: bool,
 ) -> Vec<Step> {
     let mut seen: HashMap<usize, usize> = start.iter().map(|&s| (s, usize::MAX)).collect();
     let mut soft_at: HashMap<usize, bool> = start.iter().map(|&s| (s, false)).collect();
@@ -58,6 +60,9 @@ pub(super) fn walk(
                 let partial = !all_via_failed(topo, k, start);
                 (if forward { to } else { from }, e, partial)
             }));
+        }
+        if !doubtful {
+            next.retain(|(_, e, _)| !e.is_doubtful());
         }
         next.sort_by_key(|&(n, _, partial)| (n, partial));
         for (n, e, partial) in next {

@@ -11,7 +11,7 @@ use super::via::ViaIndex;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
-use crate::ingest::Table;
+use crate::ingest::{Field, Table};
 use crate::text::column_letter;
 use crate::vocabulary::classify_resource;
 use std::collections::BTreeMap;
@@ -129,11 +129,13 @@ pub(super) fn assemble(
             note: x.note,
             source: provenance(d.src),
             also: x.also.into_iter().map(provenance).collect(),
+            doubt: None,
             stated_by_from: d.flags & BY_FROM != 0,
             stated_by_to: d.flags & BY_TO != 0,
         });
     }
     drop(drafts);
+    super::doubt::mark(&nodes, &mut edges, &ends, &table.sheet, &mut diags);
     for (i, node) in nodes.iter().enumerate().skip(n_inst) {
         if node.resource == Some(ResourceKind::Other) {
             let mut d = Diagnostic::new(
@@ -155,6 +157,31 @@ pub(super) fn assemble(
             diags.push(d);
         }
     }
+    let columns: Vec<Field> = table.fields.iter().flatten().copied().collect();
+    for (field, what) in [
+        (
+            Field::Owner,
+            "the sheet has no owner column: `owner` finds nothing and whois shows no owner \
+             (a column headed Owner or 负责人 turns them on)",
+        ),
+        (
+            Field::Env,
+            "the sheet has no environment column: every row is taken as production, so test or \
+             staging rows cannot be left out by environment (a column headed Env or 环境 turns it on)",
+        ),
+    ] {
+        if !columns.contains(&field) {
+            diags.push(
+                Diagnostic::new(Severity::Info, DiagKind::MissingColumn, what).at(Location {
+                    sheet: table.sheet.clone(),
+                    row: table.header_row,
+                    column: None,
+                }),
+            );
+        }
+    }
     diags.sort_by(|a, b| a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)));
-    Topology::new(nodes, ids, edges, &ends, diags, prefix, through)
+    let mut topo = Topology::new(nodes, ids, edges, &ends, diags, prefix, through);
+    topo.set_columns(columns);
+    topo
 }

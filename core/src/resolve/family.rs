@@ -8,6 +8,16 @@ use rustc_hash::FxHashMap as HashMap;
 /// Most instances a word may link to when none shares the row's naming domain.
 pub(super) const MAX_FOREIGN_FANOUT: usize = 8;
 
+/// The words of a role phrase that name something, in order: not generic (`API`, `EKS`) and not
+/// an access/core qualifier. The first one picks the candidates; the others narrow them. Chat
+/// selection reads role words by the same rule.
+pub(crate) fn role_heads(words: &[String]) -> Vec<&String> {
+    words
+        .iter()
+        .filter(|w| !is_generic_cell_word(w) && !is_qualifier_word(w))
+        .collect()
+}
+
 impl Index<'_> {
     /// Instances a role phrase names, seen from instance `me`, and whether the choice is
     /// ambiguous.
@@ -25,10 +35,7 @@ impl Index<'_> {
         qualifier: Qualifier,
         me: u32,
     ) -> Option<(Vec<u32>, bool)> {
-        let heads: Vec<&String> = words
-            .iter()
-            .filter(|w| !is_generic_cell_word(w) && !is_qualifier_word(w))
-            .collect();
+        let heads = role_heads(words);
         let head = heads.first()?;
         let head = self.syms.get(head)?;
         self.kw_all.get(&head)?;

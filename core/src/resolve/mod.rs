@@ -20,6 +20,7 @@
 //!    `spotdb`) is one node, named by its most qualified spelling.
 
 mod assemble;
+mod doubt;
 mod externals;
 mod family;
 mod index;
@@ -31,6 +32,7 @@ mod word;
 
 pub use crate::vocabulary::classify_resource;
 pub(crate) use externals::external_key;
+pub(crate) use family::role_heads;
 
 use crate::alias::Aliases;
 use crate::cell::parse_cell;

@@ -79,6 +79,20 @@ pub fn role_is_core(role_key: &str) -> bool {
     CORE_MARKS.iter().any(|m| role_key.contains(m))
 }
 
+/// Whether a role says the instance routes traffic to others rather than serving it: a
+/// gateway, proxy, ingress or load balancer. Chinese marks anywhere, ASCII marks as whole words.
+pub fn role_is_gateway(role: &str) -> bool {
+    let k = key(role);
+    let words = crate::text::ascii_words(role);
+    GATEWAY_MARKS.iter().any(|m| {
+        if m.is_ascii() {
+            words.iter().any(|w| w == m)
+        } else {
+            k.contains(m)
+        }
+    })
+}
+
 /// An ASCII word or name token saying "access layer" (`access`).
 pub fn is_access_word(word: &str) -> bool {
     ACCESS_MARKS.iter().any(|m| m.is_ascii() && *m == word)
@@ -222,6 +236,17 @@ const GENERIC_CJK: &[&str] = &[
     "实例",
     "集群",
     "网关节点池",
+];
+
+/// Marks of a role that routes traffic: gateways, proxies, ingresses, load balancers.
+const GATEWAY_MARKS: &[&str] = &[
+    "网关",
+    "代理",
+    "负载均衡",
+    "gateway",
+    "proxy",
+    "ingress",
+    "loadbalancer",
 ];
 
 /// Marks of the access layer: `接入层`, `Access`.

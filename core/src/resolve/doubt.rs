@@ -1,0 +1,286 @@
+//! Doubtful relations: statements the sheet itself contradicts. They stay in the graph, marked
+//! with why, so answers can set them apart (impact lists what they would add as "possibly").
+//!
+//! - **Copy-paste**: two or more instances of one role whose relation cells are word for word
+//!   the same. A relation that only such a row states, with an instance whose own row names
+//!   another instance of that copy group in the same place instead, is doubtful: the other end
+//!   knows better (`Kafka` rows that both list `Narwhal` as producer, while Narwhal's own row
+//!   says which Kafka it writes to). Replicas with identical rows are not doubtful by
+//!   themselves: only a contradiction makes a relation doubtful.
+//! - **Direction conflict**: A's row names B as upstream and B's row names A as upstream (or
+//!   both as downstream). Read as a dependency on the end that is infrastructure (a
+//!   configuration centre, queue, database, cache, storage or observability service, by its
+//!   role): that relation stays certain and the reverse one is doubtful. When neither or both
+//!   ends are infrastructure, both directions are doubtful.
+
+use crate::diag::{DiagKind, Diagnostic, Severity};
+use crate::error::Location;
+use crate::graph::{Edge, Node, ResourceKind};
+use crate::text::key;
+use crate::vocabulary::classify_resource;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A relation cell a row states: (column, text).
+type Cell = (Arc<str>, Arc<str>);
+
+/// Marks the doubtful edges (`Edge::doubt`) and reports them.
+pub(super) fn mark(
+    nodes: &[Node],
+    edges: &mut [Edge],
+    ends: &[(u32, u32)],
+    sheet: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let pairs: HashMap<(u32, u32), usize> = ends.iter().enumerate().map(|(k, &e)| (e, k)).collect();
+    copy_paste(nodes, edges, ends, &pairs, sheet, diags);
+    direction_conflicts(nodes, edges, ends, &pairs, sheet, diags);
+}
+
+fn copy_paste(
+    nodes: &[Node],
+    edges: &mut [Edge],
+    ends: &[(u32, u32)],
+    pairs: &HashMap<(u32, u32), usize>,
+    sheet: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Which instance each sheet row describes.
+    let mut row_owner: HashMap<u32, u32> = HashMap::default();
+    for (i, n) in nodes.iter().enumerate().filter(|(_, n)| n.is_instance()) {
+        for &r in &n.rows {
+            row_owner.insert(r, i as u32);
+        }
+    }
+    // The relation cells each instance's rows state: (column, text).
+    let mut cells: HashMap<u32, Vec<Cell>> = HashMap::default();
+    for e in edges.iter() {
+        for p in e.sources() {
+            if let Some(&owner) = row_owner.get(&p.row) {
+                cells
+                    .entry(owner)
+                    .or_default()
+                    .push((p.column.clone(), p.text.clone()));
+            }
+        }
+    }
+    let mut groups: BTreeMap<(String, Vec<Cell>), Vec<u32>> = BTreeMap::new();
+    for (owner, mut c) in cells {
+        c.sort_unstable();
+        c.dedup();
+        let role = key(&nodes[owner as usize].role);
+        if role.is_empty() {
+            continue;
+        }
+        groups.entry((role, c)).or_default().push(owner);
+    }
+    let mut by_node: HashMap<u32, Vec<usize>> = HashMap::default();
+    let groups: Vec<Vec<u32>> = groups
+        .into_values()
+        .filter(|g| g.len() >= 2)
+        .map(|mut g| {
+            g.sort_unstable();
+            g
+        })
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    for (k, &(a, b)) in ends.iter().enumerate() {
+        by_node.entry(a).or_default().push(k);
+        by_node.entry(b).or_default().push(k);
+    }
+    for group in &groups {
+        let mut doubted: Vec<(u32, u32, u32)> = Vec::new();
+        for &r in group {
+            for &k in by_node.get(&r).into_iter().flatten() {
+                let (a, b) = ends[k];
+                let e = &edges[k];
+                // Stated by r's row only, with an instance at the other end.
+                let (other, r_upstream_cell) = if b == r && e.stated_by_to && !e.stated_by_from {
+                    (a, true)
+                } else if a == r && e.stated_by_from && !e.stated_by_to {
+                    (b, false)
+                } else {
+                    continue;
+                };
+                if !nodes[other as usize].is_instance() || group.contains(&other) {
+                    continue;
+                }
+                // The other end's own row names a sibling of r in the same place.
+                let sibling = group.iter().copied().find(|&s| {
+                    s != r
+                        && if r_upstream_cell {
+                            pairs
+                                .get(&(other, s))
+                                .is_some_and(|&j| edges[j].stated_by_from)
+                        } else {
+                            pairs
+                                .get(&(s, other))
+                                .is_some_and(|&j| edges[j].stated_by_to)
+                        }
+                });
+                let Some(s) = sibling else { continue };
+                let (rn, on, sn) = (
+                    &nodes[r as usize].id,
+                    &nodes[other as usize].id,
+                    &nodes[s as usize].id,
+                );
+                let edge = &mut edges[k];
+                if edge.doubt.is_none() {
+                    edge.doubt = Some(format!(
+                        "stated only by {rn}'s row, whose relation cells are word for word those of \
+                         {sn}'s; {on}'s own row names {sn} there instead"
+                    ));
+                    doubted.push((r, other, s));
+                }
+            }
+        }
+        if doubted.is_empty() {
+            continue;
+        }
+        let names = |v: &[u32]| {
+            v.iter()
+                .map(|&i| nodes[i as usize].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let lines: Vec<String> = doubted
+            .iter()
+            .map(|&(r, o, s)| {
+                format!(
+                    "{} ↔ {} (its own row names {})",
+                    nodes[r as usize].id, nodes[o as usize].id, nodes[s as usize].id
+                )
+            })
+            .collect();
+        let first = &nodes[group[0] as usize];
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            DiagKind::CopyPaste,
+            format!(
+                "rows of {} have word-for-word the same relation cells, as if copied; doubtful: {}",
+                names(group),
+                lines.join("; ")
+            ),
+        );
+        if let Some(&row) = first.rows.first() {
+            d = d.at(Location {
+                sheet: sheet.to_string(),
+                row,
+                column: None,
+            });
+        }
+        diags.push(d);
+    }
+}
+
+fn direction_conflicts(
+    nodes: &[Node],
+    edges: &mut [Edge],
+    ends: &[(u32, u32)],
+    pairs: &HashMap<(u32, u32), usize>,
+    sheet: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Conflicts grouped by the end they share and the text that stated them: the four rows of
+    // a pool of copies against one configuration centre are one finding.
+    let mut found: BTreeMap<(u32, Arc<str>), Vec<u32>> = BTreeMap::new();
+    for (k, &(a, b)) in ends.iter().enumerate() {
+        if a >= b || !nodes[a as usize].is_instance() || !nodes[b as usize].is_instance() {
+            continue;
+        }
+        let Some(&back) = pairs.get(&(b, a)) else {
+            continue;
+        };
+        let (fwd, rev) = (&edges[k], &edges[back]);
+        let upstream_both = fwd.stated_by_to && rev.stated_by_to;
+        let downstream_both = fwd.stated_by_from && rev.stated_by_from;
+        // Each relation stated by one row only, and the two rows disagree.
+        let one_each =
+            fwd.stated_by_from != fwd.stated_by_to && rev.stated_by_from != rev.stated_by_to;
+        if !(upstream_both || downstream_both) || !one_each {
+            continue;
+        }
+        let infra = |i: u32| is_infrastructure(&nodes[i as usize]);
+        let (an, bn) = (&nodes[a as usize].id, &nodes[b as usize].id);
+        let side = if upstream_both {
+            "upstream"
+        } else {
+            "downstream"
+        };
+        let why = format!(
+            "direction conflict: {an}'s row names {bn} as {side} and {bn}'s row names {an} as {side}"
+        );
+        // (edge, reading kept) for each direction.
+        let (keep_fwd, keep_rev) = match (infra(a), infra(b)) {
+            (false, true) => (true, false),
+            (true, false) => (false, true),
+            _ => (false, false),
+        };
+        for (j, keep, callee) in [(k, keep_fwd, b), (back, keep_rev, a)] {
+            if !keep && edges[j].doubt.is_none() {
+                let reading = if keep_fwd || keep_rev {
+                    format!(
+                        "; read the other way, as a dependency on {}",
+                        nodes[if callee == b { a } else { b } as usize].id
+                    )
+                } else {
+                    "; neither end is infrastructure, so neither direction is certain".to_string()
+                };
+                edges[j].doubt = Some(format!("{why}{reading}"));
+            }
+        }
+        let (shared, other) = if infra(a) { (a, b) } else { (b, a) };
+        let text = edges[k].source.text.clone();
+        found.entry((shared, text)).or_default().push(other);
+    }
+    for ((shared, _), mut others) in found {
+        others.sort_unstable();
+        others.dedup();
+        let s = &nodes[shared as usize];
+        let names = others
+            .iter()
+            .map(|&i| nodes[i as usize].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let reading = if is_infrastructure(s) {
+            format!("read as {names} depending on {}", s.id)
+        } else {
+            "neither direction is certain; both are doubtful".to_string()
+        };
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            DiagKind::DirectionConflict,
+            format!(
+                "{} and {names} each name the other on the same side (both upstream or both \
+                 downstream); {reading}",
+                s.id
+            ),
+        );
+        if let Some(&row) = s.rows.first() {
+            d = d.at(Location {
+                sheet: sheet.to_string(),
+                row,
+                column: None,
+            });
+        }
+        diags.push(d);
+    }
+}
+
+/// A node whose role (or name) says it is a service others depend on: configuration,
+/// messaging, data, cache, storage, observability.
+fn is_infrastructure(n: &Node) -> bool {
+    let text = if n.role.is_empty() { &n.id } else { &n.role };
+    matches!(
+        classify_resource(text),
+        ResourceKind::Platform
+            | ResourceKind::Queue
+            | ResourceKind::Database
+            | ResourceKind::Cache
+            | ResourceKind::Storage
+            | ResourceKind::Observability
+    )
+}
