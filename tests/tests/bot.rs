@@ -287,7 +287,7 @@ async fn every_read_only_command_answers() {
         (
             "impact",
             json!([opt("pattern", "spotdb")]),
-            "Entry points hit",
+            "customers hit",
         ),
         (
             "whois",
@@ -429,9 +429,15 @@ async fn a_zh_cn_reader_gets_chinese_headings_and_the_sheets_names() {
     // `aiops impact spotdb` prints them) and in Chinese.
     let phrases = [
         ("Targets", "故障目标"),
-        ("Who breaks (upstream callers)", "受影响的上游（调用方）"),
-        ("Who starves (downstream)", "断流的下游"),
-        ("Entry points hit", "受影响的入口"),
+        (
+            "Broken (a hard dependency failed, no alternative)",
+            "中断（硬依赖故障且无替代）",
+        ),
+        ("customers hit", "客户受影响"),
+        (
+            "Exposed (routes traffic to what broke)",
+            "受波及（流量经过故障部分）",
+        ),
         ("external · database", "外部 · 数据库"),
         ("external · load balancer", "外部 · 负载均衡"),
         ("external · client", "外部 · 客户端"),
@@ -462,7 +468,7 @@ async fn incident_thread_gets_one_reply_that_later_messages_update() {
         "{text}"
     );
     assert!(text.contains("aie1p-kafka-server-01"), "{text}");
-    assert!(text.contains("Entry points hit"), "{text}");
+    assert!(text.contains("customers hit"), "{text}");
     assert_no_pings(&first);
     let edit = spotdb_follow_up(&bot, thread, &path, &first).await;
     assert!(
