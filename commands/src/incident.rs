@@ -345,6 +345,9 @@ mod tests {
             .unwrap();
         let id = line.trim().split('(').next().unwrap();
         assert!(m.contains(&format!("class {id} sel;")), "{m}");
-        assert!(m.contains(" brk;"), "broken nodes have their own class: {m}");
+        assert!(
+            m.contains(" brk;"),
+            "broken nodes have their own class: {m}"
+        );
     }
 }

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 pub struct Aliases {
     instances: BTreeMap<String, Vec<String>>,
     external: BTreeMap<String, String>,
+    /// The alias file's name, for messages.
+    file: String,
 }
 
 /// What an alias says about a word.
@@ -41,13 +43,51 @@ struct AliasFile {
 }
 
 impl Aliases {
+    /// Refuses an alias that pins a word to names no instance of `topo` has: a typo there
+    /// would silently drop every relation the word states. `inventory` names the sheet's file.
+    pub fn check(&self, topo: &crate::Topology, inventory: &str) -> Result<(), LoadError> {
+        let prefix = topo.common_prefix().map(|p| format!("{p}-"));
+        let matches = |pin: &str| {
+            let candidates = [
+                Some(pin.to_string()),
+                prefix.as_ref().map(|p| format!("{p}{pin}")),
+            ];
+            candidates.into_iter().flatten().any(|pat| {
+                if pat.contains(['*', '?', '[']) {
+                    topo.nodes()
+                        .iter()
+                        .any(|n| n.is_instance() && crate::text::glob_match(&pat, &n.id))
+                } else {
+                    topo.index(&pat)
+                        .is_some_and(|i| topo.nodes()[i].is_instance())
+                }
+            })
+        };
+        for (word, pins) in &self.instances {
+            if let Some(pin) = pins.iter().find(|p| !matches(p)) {
+                return Err(LoadError::Alias {
+                    file: self.file.clone(),
+                    detail: format!(
+                        "[instances] '{word}' names '{pin}', which matches no instance of \
+                         {inventory}; fix the name or remove it (relations that say '{word}' \
+                         would otherwise be lost)"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Parses alias TOML. `file` is only used in the error message.
     pub fn parse(file: &str, text: &str) -> Result<Self, LoadError> {
         let raw: AliasFile = toml::from_str(text).map_err(|e| LoadError::Alias {
             file: file.into(),
             detail: e.to_string().replace('\n', " "),
         })?;
-        let mut out = Aliases::default();
+        let mut out = Aliases {
+            file: file.to_string(),
+            ..Aliases::default()
+        };
         for (word, targets) in raw.instances {
             if targets.is_empty() {
                 return Err(LoadError::Alias {

@@ -208,8 +208,8 @@ impl Diagram {
                         from: pos[&i],
                         to,
                         label: edge_label(e),
-                        dashed: e.is_soft(),
-                        doubtful: false,
+                        dashed: e.is_soft() || e.is_doubtful(),
+                        doubtful: e.is_doubtful(),
                     });
                 }
             }

@@ -166,6 +166,8 @@ pub fn diff(old: &Topology, new: &Topology) -> InventoryDiff {
         (old_side, spofs, warns, d)
     });
     (d.new_spofs, d.cleared_spofs) = set_changes(&old_spofs, &new_spofs);
+    // A removed component is gone, not a single point of failure cleared.
+    d.cleared_spofs.retain(|id| exact_index(new, id).is_some());
     (d.new_warnings, d.cleared_warnings) = set_changes(&old_warnings, &new_warnings);
     d
 }
@@ -208,7 +210,8 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
                 if n.owner != m.owner {
                     change("owner", n.owner.clone(), m.owner.clone());
                 }
-                if n.env != m.env {
+                // `prod`, `production`, `生产` and an empty cell (the default) are one value.
+                if n.env != m.env && !same_env(&n.env, &m.env) {
                     change("env", n.env.clone(), m.env.clone());
                 }
                 if n.count != m.count {
@@ -218,8 +221,12 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
             still => {
                 d.removed_instances.push(n.id.clone());
                 d.removed_details.push(instance_info(old, i));
+                // Still depended on only where a remaining row still names it: a caller whose
+                // own row stated the relation, or a row naming it now that it is external.
+                // Relations only the removed row stated went with it.
                 let mut deps: Vec<String> = old
                     .incoming(i)
+                    .filter(|(_, e)| e.stated_by_from)
                     .map(|(c, _)| old.nodes()[c].id.clone())
                     .filter(|c| exact_index(new, c).is_some())
                     .collect();
@@ -316,6 +323,13 @@ fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
             change("via", o.via.join("/"), e.via.join("/"));
         }
     }
+}
+
+/// Whether two environment cells mean the same: both production (an empty cell is the
+/// production default) or equal by key.
+fn same_env(a: &str, b: &str) -> bool {
+    use crate::vocabulary::env_is_production;
+    (env_is_production(a) && env_is_production(b)) || crate::text::key(a) == crate::text::key(b)
 }
 
 fn spof_ids(topo: &Topology) -> Vec<String> {

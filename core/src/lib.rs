@@ -55,6 +55,7 @@ pub fn load_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Topolo
             nonprod_left_out: left_out.is_some(),
         });
     }
+    opts.aliases.check(&topo, file)?;
     Ok(topo)
 }
 

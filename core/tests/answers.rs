@@ -48,7 +48,10 @@ fn edge<'a>(t: &'a Topology, from: &str, to: &str) -> &'a aiops_core::Edge {
 fn workbook(rows: &[[&str; 4]]) -> Topology {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["实例名称", "服务角色", "主要上游", "主要下游"].iter().enumerate() {
+    for (c, h) in ["实例名称", "服务角色", "主要上游", "主要下游"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -140,7 +143,10 @@ fn a_whole_gateway_outage_cuts_off_what_sits_behind_it() {
 fn copy_pasted_rows_contradicted_by_the_other_end_are_doubtful() {
     let t = topo();
     let e = edge(&t, NARWHAL, KAFKA);
-    let why = e.doubt.as_deref().expect("Narwhal → kafka-server-01 is doubtful");
+    let why = e
+        .doubt
+        .as_deref()
+        .expect("Narwhal → kafka-server-01 is doubtful");
     assert!(why.contains(KAFKANEW), "{why}");
     assert!(edge(&t, CES_CORE, KAFKANEW).doubt.is_some());
     // Statements both ends make are not doubtful.
@@ -186,7 +192,14 @@ fn impact_gives_a_customer_verdict_with_the_route_and_honest_counts() {
             "routes start where customers come in: {r:?}"
         );
     }
-    for gateway in [APISIX, "NGINX", "客户端", "调度", "内部触发", "ALB apisix-public"] {
+    for gateway in [
+        APISIX,
+        "NGINX",
+        "客户端",
+        "调度",
+        "内部触发",
+        "ALB apisix-public",
+    ] {
         assert_eq!(effect_of(&im, gateway), Some(Effect::Exposed), "{gateway}");
     }
     assert_eq!(effect_of(&im, CES_ACCESS), Some(Effect::Broken));
@@ -259,14 +272,54 @@ fn lint_says_which_columns_the_sheet_lacks() {
 /// Kafka rows share a copied producer cell.
 fn two_domains() -> Topology {
     workbook(&[
-        ["qx7-edge-gw-01", "Edge 网关节点池", "ALB edge-public；客户端", "qx7-alpha-api-01；qx7-beta-api-01"],
-        ["qx7-edge-gw-01", "Edge 网关节点池", "ALB edge-public；客户端", "qx7-alpha-api-01；qx7-beta-api-01"],
-        ["qx7-alpha-api-01", "Alpha 交易 API", "Edge 网关；qx7-conf-01", "Kafka；Redis alpha-cache"],
-        ["qx7-alpha-worker-01", "Alpha 结算作业", "Kafka", "Aurora alphadb"],
-        ["qx7-alpha-kafka-01", "Kafka 消息队列", "Alpha/Beta（生产者）", "报表（消费者）"],
-        ["qx7-beta-api-01", "Beta 行情 API", "Edge 网关", "Kafka；Redis beta-cache"],
-        ["qx7-beta-worker-01", "Beta 推送作业", "Kafka", "Aurora betadb"],
-        ["qx7-beta-kafka-01", "Kafka 消息队列", "Alpha/Beta（生产者）", "报表（消费者）"],
+        [
+            "qx7-edge-gw-01",
+            "Edge 网关节点池",
+            "ALB edge-public；客户端",
+            "qx7-alpha-api-01；qx7-beta-api-01",
+        ],
+        [
+            "qx7-edge-gw-01",
+            "Edge 网关节点池",
+            "ALB edge-public；客户端",
+            "qx7-alpha-api-01；qx7-beta-api-01",
+        ],
+        [
+            "qx7-alpha-api-01",
+            "Alpha 交易 API",
+            "Edge 网关；qx7-conf-01",
+            "Kafka；Redis alpha-cache",
+        ],
+        [
+            "qx7-alpha-worker-01",
+            "Alpha 结算作业",
+            "Kafka",
+            "Aurora alphadb",
+        ],
+        [
+            "qx7-alpha-kafka-01",
+            "Kafka 消息队列",
+            "Alpha/Beta（生产者）",
+            "报表（消费者）",
+        ],
+        [
+            "qx7-beta-api-01",
+            "Beta 行情 API",
+            "Edge 网关",
+            "Kafka；Redis beta-cache",
+        ],
+        [
+            "qx7-beta-worker-01",
+            "Beta 推送作业",
+            "Kafka",
+            "Aurora betadb",
+        ],
+        [
+            "qx7-beta-kafka-01",
+            "Kafka 消息队列",
+            "Alpha/Beta（生产者）",
+            "报表（消费者）",
+        ],
         ["qx7-conf-01", "配置中心", "qx7-alpha-api-01", "——"],
     ])
 }
@@ -275,7 +328,14 @@ fn two_domains() -> Topology {
 fn on_another_inventory_impact_reads_domains_doubts_and_customers() {
     let t = two_domains();
     assert_eq!(t.common_prefix(), Some("qx7"));
-    assert_eq!(sel(&t, "alpha"), ["qx7-alpha-api-01", "qx7-alpha-worker-01", "qx7-alpha-kafka-01"]);
+    assert_eq!(
+        sel(&t, "alpha"),
+        [
+            "qx7-alpha-api-01",
+            "qx7-alpha-worker-01",
+            "qx7-alpha-kafka-01"
+        ]
+    );
     assert_eq!(sel(&t, "gw"), ["qx7-edge-gw-01"]);
     let im = whole(&t, "qx7-alpha-kafka-01");
     assert_eq!(effect_of(&im, "qx7-alpha-api-01"), Some(Effect::Broken));
@@ -312,7 +372,12 @@ fn on_another_inventory_alternatives_in_one_cell_degrade_rather_than_break() {
         ["zz-web-01", "Web 前端", "客户端", "zz-pay-01/zz-pay-02"],
         ["zz-pay-01", "支付服务", "zz-web-01", "Aurora paydb"],
         ["zz-pay-02", "支付服务", "zz-web-01", "Aurora paydb"],
-        ["zz-report-01", "报表服务", "——", "Aurora paydb/Redis zz-cache"],
+        [
+            "zz-report-01",
+            "报表服务",
+            "——",
+            "Aurora paydb/Redis zz-cache",
+        ],
     ]);
     let im = whole(&t, "zz-pay-01");
     assert_eq!(effect_of(&im, "zz-web-01"), Some(Effect::Degraded));

@@ -407,3 +407,41 @@ fn changes_near_a_component_keep_only_its_neighbourhood() {
         "superset is not near APISIX: {local:#?}"
     );
 }
+
+// The new user's finding: removing spotws's row is not "still depended on" (only that row
+// stated its callers) and not a "single point of failure cleared".
+#[test]
+fn a_removed_row_is_still_depended_on_only_where_another_row_names_it() {
+    let spotws = "aie1p-spotws-c5xlarge-4c8g-v132-a-Node";
+    let d = diff_seed_with(Sheet::seed().drop_row(spotws));
+    assert_eq!(d.removed_instances, ids(&[spotws]));
+    assert!(
+        !d.removed_with_dependents.iter().any(|r| r.id == spotws),
+        "{:?}",
+        d.removed_with_dependents
+    );
+    assert!(!d.cleared_spofs.contains(&spotws.to_string()));
+    let (short, _) = diff::summarize(&d);
+    assert!(!short.contains("still depended on"), "{short}");
+}
+
+#[test]
+fn environments_that_mean_production_are_no_change() {
+    for env in ["prod", "production", "生产", "生产环境", "PROD"] {
+        let d = diff_seed_with(Sheet::seed().with_column("环境", env));
+        assert!(
+            !d.changed_instances.iter().any(|c| c.field == "env"),
+            "{env}: {:?}",
+            d.changed_instances
+        );
+    }
+    let prod = Sheet::seed().with_column("环境", "prod").load();
+    let zh = Sheet::seed().with_column("环境", "生产环境").load();
+    assert!(diff::diff(&prod, &zh).changed_instances.is_empty());
+    // A real change of environment is still one.
+    let dr = Sheet::seed().with_column("环境", "dr-site").load();
+    assert!(diff::diff(&prod, &dr)
+        .changed_instances
+        .iter()
+        .any(|c| c.field == "env" && c.new == "dr-site"));
+}

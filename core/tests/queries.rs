@@ -151,7 +151,10 @@ fn impact_marks_redundancy_from_pool_replicas_and_other_feeds() {
         "losing one node of a pool ×2 leaves replicas: {:?}",
         im.impacted
     );
-    assert!(!im.customers_hit, "one node of a pool is capacity, not an outage");
+    assert!(
+        !im.customers_hit,
+        "one node of a pool is capacity, not an outage"
+    );
     let kafka = query::select(&t, "aie1p-kafka-server-01").unwrap();
     let im = query::impact(
         &t,
@@ -164,7 +167,11 @@ fn impact_marks_redundancy_from_pool_replicas_and_other_feeds() {
     let history = im.impacted.iter().find(|i| i.id == "历史").unwrap();
     assert_eq!(history.side, Side::Downstream);
     assert!(history.redundant, "kafkanew still feeds 历史");
-    assert_eq!(history.effect, query::Effect::PartlyFed, "fed by another is not redundancy");
+    assert_eq!(
+        history.effect,
+        query::Effect::PartlyFed,
+        "fed by another is not redundancy"
+    );
     let maker = im
         .impacted
         .iter()

@@ -284,11 +284,7 @@ async fn deps_answers_with_an_embed_and_the_mermaid_source() {
 async fn every_read_only_command_answers() {
     let bot = start(|_| {}).await;
     let cases: Vec<(&str, Value, &str)> = vec![
-        (
-            "impact",
-            json!([opt("pattern", "spotdb")]),
-            "customers hit",
-        ),
+        ("impact", json!([opt("pattern", "spotdb")]), "customers hit"),
         (
             "whois",
             json!([opt("name", "aie1p-jenkins")]),

@@ -76,6 +76,9 @@ impl serde::Serialize for ExportJson<'_> {
         #[derive(serde::Serialize)]
         struct ExportEdge<'a> {
             ambiguous: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            doubt: Option<&'a str>,
+            doubtful: bool,
             from: &'a str,
             note: Option<&'a str>,
             on_demand: bool,
@@ -104,6 +107,8 @@ impl serde::Serialize for ExportJson<'_> {
         });
         let edges = t.edges().iter().map(|e| ExportEdge {
             ambiguous: e.ambiguous,
+            doubt: e.doubt.as_deref(),
+            doubtful: e.is_doubtful(),
             from: &e.from,
             note: e.note.as_deref(),
             on_demand: e.on_demand,

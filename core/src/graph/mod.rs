@@ -6,7 +6,7 @@
 mod dominators;
 
 use crate::diag::Diagnostic;
-use crate::vocabulary::{Language, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
+use crate::vocabulary::{Language, AMBIGUOUS, DOUBTFUL, ON_DEMAND, OPTIONAL, VIA};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
@@ -174,13 +174,13 @@ impl Edge {
         self.optional || self.on_demand
     }
 
-    /// Short flag text for people: `optional, on demand, via APISIX/NGINX, ambiguous`.
+    /// Short flag text for people: `optional, on demand, via APISIX/NGINX, ambiguous, doubtful`.
     pub fn flags_text(&self) -> String {
         self.flag_words(Language::English).join(", ")
     }
 
     /// The relation's flags in `lang`, in a fixed order: optional, on demand, via (with what it
-    /// passes through), ambiguous.
+    /// passes through), ambiguous, doubtful.
     pub fn flag_words(&self, lang: Language) -> Vec<String> {
         let mut f = Vec::new();
         if self.optional {
@@ -194,6 +194,9 @@ impl Edge {
         }
         if self.ambiguous {
             f.push(AMBIGUOUS.text(lang).to_string());
+        }
+        if self.doubt.is_some() {
+            f.push(DOUBTFUL.text(lang).to_string());
         }
         f
     }

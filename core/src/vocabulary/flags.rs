@@ -52,6 +52,14 @@ pub const AMBIGUOUS: FlagWord = FlagWord {
     zh_also: &[],
 };
 
+/// Doubtful: the sheet itself contradicts the relation (see `Edge::doubt`). Only shown.
+pub const DOUBTFUL: FlagWord = FlagWord {
+    en: "doubtful",
+    zh: "存疑",
+    en_also: &[],
+    zh_also: &[],
+};
+
 impl FlagWord {
     /// How the flag is shown in `lang`.
     pub fn text(&self, lang: Language) -> &'static str {

@@ -12,7 +12,7 @@
 mod flags;
 mod resources;
 
-pub use flags::{FlagWord, Language, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
+pub use flags::{FlagWord, Language, AMBIGUOUS, DOUBTFUL, ON_DEMAND, OPTIONAL, VIA};
 pub use resources::{classify_resource, is_engine_word, names_managed_resource};
 
 use crate::text::{fold_width, key};
@@ -160,6 +160,24 @@ pub fn env_is_nonprod(env: &str) -> bool {
     ENV.get_or_init(|| marks_regex(NONPROD_ENV_CJK, NONPROD_ENV_WORDS))
         .is_match(&fold_width(env))
 }
+
+/// An environment cell that says production (`prod`, `production`, `生产`, `生产环境`, `prd`,
+/// `live`), or is empty: a sheet without an environment is production.
+pub fn env_is_production(env: &str) -> bool {
+    let k = key(env);
+    k.is_empty() || PRODUCTION_ENV.contains(&k.as_str())
+}
+
+/// Environment cells meaning production, by [`key`].
+const PRODUCTION_ENV: &[&str] = &[
+    "prod",
+    "production",
+    "prd",
+    "live",
+    "生产",
+    "生产环境",
+    "线上",
+];
 
 /// A role or notes cell that marks the row temporary or for testing.
 pub fn marks_temporary(text: &str) -> bool {
