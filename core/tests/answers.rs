@@ -389,3 +389,26 @@ fn on_another_inventory_alternatives_in_one_cell_degrade_rather_than_break() {
     let db = whole(&t, "paydb");
     assert_eq!(effect_of(&db, "zz-report-01"), Some(Effect::Broken));
 }
+
+#[test]
+fn spof_lists_managed_resources_and_one_row_pools_for_what_they_are() {
+    let t = topo();
+    let list = query::spof(&t);
+    for db in [
+        "Aurora spotdb",
+        "Valkey spot-redis",
+        "Aurora futuresdb",
+        "Redis",
+        "Aurora makerdb",
+    ] {
+        let s = list
+            .iter()
+            .find(|s| s.id == db)
+            .unwrap_or_else(|| panic!("{db} not listed"));
+        assert!(s.managed, "{db}");
+    }
+    let spotapi = list.iter().find(|s| s.id == SPOTAPI).unwrap();
+    assert!(spotapi.unknown_size && !spotapi.managed);
+    let first_pool = list.iter().position(|s| s.unknown_size).unwrap();
+    assert!(list[..first_pool].iter().all(|s| !s.redundant));
+}

@@ -9,7 +9,59 @@ use std::path::Path;
 
 /// Validates the config and shows the effective settings (never the token).
 pub fn check_config(config: Option<&Path>) -> Result<Outcome, Stop> {
-    Ok(Outcome::Stdout(load(config)?.describe()))
+    let cfg = load(config)?;
+    let refuse = |m: String| Err(Stop::user(Status::UserError, m));
+    for (what, path) in [("inventory", &cfg.inventory), ("aliases", &cfg.aliases)] {
+        if let Some(p) = path {
+            if !p.is_file() {
+                return refuse(format!(
+                    "{what} {}: no such file (the bot would not start serving it)",
+                    p.display()
+                ));
+            }
+        }
+    }
+    if let Err(why) = state_dir_usable(&cfg.state_dir) {
+        return refuse(format!(
+            "state_dir {}: {why} (history and the audit log need it)",
+            cfg.state_dir.display()
+        ));
+    }
+    let mut out = cfg.describe();
+    if cfg.token.is_none() {
+        out.push_str(
+            "# warning: DISCORD_TOKEN is not set: `aiops serve` cannot connect to Discord\n",
+        );
+    }
+    Ok(Outcome::Stdout(out))
+}
+
+/// Whether the state directory exists and is writable, or can be created: the nearest
+/// existing ancestor is a writable directory. Creates nothing that stays.
+fn state_dir_usable(dir: &Path) -> Result<(), String> {
+    let mut at = dir;
+    loop {
+        if at.exists() {
+            break;
+        }
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => {
+                at = Path::new(".");
+                break;
+            }
+        }
+    }
+    if !at.is_dir() {
+        return Err(format!("{} is not a directory", at.display()));
+    }
+    let probe = at.join(format!(".aiops-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| format!("cannot write in {}: {e}", at.display()))?;
+    std::fs::remove_file(&probe).map_err(|e| format!("cannot clean up {}: {e}", probe.display()))
 }
 
 /// Runs the bot until SIGTERM or Ctrl-C, then shuts down cleanly.

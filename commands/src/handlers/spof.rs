@@ -30,6 +30,10 @@ pub fn spof(ctx: Context) -> Reply {
                     name_with_count(&s.id, s.count),
                     if s.redundant {
                         "pool, has replicas".into()
+                    } else if s.unknown_size {
+                        "pool of unknown size (one row)".into()
+                    } else if s.managed {
+                        "managed resource: redundancy not in the sheet".into()
                     } else {
                         "single".into()
                     },

@@ -1,7 +1,8 @@
 //! Single points of failure: dominators of the flow from the entry points, and single
 //! instances that entry points or several callers need.
 
-use crate::graph::{NodeKind, Topology};
+use crate::graph::{NodeKind, ResourceKind, Topology};
+use crate::vocabulary::role_is_pool;
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -20,6 +21,11 @@ pub struct Spof {
     pub dependents: usize,
     /// A pool with more than one instance: losing one node is survivable.
     pub redundant: bool,
+    /// A managed resource (database, cache, queue, storage): the sheet does not show whether
+    /// it is redundant.
+    pub managed: bool,
+    /// One row whose role says it is a node pool: its size is not in the sheet.
+    pub unknown_size: bool,
 }
 
 /// Single points of failure, ranked: single instances before pools, then by how many entry
@@ -31,8 +37,14 @@ pub struct Spof {
 /// - it is a single instance (count 1) that an entry point's traffic reaches, or that two or
 ///   more components call directly.
 ///
-/// External nodes are listed only by the first rule: a managed resource's redundancy is not in
-/// the sheet.
+/// - it is a managed resource (database, cache, queue, storage) that an entry point's traffic
+///   reaches or two or more components call: listed as `managed`, since the sheet does not
+///   show its redundancy;
+/// - a single row whose role says it is a node pool is listed as `unknown_size`, not as a
+///   single instance.
+///
+/// Ranked: single instances, managed resources, pools of unknown size, then pools with
+/// replicas.
 pub fn spof(topo: &Topology) -> Vec<Spof> {
     let ids = |v: &[usize]| v.iter().map(|&c| topo.nodes()[c].id.clone()).collect();
     spof_at(topo)
@@ -48,6 +60,8 @@ pub fn spof(topo: &Topology) -> Vec<Spof> {
                 entry_points: ids(&s.entry_points),
                 dependents: s.dependents,
                 redundant: s.redundant,
+                managed: s.managed,
+                unknown_size: s.unknown_size,
             }
         })
         .collect()
@@ -60,6 +74,23 @@ pub(crate) struct SpofAt {
     pub entry_points: Vec<usize>,
     pub dependents: usize,
     pub redundant: bool,
+    pub managed: bool,
+    pub unknown_size: bool,
+}
+
+impl SpofAt {
+    /// Ranking tier: single instances, managed resources, pools of unknown size, pools.
+    fn tier(&self) -> u8 {
+        if self.redundant {
+            3
+        } else if self.unknown_size {
+            2
+        } else if self.managed {
+            1
+        } else {
+            0
+        }
+    }
 }
 
 pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
@@ -75,9 +106,19 @@ pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
         let node = &topo.nodes()[i];
         let hits = reach.of(i);
         let dependents = topo.in_degree(i);
-        let single_needed =
-            node.is_instance() && node.count == 1 && (!hits.is_empty() || dependents >= 2);
-        if children[i].is_empty() && !single_needed {
+        let needed = !hits.is_empty() || dependents >= 2;
+        let unknown_size = node.is_instance() && node.count == 1 && role_is_pool(&node.role);
+        let single_needed = node.is_instance() && node.count == 1 && needed;
+        let managed = matches!(
+            node.resource,
+            Some(
+                ResourceKind::Database
+                    | ResourceKind::Cache
+                    | ResourceKind::Queue
+                    | ResourceKind::Storage
+            )
+        );
+        if children[i].is_empty() && !single_needed && !(managed && needed) {
             continue;
         }
         let mut cut = Vec::new();
@@ -93,11 +134,13 @@ pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
             entry_points: hits,
             dependents,
             redundant: node.count > 1,
+            managed,
+            unknown_size,
         });
     }
     out.sort_by(|a, b| {
-        a.redundant
-            .cmp(&b.redundant)
+        a.tier()
+            .cmp(&b.tier())
             .then(b.entry_points.len().cmp(&a.entry_points.len()))
             .then((b.cut_off.len() + b.dependents).cmp(&(a.cut_off.len() + a.dependents)))
             .then(a.node.cmp(&b.node))

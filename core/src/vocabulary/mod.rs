@@ -93,6 +93,23 @@ pub fn role_is_gateway(role: &str) -> bool {
     })
 }
 
+/// Whether a role says the row stands for a pool of nodes (`节点池`, `node pool`, `node group`,
+/// `ASG`), so one row does not mean one instance.
+pub fn role_is_pool(role: &str) -> bool {
+    let k = key(role);
+    let words = crate::text::ascii_words(role);
+    POOL_MARKS.iter().any(|m| k.contains(m))
+        || words
+            .iter()
+            .any(|w| matches!(w.as_str(), "asg" | "nodegroup" | "nodepool"))
+        || words
+            .windows(2)
+            .any(|w| w[0] == "node" && matches!(w[1].as_str(), "pool" | "group"))
+}
+
+/// Chinese marks of a node pool.
+const POOL_MARKS: &[&str] = &["节点池", "节点组", "伸缩组"];
+
 /// An ASCII word or name token saying "access layer" (`access`).
 pub fn is_access_word(word: &str) -> bool {
     ACCESS_MARKS.iter().any(|m| m.is_ascii() && *m == word)
