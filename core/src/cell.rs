@@ -18,7 +18,9 @@
 //! 5. A trailing `等` ("and so on") is dropped from a part: `推送等` → `推送`.
 
 use crate::text::{fold_width, has_cjk, is_cjk, squash_spaces};
-use crate::vocabulary::{is_none_marker, ETC, ON_DEMAND, OPTIONAL, SHARED_SUFFIXES, VIA};
+use crate::vocabulary::{
+    is_none_marker, CATEGORY_NOUNS, ETC, ON_DEMAND, OPTIONAL, SHARED_SUFFIXES, VIA,
+};
 
 /// One word of a relation cell, with the notes that annotate it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -203,6 +205,19 @@ fn split_alternatives(base: &str) -> Vec<String> {
                 p = format!("{} {p}", first_words[..first_words.len() - 1].join(" "));
             }
         }
+        // A later part that is only a category noun shares the first part's leading word:
+        // `运维人员/系统` is 运维人员 and 运维系统.
+        if i > 0 && CATEGORY_NOUNS.contains(&p.as_str()) {
+            if let Some(noun) = CATEGORY_NOUNS
+                .iter()
+                .find(|n| first.ends_with(*n) && first.len() > n.len())
+            {
+                let lead = &first[..first.len() - noun.len()];
+                if lead.chars().all(is_cjk) {
+                    p = format!("{lead}{p}");
+                }
+            }
+        }
         if let Some(suffix) = suffix {
             let all_cjk = p.chars().all(is_cjk);
             if i + 1 < parts.len() && all_cjk && !SHARED_SUFFIXES.iter().any(|s| p.ends_with(s)) {
@@ -227,6 +242,13 @@ mod tests {
 
     fn texts(cell: &str) -> Vec<String> {
         parse_cell(cell).into_iter().map(|m| m.text).collect()
+    }
+
+    #[test]
+    fn a_bare_category_noun_after_a_slash_shares_the_leading_word() {
+        assert_eq!(texts("运维人员/系统"), ["运维人员", "运维系统"]);
+        assert_eq!(texts("监控/日志系统"), ["监控系统", "日志系统"]);
+        assert_eq!(texts("开发者/系统"), ["开发者", "系统"]);
     }
 
     #[test]
@@ -355,7 +377,6 @@ mod tests {
         );
         assert_eq!(texts("Jenkins/Runner"), ["Jenkins", "Runner"]);
         assert_eq!(texts("APISIX/内部系统"), ["APISIX", "内部系统"]);
-        assert_eq!(texts("运维人员/系统"), ["运维人员", "系统"]);
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn same_env(a: &str, b: &str) -> bool {
 fn spof_ids(topo: &Topology) -> Vec<String> {
     query::spof_at(topo)
         .into_iter()
-        .filter(|s| !s.redundant && !s.managed && !s.unknown_size)
+        .filter(|s| !s.redundant && !s.managed)
         .map(|s| topo.nodes()[s.node].id.clone())
         .collect()
 }

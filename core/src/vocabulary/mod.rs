@@ -160,6 +160,19 @@ pub fn is_stem_token(t: &str) -> bool {
 /// Chinese category nouns that a `/` list shares from its last part: `监控/日志系统`.
 pub const SHARED_SUFFIXES: &[&str] = &["系统", "日志", "服务", "平台", "数据库", "集群", "中心"];
 
+/// Chinese category nouns that a `/` list's later part may be alone, sharing the first part's
+/// leading word: `运维人员/系统` → 运维人员, 运维系统.
+pub const CATEGORY_NOUNS: &[&str] = &[
+    "人员",
+    "系统",
+    "服务",
+    "平台",
+    "中心",
+    "集群",
+    "数据库",
+    "日志",
+];
+
 /// A trailing word meaning "and so on", dropped from a part: `推送等`.
 pub const ETC: char = '等';
 
