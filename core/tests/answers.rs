@@ -412,3 +412,14 @@ fn spof_lists_managed_resources_and_one_row_pools_for_what_they_are() {
     let first_pool = list.iter().position(|s| s.unknown_size).unwrap();
     assert!(list[..first_pool].iter().all(|s| !s.redundant));
 }
+
+#[test]
+fn a_miss_suggests_instances_whose_role_is_close() {
+    let t = topo();
+    match query::select(&t, "撮合引擎") {
+        Err(query::QueryError::NoMatch { suggestions, .. }) => {
+            assert_eq!(suggestions[..2], [CES_CORE, NARWHAL], "{suggestions:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -136,15 +136,10 @@ pub fn impact(topo: &Topology, sel: &[usize], opts: ImpactOptions) -> Impact {
         .collect();
     let certain = analyse(topo, sel, &failed, &thinned, false);
     let possible = analyse(topo, sel, &failed, &thinned, true);
-    let known: HashSet<(usize, bool)> = certain
-        .iter()
-        .map(|f| (f.node, f.side == Side::Upstream))
-        .collect();
+    let known: HashSet<usize> = certain.iter().map(|f| f.node).collect();
     let mut found = certain.clone();
     for mut f in possible {
-        if !known.contains(&(f.node, f.side == Side::Upstream))
-            && !certain.iter().any(|c| c.node == f.node)
-        {
+        if !known.contains(&f.node) {
             f.effect = Effect::Doubtful;
             found.push(f);
         }
@@ -328,8 +323,11 @@ fn analyse(
 ) -> Vec<Found> {
     let up = walk(topo, sel, false, u32::MAX, true, doubtful);
     let down = walk(topo, sel, true, u32::MAX, true, doubtful);
-    let is_failed = |i: usize| failed.contains(&i);
-    let is_thinned = |i: usize| thinned.contains(&i);
+    let failed_set: HashSet<usize> = failed.iter().copied().collect();
+    let thinned_set: HashSet<usize> = thinned.iter().copied().collect();
+    let is_failed = |i: usize| failed_set.contains(&i);
+    let is_thinned = |i: usize| thinned_set.contains(&i);
+    let selected: HashSet<usize> = sel.iter().copied().collect();
     let up_pos: HashMap<usize, usize> = up.iter().enumerate().map(|(p, s)| (s.node, p)).collect();
     // Relations cut or thinned because they pass through a failed via node: (from, to) →
     // every via node failed.
@@ -449,9 +447,17 @@ fn analyse(
         }
     }
     let mut out = Vec::with_capacity(up.len() + down.len());
+    let up_at: HashMap<usize, &Step> = up.iter().map(|s| (s.node, s)).collect();
     for (p, s) in up.iter().enumerate() {
         let Some(e) = effect[p] else { continue };
-        out.push(found_at(&up, s, sel, Side::Upstream, e, redundant[p]));
+        out.push(found_at(
+            &up_at,
+            s,
+            &selected,
+            Side::Upstream,
+            e,
+            redundant[p],
+        ));
     }
     // Downstream: who can still feed a node: not failed, not broken upstream, not itself cut
     // off, and not by a relation whose every via node failed. Decided in hop order.
@@ -462,6 +468,7 @@ fn analyse(
             .map(|f| f.node),
     );
     let mut fed: HashMap<usize, bool> = HashMap::new();
+    let down_at: HashMap<usize, &Step> = down.iter().map(|s| (s.node, s)).collect();
     for s in &down {
         let alive = topo.incoming(s.node).any(|(p, e)| {
             (doubtful || !e.is_doubtful())
@@ -478,21 +485,20 @@ fn analyse(
         } else {
             Effect::CutOff
         };
-        out.push(found_at(&down, s, sel, Side::Downstream, e, alive));
+        out.push(found_at(&down_at, s, &selected, Side::Downstream, e, alive));
     }
     out
 }
 
 /// The entry for step `s`, with its path to (or from) the selection.
 fn found_at(
-    steps: &[Step],
+    at: &HashMap<usize, &Step>,
     s: &Step,
-    sel: &[usize],
+    sel: &HashSet<usize>,
     side: Side,
     effect: Effect,
     redundant: bool,
 ) -> Found {
-    let at: HashMap<usize, &Step> = steps.iter().map(|s| (s.node, s)).collect();
     let mut chain = vec![s.node];
     let mut cur = s;
     while !sel.contains(&cur.parent) {
@@ -528,11 +534,12 @@ fn customer_routes(
     dead: &HashSet<usize>,
     exposed: &HashSet<usize>,
 ) -> Vec<Vec<usize>> {
+    let selected: HashSet<usize> = sel.iter().copied().collect();
     let facing = |i: usize| {
         matches!(
             topo.nodes()[i].resource,
             Some(ResourceKind::LoadBalancer | ResourceKind::Client)
-        ) && (topo.is_entry_point(i) || sel.contains(&i))
+        ) && (topo.is_entry_point(i) || selected.contains(&i))
     };
     let mut routes = Vec::new();
     for start in (0..topo.nodes().len()).filter(|&i| facing(i)) {

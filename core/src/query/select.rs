@@ -266,6 +266,8 @@ pub fn nearest(topo: &Topology, p: &str, n: usize) -> Vec<String> {
             if !lower.is_empty() && short.contains(&lower) {
                 score += 0.5;
             }
+            // Role matches count too: `撮合引擎` suggests the pools whose role says 撮合.
+            score = score.max(role_closeness(&lower, &node.role));
             (score, node.id.as_str())
         })
         .collect();
@@ -288,6 +290,50 @@ pub fn nearest(topo: &Topology, p: &str, n: usize) -> Vec<String> {
         .take(n.min(3))
         .map(|node| node.id.clone())
         .collect()
+}
+
+/// How much of a pattern's Chinese (its longest run) or ASCII words a role holds, 0 to 1.5:
+/// a role holding half the pattern ranks with a close name.
+fn role_closeness(pattern: &str, role: &str) -> f64 {
+    if role.is_empty() {
+        return 0.0;
+    }
+    let role_key = key(role);
+    // The longest run of the pattern's Chinese that the role holds, as a share of it.
+    let cjk: Vec<char> = pattern.chars().filter(|&c| is_cjk(c)).collect();
+    let mut longest = 0;
+    for start in 0..cjk.len() {
+        for end in (start + longest + 1)..=cjk.len() {
+            let run: String = cjk[start..end].iter().collect();
+            if role_key.contains(run.as_str()) {
+                longest = end - start;
+            } else {
+                break;
+            }
+        }
+    }
+    let by_cjk = if cjk.len() < 2 || longest < 2 {
+        0.0
+    } else {
+        longest as f64 / cjk.len() as f64
+    };
+    let words = ascii_words(pattern);
+    let role_words = ascii_words(role);
+    let by_words = if words.is_empty() {
+        0.0
+    } else {
+        words
+            .iter()
+            .filter(|w| w.len() >= 3 && role_words.contains(w))
+            .count() as f64
+            / words.len() as f64
+    };
+    let best = by_cjk.max(by_words);
+    if best >= 0.5 {
+        1.0 + best / 2.0
+    } else {
+        0.0
+    }
 }
 
 fn suggest(s: &[String]) -> String {
