@@ -231,12 +231,13 @@ fn spof_lists_single_instances_that_many_depend_on() {
         .expect("CES core listed");
     assert_eq!(core.dependents, 1);
     assert!(!core.entry_points.is_empty());
-    // Externals only when they dominate: the managed Aurora spotdb is not listed.
-    assert!(s.iter().all(|x| x.id != "Aurora spotdb"));
+    // Externals when they dominate, or when they are managed resources many need (their
+    // redundancy is not in the sheet): Aurora spotdb is listed as managed.
+    assert!(s.iter().any(|x| x.id == "Aurora spotdb" && x.managed));
     assert!(s
         .iter()
         .filter(|x| x.kind == aiops_core::NodeKind::External)
-        .all(|x| !x.cut_off.is_empty()));
+        .all(|x| !x.cut_off.is_empty() || x.managed));
 }
 
 #[test]
