@@ -54,3 +54,15 @@ pub fn file(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         bytes,
     })
 }
+
+/// Every page of `aws ec2 describe-instances` output in `paths`, in order. A file that cannot
+/// be read or is not that output is an error naming it.
+pub fn ec2(paths: &[std::path::PathBuf]) -> Result<Vec<aiops_core::reconcile::Instance>, String> {
+    let mut all = Vec::new();
+    for p in paths {
+        let file = p.display().to_string();
+        let bytes = aiops_core::read_file(p).map_err(|e| e.to_string())?;
+        all.extend(aiops_core::reconcile::parse(&file, &bytes).map_err(|e| e.to_string())?);
+    }
+    Ok(all)
+}

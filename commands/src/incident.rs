@@ -148,7 +148,7 @@ fn role_word_hits(topo: &Topology, text: &str) -> Vec<usize> {
 /// recent changes near them, and a diagram with suspects red and impacted amber.
 pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Reply {
     let topo = ctx.topo;
-    let im = query::impact(topo, suspects, query::ImpactOptions::default());
+    let im = query::impact(topo, suspects, &query::ImpactOptions::default());
     let names: Vec<&str> = suspects
         .iter()
         .map(|&i| topo.nodes()[i].id.as_str())
@@ -169,11 +169,15 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
                 } else {
                     n.owner.clone()
                 };
-                vec![
+                let mut row = vec![
                     format!("  {}", name_with_count(&n.id, n.count)),
                     what,
                     owner,
-                ]
+                ];
+                if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
+                    row.push(running);
+                }
+                row
             })
             .collect(),
     );

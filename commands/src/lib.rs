@@ -40,6 +40,9 @@ pub struct Context<'a> {
     pub lang: Lang,
     /// The forms of the reply the caller will use.
     pub parts: Parts,
+    /// What runs in EC2, when known: whois and incident replies say a component's running
+    /// state and zones, and impact fails a pool whose nodes share one zone as a whole.
+    pub ec2: Option<&'a aiops_core::reconcile::Report>,
 }
 
 impl<'a> Context<'a> {
@@ -49,6 +52,7 @@ impl<'a> Context<'a> {
             source,
             lang: Lang::En,
             parts: Parts::ALL,
+            ec2: None,
         }
     }
 }

@@ -67,7 +67,7 @@ fn queries(c: &mut Criterion) {
         b.iter(|| query::deps(&topo, black_box(&sel), query::Direction::Both, 3))
     });
     g.bench_function("impact", |b| {
-        b.iter(|| query::impact(&topo, black_box(&sel), query::ImpactOptions::default()))
+        b.iter(|| query::impact(&topo, black_box(&sel), &query::ImpactOptions::default()))
     });
     g.finish();
 }

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod ingest;
 pub mod lint;
 pub mod query;
+pub mod reconcile;
 pub mod render;
 pub mod resolve;
 #[cfg(any(test, feature = "testing"))]

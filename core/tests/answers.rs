@@ -30,7 +30,7 @@ fn sel(t: &Topology, p: &str) -> Vec<String> {
 }
 
 fn whole(t: &Topology, p: &str) -> query::Impact {
-    query::impact(t, &query::select(t, p).unwrap(), ImpactOptions::default())
+    query::impact(t, &query::select(t, p).unwrap(), &ImpactOptions::default())
 }
 
 fn effect_of(im: &query::Impact, id: &str) -> Option<Effect> {
@@ -128,9 +128,10 @@ fn a_whole_gateway_outage_cuts_off_what_sits_behind_it() {
     let one = query::impact(
         &t,
         &query::select(&t, "aie1p-apisix-*").unwrap(),
-        ImpactOptions {
+        &ImpactOptions {
             depth: None,
             one_node: true,
+            ..Default::default()
         },
     );
     assert!(one.one_node);
@@ -209,9 +210,10 @@ fn impact_gives_a_customer_verdict_with_the_route_and_honest_counts() {
     let shallow = query::impact(
         &t,
         &query::select(&t, "kafka-server-01").unwrap(),
-        ImpactOptions {
+        &ImpactOptions {
             depth: Some(1),
             one_node: false,
+            ..Default::default()
         },
     );
     assert!(shallow.customers_hit);

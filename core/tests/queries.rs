@@ -101,7 +101,7 @@ fn deps_show_flags() {
 fn impact_lists_who_breaks_who_starves_and_entry_points() {
     let t = topo();
     let sel = query::select(&t, "spotdb").unwrap();
-    let im = query::impact(&t, &sel, query::ImpactOptions::default());
+    let im = query::impact(&t, &sel, &query::ImpactOptions::default());
     assert_eq!(im.targets, ["Aurora spotdb"]);
     let ces = im.impacted.iter().find(|i| i.id == CES_ACCESS).unwrap();
     assert_eq!((ces.side, ces.hops), (Side::Upstream, 1));
@@ -138,9 +138,10 @@ fn impact_marks_redundancy_from_pool_replicas_and_other_feeds() {
     let im = query::impact(
         &t,
         &pool,
-        query::ImpactOptions {
+        &query::ImpactOptions {
             depth: Some(1),
             one_node: true,
+            ..Default::default()
         },
     );
     assert!(
@@ -159,9 +160,10 @@ fn impact_marks_redundancy_from_pool_replicas_and_other_feeds() {
     let im = query::impact(
         &t,
         &kafka,
-        query::ImpactOptions {
+        &query::ImpactOptions {
             depth: Some(1),
             one_node: false,
+            ..Default::default()
         },
     );
     let history = im.impacted.iter().find(|i| i.id == "历史").unwrap();
@@ -319,7 +321,7 @@ fn lint_diagram_lists_what_the_hand_drawn_diagram_misses_and_adds() {
 fn starved_nodes_fed_by_a_live_source_are_redundant_all_the_way_down() {
     let t = topo();
     let sel = query::select(&t, CES_CORE).unwrap();
-    let im = query::impact(&t, &sel, query::ImpactOptions::default());
+    let im = query::impact(&t, &sel, &query::ImpactOptions::default());
     for id in ["aie1p-kafka-server-01", "历史", "统计", "推送"] {
         let i = im.impacted.iter().find(|i| i.id == id).unwrap();
         assert!(i.redundant, "{id} is still fed");
@@ -331,7 +333,7 @@ fn a_failed_node_cuts_the_relations_that_pass_through_it() {
     // The makers' row: upstream `业务API（经 APISIX/NGINX）`. Losing APISIX cuts that relation.
     let t = topo();
     let apisix = query::select(&t, APISIX).unwrap();
-    let imp = query::impact(&t, &apisix, query::ImpactOptions::default());
+    let imp = query::impact(&t, &apisix, &query::ImpactOptions::default());
     let maker = imp
         .impacted
         .iter()
@@ -347,7 +349,7 @@ fn a_failed_node_cuts_the_relations_that_pass_through_it() {
         .any(|i| i.id == "业务API" && i.side == Side::Upstream));
     // APISIX merely broken (a service it calls fails) still carries the makers' traffic.
     let spotapi = query::select(&t, "aie1p-spotapi-*").unwrap();
-    let imp = query::impact(&t, &spotapi, query::ImpactOptions::default());
+    let imp = query::impact(&t, &spotapi, &query::ImpactOptions::default());
     assert!(imp.impacted.iter().any(|i| i.id == APISIX));
     assert!(
         imp.impacted
@@ -374,7 +376,7 @@ fn via_nodes_are_alternatives_the_relation_is_cut_when_all_fail() {
     let t = aiops_core::load_bytes("via.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
     let hit = |pattern: &str, id: &str| {
         let sel = query::select(&t, pattern).unwrap();
-        let imp = query::impact(&t, &sel, query::ImpactOptions::default());
+        let imp = query::impact(&t, &sel, &query::ImpactOptions::default());
         imp.impacted
             .into_iter()
             .find(|i| i.id == id)
@@ -395,7 +397,7 @@ fn via_nodes_are_alternatives_the_relation_is_cut_when_all_fail() {
     assert!(!hit("gw-*", "web-1").redundant);
     // A gateway with no via role is not impacted by the other's failure.
     let sel = query::select(&t, "gw-1").unwrap();
-    assert!(query::impact(&t, &sel, query::ImpactOptions::default())
+    assert!(query::impact(&t, &sel, &query::ImpactOptions::default())
         .impacted
         .iter()
         .all(|i| i.id != "gw-2"));
@@ -416,7 +418,7 @@ fn via_words_resolve_in_the_stating_rows_naming_domain() {
         ("x-fut-apisix-01", "x-fut-api-01", "x-spot-api-01"),
     ] {
         let sel = query::select(&t, gateway).unwrap();
-        let imp = query::impact(&t, &sel, query::ImpactOptions::default());
+        let imp = query::impact(&t, &sel, &query::ImpactOptions::default());
         let ids: Vec<&str> = imp.impacted.iter().map(|i| i.id.as_str()).collect();
         assert!(ids.contains(&mine), "{gateway}: {ids:?}");
         assert!(!ids.contains(&other), "{gateway}: {ids:?}");

@@ -46,6 +46,16 @@ pub struct Args {
     /// `history`, `diff --since` and `changes` default to ./state.
     #[arg(long, global = true, env = "AIOPS_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
+    /// What runs in EC2: `aws ec2 describe-instances` JSON, one file per page (repeat the
+    /// flag, or separate with commas). whois says what runs; `impact --one-node` fails a pool
+    /// whose nodes share one zone as a whole.
+    #[arg(
+        long,
+        global = true,
+        env = "AIOPS_EC2_INVENTORY",
+        value_delimiter = ','
+    )]
+    pub ec2: Vec<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -128,6 +138,19 @@ pub enum Command {
     Spof,
     /// The whole resolved graph.
     Export,
+    /// The sheet against what runs in EC2: the JSON of `aws ec2 describe-instances`, one file
+    /// per page.
+    Reconcile {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Tag that names an instance as the sheet does.
+        #[arg(long, default_value = "Name")]
+        name_tag: String,
+        /// Tags that name a node's node group, tried in order (default: eks:nodegroup-name,
+        /// alpha.eksctl.io/nodegroup-name, aws:autoscaling:groupName).
+        #[arg(long = "group-tag")]
+        group_tags: Vec<String>,
+    },
     /// Draw the diagram that `deps`/`impact --format mermaid` prints: PNG or SVG with --out,
     /// otherwise a Unicode text drawing.
     Render {
@@ -282,6 +305,11 @@ fn dispatch(args: &Args) -> Result<Outcome, Stop> {
         Command::Path { from, to } => query::path(args, from, to),
         Command::Spof => query::spof(args),
         Command::Export => query::export(args),
+        Command::Reconcile {
+            files,
+            name_tag,
+            group_tags,
+        } => query::reconcile(args, files, name_tag, group_tags),
         Command::Lint { diagram } => query::lint(args, diagram.as_deref()),
         Command::Render {
             pattern,

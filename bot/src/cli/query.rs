@@ -4,8 +4,9 @@
 
 use super::history::load_and_record;
 use super::{Args, Format, Outcome, Stop};
-use aiops_commands::{self as commands, Context, Parts, Reply};
+use aiops_commands::{self as commands, Context, Parts, Reply, Status};
 use aiops_core::query::{Direction, ImpactOptions};
+use aiops_core::reconcile::TagKeys;
 use std::path::Path;
 
 pub fn deps(args: &Args, pattern: &str, up: bool, down: bool, depth: u32) -> Result<Outcome, Stop> {
@@ -23,7 +24,11 @@ pub fn impact(
     depth: Option<u32>,
     one_node: bool,
 ) -> Result<Outcome, Stop> {
-    let opts = ImpactOptions { depth, one_node };
+    let opts = ImpactOptions {
+        depth,
+        one_node,
+        ..ImpactOptions::default()
+    };
     answer(args, |ctx| commands::impact_with(ctx, pattern, opts))
 }
 
@@ -69,10 +74,52 @@ pub fn lint(args: &Args, diagram: Option<&Path>) -> Result<Outcome, Stop> {
     )))
 }
 
-/// Loads the inventory and answers with `handler`.
+/// `reconcile FILES…`: reads every page of describe-instances output, then compares.
+pub fn reconcile(
+    args: &Args,
+    files: &[std::path::PathBuf],
+    name_tag: &str,
+    group_tags: &[String],
+) -> Result<Outcome, Stop> {
+    let instances = crate::loading::ec2(files).map_err(|e| Stop::user(Status::UserError, e))?;
+    let mut keys = TagKeys {
+        name: name_tag.to_string(),
+        ..TagKeys::default()
+    };
+    if !group_tags.is_empty() {
+        keys.group = group_tags.to_vec();
+    }
+    let loaded = load_and_record(args)?;
+    let report = aiops_core::reconcile::reconcile(&loaded.topo, &instances, &keys);
+    Ok(Outcome::reply(commands::reconcile(
+        context(args, &loaded),
+        &report,
+    )))
+}
+
+/// Loads the inventory (and what runs in EC2, with `--ec2`) and answers with `handler`.
 fn answer(args: &Args, handler: impl FnOnce(Context) -> Reply) -> Result<Outcome, Stop> {
     let loaded = load_and_record(args)?;
-    Ok(Outcome::reply(handler(context(args, &loaded))))
+    let ec2 = ec2_report(args, &loaded.topo)?;
+    let mut ctx = context(args, &loaded);
+    ctx.ec2 = ec2.as_ref();
+    Ok(Outcome::reply(handler(ctx)))
+}
+
+/// The reconciliation against `--ec2` files, when given.
+fn ec2_report(
+    args: &Args,
+    topo: &aiops_core::Topology,
+) -> Result<Option<aiops_core::reconcile::Report>, Stop> {
+    if args.ec2.is_empty() {
+        return Ok(None);
+    }
+    let instances = crate::loading::ec2(&args.ec2).map_err(|e| Stop::user(Status::UserError, e))?;
+    Ok(Some(aiops_core::reconcile::reconcile(
+        topo,
+        &instances,
+        &TagKeys::default(),
+    )))
 }
 
 /// The handlers' context for this inventory, language and output format.

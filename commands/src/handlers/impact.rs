@@ -20,19 +20,29 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
         pattern,
         ImpactOptions {
             depth,
-            one_node: false,
+            ..ImpactOptions::default()
         },
     )
 }
 
 /// `impact PATTERN [--depth N] [--one-node]`
-pub fn impact_with(ctx: Context, pattern: &str, opts: ImpactOptions) -> Reply {
+pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Reply {
     let sel = match query::select_explained(ctx.topo, pattern) {
         Ok(s) => s,
         Err(e) => return Reply::query_error(&e),
     };
     let lang = ctx.lang;
-    let im = query::impact(ctx.topo, &sel.nodes, opts);
+    // A pool whose running nodes share one zone is one failure domain: it fails whole.
+    let zone_of = |i: usize| ctx.ec2.and_then(|r| r.one_zone(&ctx.topo.nodes()[i].id));
+    if opts.one_node {
+        opts.one_zone = sel
+            .nodes
+            .iter()
+            .copied()
+            .filter(|&i| zone_of(i).is_some())
+            .collect();
+    }
+    let im = query::impact(ctx.topo, &sel.nodes, &opts);
     let verdict = if im.customers_hit {
         let route = im
             .customer_routes
@@ -56,6 +66,12 @@ pub fn impact_with(ctx: Context, pattern: &str, opts: ImpactOptions) -> Reply {
         }
         .text(lang),
     );
+    if !opts.one_zone.is_empty() {
+        r = r.text(
+            "pools whose running nodes are all in one availability zone (from EC2) fail whole: \
+             one zone outage takes them all",
+        );
+    }
     if let Some(d) = opts.depth {
         r = r.text(format!("--depth {d}: {}", Msg::ListingDepth.text(lang)));
     }
@@ -66,6 +82,11 @@ pub fn impact_with(ctx: Context, pattern: &str, opts: ImpactOptions) -> Reply {
                 let n = &ctx.topo.nodes()[i];
                 let what = if n.kind != NodeKind::Instance {
                     Msg::ExternalTarget.text(lang).to_string()
+                } else if let (true, Some(az)) = (opts.one_node, zone_of(i)) {
+                    format!(
+                        "×{}: all running in {az}, one failure domain: fails whole",
+                        n.count
+                    )
                 } else if n.count > 1 && opts.one_node {
                     format!("×{}: {}", n.count, Msg::PoolOneNodeLost.text(lang))
                 } else if n.count > 1 {
@@ -73,11 +94,15 @@ pub fn impact_with(ctx: Context, pattern: &str, opts: ImpactOptions) -> Reply {
                 } else {
                     Msg::SingleInstance.text(lang).to_string()
                 };
-                vec![
+                let mut row = vec![
                     format!("  ✖ {}", n.id),
                     kind_text_in(lang, ctx.topo, &n.id),
                     what,
-                ]
+                ];
+                if let Some(running) = ctx.ec2.and_then(|r| r.running_text(ctx.topo, &n.id)) {
+                    row.push(running);
+                }
+                row
             })
             .collect(),
     );

@@ -78,6 +78,12 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                         n.env.clone()
                     },
                 ]);
+                if let Some(ec2) = ctx.ec2 {
+                    rows.push(vec![
+                        "  in EC2".into(),
+                        ec2.running_text(ctx.topo, &n.id).unwrap_or_default(),
+                    ]);
+                }
                 if !n.instance_id.is_empty() {
                     rows.push(vec!["  instance id".into(), n.instance_id.clone()]);
                 }

@@ -111,20 +111,23 @@ pub struct Impact {
 }
 
 /// How an impact question is asked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImpactOptions {
     /// List only this many hops (the verdict and counts still cover everything).
     pub depth: Option<u32>,
     /// Lose one node of each selected pool instead of the whole pool.
     pub one_node: bool,
+    /// Pools that fail whole even with `one_node`: their running nodes are all in one
+    /// availability zone (known from EC2), so one failure domain takes them all.
+    pub one_zone: Vec<usize>,
 }
 
 /// Supposes the selected nodes fail and says what that does.
-pub fn impact(topo: &Topology, sel: &[usize], opts: ImpactOptions) -> Impact {
+pub fn impact(topo: &Topology, sel: &[usize], opts: &ImpactOptions) -> Impact {
     let thinned: Vec<usize> = if opts.one_node {
         sel.iter()
             .copied()
-            .filter(|&i| topo.nodes()[i].count > 1)
+            .filter(|&i| topo.nodes()[i].count > 1 && !opts.one_zone.contains(&i))
             .collect()
     } else {
         Vec::new()

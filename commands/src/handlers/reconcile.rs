@@ -1,0 +1,120 @@
+//! `reconcile`: the sheet against what runs in EC2 (see `aiops_core::reconcile`).
+//!
+//! Grammar: `reconcile EC2.json [EC2-2.json …]`; the front end reads and parses the files and
+//! hands over the report.
+
+use super::name_with_count;
+use crate::{Context, Reply};
+use aiops_core::reconcile::{self, Report};
+
+/// The drift report as a reply: a line per kind of drift, the JSON, and the diagram.
+pub fn reconcile(ctx: Context, report: &Report) -> Reply {
+    let topo = ctx.topo;
+    let total = topo.instance_count();
+    let drift = report.missing.len()
+        + report.unlisted.len()
+        + report.pool_size.len()
+        + report.single_az.len()
+        + report.type_mismatch.len();
+    let mut r = Reply::new(format!(
+        "reconcile {}: {drift} drift(s); {} of {total} sheet instance(s) running",
+        ctx.source, report.matched
+    ));
+    if report.is_clean() {
+        r = r.text("The sheet and EC2 agree.");
+    }
+    if !report.missing.is_empty() {
+        r = r
+            .heading(format!(
+                "Listed in the sheet, not running: {}",
+                report.missing.len()
+            ))
+            .table(
+                report
+                    .missing
+                    .iter()
+                    .map(|m| {
+                        let n = topo.node(&m.id).map_or(1, |n| n.count);
+                        vec![format!("  {}", name_with_count(&m.id, n)), m.state.clone()]
+                    })
+                    .collect(),
+            );
+    }
+    if !report.unlisted.is_empty() {
+        r = r
+            .heading(format!(
+                "Running, not in the sheet: {}",
+                report.unlisted.len()
+            ))
+            .table(
+                report
+                    .unlisted
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            format!("  {}", u.group),
+                            format!("{} running", u.count),
+                            u.examples.join(", "),
+                        ]
+                    })
+                    .collect(),
+            );
+    }
+    if !report.pool_size.is_empty() {
+        r = r
+            .heading(format!(
+                "Pool size, sheet against running: {}",
+                report.pool_size.len()
+            ))
+            .table(
+                report
+                    .pool_size
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            format!("  {}", p.id),
+                            format!("sheet ×{}", p.sheet),
+                            format!("running {}", p.running),
+                        ]
+                    })
+                    .collect(),
+            );
+    }
+    if !report.single_az.is_empty() {
+        r = r
+            .heading(format!(
+                "All replicas in one availability zone (an outage of it takes them all): {}",
+                report.single_az.len()
+            ))
+            .table(
+                report
+                    .single_az
+                    .iter()
+                    .map(|s| vec![format!("  {}", s.id), format!("{} in {}", s.count, s.az)])
+                    .collect(),
+            );
+    }
+    if !report.type_mismatch.is_empty() {
+        r = r
+            .heading(format!(
+                "Instance type not what the name says: {}",
+                report.type_mismatch.len()
+            ))
+            .table(
+                report
+                    .type_mismatch
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            format!("  {}", t.id),
+                            format!("name says {}", t.name_says),
+                            format!("runs {}", t.actual),
+                        ]
+                    })
+                    .collect(),
+            );
+    }
+    r.diagram = Some(reconcile::diagram(topo, report));
+    r.json = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    r
+}
