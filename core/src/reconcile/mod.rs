@@ -19,8 +19,10 @@ use crate::graph::Topology;
 use crate::text::fold_width;
 use crate::vocabulary::is_stem_token;
 pub use ec2::{parse, Ec2Error, Instance, State};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// Which tags name an instance and its node group.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,32 +165,46 @@ impl Report {
 
 /// The key sheet names and `Name` tags are compared by: trimmed, width-folded, lower case,
 /// invisible characters dropped.
-fn name_key(s: &str) -> String {
-    fold_width(s)
-        .chars()
-        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{2060}'))
-        .collect::<String>()
-        .trim()
-        .to_lowercase()
+fn name_key(s: &str) -> Cow<'_, str> {
+    // Most names are already plain: lower-case ASCII without spaces at the ends.
+    if s.bytes().all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        fold_width(s)
+            .chars()
+            .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{2060}'))
+            .collect::<String>()
+            .trim()
+            .to_lowercase(),
+    )
 }
 
 /// Compares the sheet with what runs.
 pub fn reconcile(topo: &Topology, instances: &[Instance], keys: &TagKeys) -> Report {
     let nodes = topo.nodes();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    // `…-<nodegroup>-Node` rows by every dash-separated tail before `-node`, for node groups.
-    let mut by_group: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<Cow<str>, usize> = HashMap::default();
     for (i, n) in nodes.iter().enumerate().filter(|(_, n)| n.is_instance()) {
-        let k = name_key(&n.id);
-        if let Some(stem) = k.strip_suffix("-node") {
-            let mut rest = stem;
-            while let Some((_, tail)) = rest.split_once('-') {
-                by_group.entry(tail.to_string()).or_insert(i);
-                rest = tail;
+        by_name.entry(name_key(&n.id)).or_insert(i);
+    }
+    // `…-<nodegroup>-Node` rows by every dash-separated tail before `-node`, for node groups;
+    // built only when a node's `Name` matches no row.
+    let mut by_group: Option<HashMap<String, usize>> = None;
+    let group_index = || {
+        let mut m: HashMap<String, usize> = HashMap::default();
+        for (k, &i) in &by_name {
+            if let Some(stem) = k.strip_suffix("-node") {
+                let mut rest = stem;
+                while let Some((_, tail)) = rest.split_once('-') {
+                    m.entry(tail.to_string())
+                        .and_modify(|j| *j = (*j).min(i))
+                        .or_insert(i);
+                    rest = tail;
+                }
             }
         }
-        by_name.entry(k).or_insert(i);
-    }
+        m
+    };
     let mut running: Vec<Vec<&Instance>> = vec![Vec::new(); nodes.len()];
     let mut stopped: Vec<Vec<&Instance>> = vec![Vec::new(); nodes.len()];
     let mut unlisted: BTreeMap<String, Vec<&Instance>> = BTreeMap::new();
@@ -200,15 +216,13 @@ pub fn reconcile(topo: &Topology, instances: &[Instance], keys: &TagKeys) -> Rep
             .iter()
             .find_map(|k| inst.tags.get(k))
             .map(|g| name_key(g));
-        let hit = name
-            .as_ref()
-            .and_then(|n| by_name.get(n))
-            .or_else(|| {
-                group
-                    .as_ref()
-                    .and_then(|g| by_group.get(g).or(by_name.get(g)))
-            })
-            .copied();
+        let mut hit = name.as_ref().and_then(|n| by_name.get(n.as_ref())).copied();
+        if hit.is_none() {
+            if let Some(g) = &group {
+                let index = by_group.get_or_insert_with(group_index);
+                hit = index.get(g.as_ref()).or(by_name.get(g.as_ref())).copied();
+            }
+        }
         match hit {
             Some(i) if inst.state.is_running() => running[i].push(inst),
             Some(i) => stopped[i].push(inst),
@@ -283,7 +297,8 @@ pub fn reconcile(topo: &Topology, instances: &[Instance], keys: &TagKeys) -> Rep
             );
         }
     }
-    copies_in_one_zone(topo, &report.by_node.clone(), &running, &mut report);
+    let copies = copies_in_one_zone(topo, &report.by_node, &running);
+    report.single_az.extend(copies);
     report.unlisted = unlisted
         .into_iter()
         .map(|(group, list)| Unlisted {
@@ -314,8 +329,8 @@ fn copies_in_one_zone(
     topo: &Topology,
     by_node: &BTreeMap<String, Running>,
     running: &[Vec<&Instance>],
-    report: &mut Report,
-) {
+) -> Vec<SingleAz> {
+    let mut out = Vec::new();
     let mut stems: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, n) in topo.nodes().iter().enumerate() {
         if n.is_instance() && n.count <= 1 && by_node.get(&n.id).is_some_and(|r| r.running == 1) {
@@ -338,7 +353,7 @@ fn copies_in_one_zone(
         zones.sort_unstable();
         zones.dedup();
         if let [az] = zones[..] {
-            report.single_az.push(SingleAz {
+            out.push(SingleAz {
                 id: members
                     .iter()
                     .map(|&i| topo.nodes()[i].id.as_str())
@@ -349,6 +364,7 @@ fn copies_in_one_zone(
             });
         }
     }
+    out
 }
 
 /// Longest tag text kept in a report line; tags are free text and can be kilobytes.
