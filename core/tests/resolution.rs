@@ -290,8 +290,8 @@ fn alias_file_overrides_the_rules() {
     )
     .unwrap();
     let t = seed(&LoadOptions {
-        include_nonprod: false,
         aliases,
+        ..LoadOptions::default()
     })
     .unwrap();
     assert!(has(&t, SPOTAPI, "aie1p-maker-02"));
@@ -355,8 +355,8 @@ fn an_external_named_like_an_instance_is_kept_apart() {
     )
     .unwrap();
     let t = seed(&LoadOptions {
-        include_nonprod: false,
         aliases,
+        ..LoadOptions::default()
     })
     .unwrap();
     let inst = t.node(KAFKA).expect("the instance keeps its name");

@@ -58,6 +58,9 @@ pub struct LoadOptions {
     /// Keep test, staging and temporary rows.
     pub include_nonprod: bool,
     pub aliases: Aliases,
+    /// Load a sheet that has no upstream and no downstream column, as instances without
+    /// relations, instead of refusing it.
+    pub names_only: bool,
 }
 
 /// Builds the topology from a table. Never fails: odd rows and words become diagnostics.

@@ -10,9 +10,11 @@
 //! ([`Topology::common_prefix`](crate::graph::Topology::common_prefix)).
 
 mod flags;
+mod headers;
 mod resources;
 
 pub use flags::{FlagWord, Language, AMBIGUOUS, DOUBTFUL, ON_DEMAND, OPTIONAL, VIA};
+pub use headers::{header_claim, header_key, Claim};
 pub use resources::{classify_resource, is_engine_word, names_managed_resource};
 
 use crate::text::{fold_width, key};
