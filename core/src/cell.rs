@@ -16,11 +16,13 @@
 //!    - a Chinese category suffix carries back: `监控/日志系统` → `监控系统`, `日志系统`;
 //!    - otherwise each part stands alone: `APISIX/NGINX/客户端`, `spotdb/spot-redis`.
 //! 5. A trailing `等` ("and so on") is dropped from a part: `推送等` → `推送`.
-//! 6. A list marker at the start of a line or an item is not part of the word: `1.` `1)` `1、`
+//! 6. An IPv4 address after a word, in brackets or after `/` (`gitlab (10.20.3.4)`,
+//!    `gitlab / 10.20.3.4`), says where the instance is, not what the relation is: it is dropped.
+//! 7. A list marker at the start of a line or an item is not part of the word: `1.` `1)` `1、`
 //!    `(1)` `①` `•` `·` `-` `*` `a.`; a marker alone on its line is dropped, so the line break
 //!    after it separates like any other.
 
-use crate::text::{fold_width, has_cjk, is_cjk, squash_spaces};
+use crate::text::{fold_width, has_cjk, is_cjk, is_ipv4, split_trailing_ip, squash_spaces};
 use crate::vocabulary::{
     is_none_marker, CATEGORY_NOUNS, ETC, ON_DEMAND, OPTIONAL, SHARED_SUFFIXES, VIA,
 };
@@ -185,6 +187,7 @@ fn strip_notes(item: &str) -> (String, Vec<String>) {
 
 fn parse_item(item: &str, out: &mut Vec<Mention>) {
     let (base, raw_notes) = strip_notes(item);
+    let base = split_trailing_ip(&base).0.to_string();
     let mut proto = Mention {
         item: item.to_string(),
         base: base.clone(),
@@ -211,7 +214,7 @@ fn parse_item(item: &str, out: &mut Vec<Mention>) {
 }
 
 fn read_note(note: &str, m: &mut Mention) {
-    if note.is_empty() {
+    if note.is_empty() || is_ipv4(note) {
         return;
     }
     if OPTIONAL.marks(note) {
@@ -463,7 +466,17 @@ mod tests {
     }
 
     #[test]
-    fn rule6_numbered_list_markers_are_not_part_of_the_word() {
+    fn rule6_an_ip_after_a_word_is_dropped() {
+        for cell in ["aie1p-gitlab (10.20.3.4)", "aie1p-gitlab / 10.20.3.4"] {
+            let m = parse_cell(cell);
+            assert_eq!(m.len(), 1, "{cell}");
+            assert_eq!(m[0].text, "aie1p-gitlab");
+            assert!(m[0].notes.is_empty(), "{:?}", m[0].notes);
+        }
+    }
+
+    #[test]
+    fn rule7_numbered_list_markers_are_not_part_of_the_word() {
         assert_eq!(
             texts("1. Aurora spotdb\n2. Valkey spot-redis"),
             ["Aurora spotdb", "Valkey spot-redis"]
@@ -478,7 +491,7 @@ mod tests {
     }
 
     #[test]
-    fn rule6_bullets_are_not_part_of_the_word() {
+    fn rule7_bullets_are_not_part_of_the_word() {
         assert_eq!(texts("• CES core\n• Kafka"), ["CES core", "Kafka"]);
         assert_eq!(texts("· spotdb\n· spot-redis"), ["spotdb", "spot-redis"]);
         assert_eq!(texts("- Kafka\n- Redis"), ["Kafka", "Redis"]);
@@ -490,7 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn rule6_a_line_break_after_a_marker_separates() {
+    fn rule7_a_line_break_after_a_marker_separates() {
         assert_eq!(
             texts("1.\nAurora spotdb\n2.\nValkey spot-redis"),
             ["Aurora spotdb", "Valkey spot-redis"]
@@ -499,7 +512,7 @@ mod tests {
     }
 
     #[test]
-    fn rule6_text_that_only_looks_like_a_marker_is_kept() {
+    fn rule7_text_that_only_looks_like_a_marker_is_kept() {
         assert_eq!(texts("1.5 GB cache"), ["1.5 GB cache"]);
         assert_eq!(texts("-redis"), ["-redis"]);
         assert_eq!(texts("*-redis"), ["*-redis"]);

@@ -1,11 +1,16 @@
 //! From rows to instances: repeated rows of one name merge into a pool, and test, staging and
 //! temporary rows are left out unless asked for.
+//!
+//! A name is read as a person reads it: invisible characters (zero-width spaces, byte-order
+//! marks) are dropped and odd spaces made plain; a trailing IPv4 address (`gitlab (10.20.3.4)`,
+//! `gitlab / 10.20.3.4`) is the instance's `IP` attribute; and names that differ only in
+//! capitals are one instance, named as its first row spells it, the other spelling reported.
 
 use super::LoadOptions;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::ingest::{Field, Table};
-use crate::text::{column_letter, key, squashed};
+use crate::text::{clean_name, column_letter, key, lowered, split_trailing_ip};
 use crate::vocabulary::{env_is_nonprod, marks_temporary};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -49,6 +54,8 @@ pub(super) fn collect_instances<'t>(
     let mut nonprod: Vec<u32> = Vec::new();
     // Environment, role and notes repeat on many rows: judge each combination once.
     let mut verdicts = NonProd::default();
+    // Other spellings of a name already reported, by instance.
+    let mut spellings: Vec<(u32, Cow<'t, str>)> = Vec::new();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
     for (at, row) in table.rows.iter().enumerate() {
@@ -56,7 +63,7 @@ pub(super) fn collect_instances<'t>(
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let name = squashed(table.get(row, Field::Name));
+        let (name, ip) = instance_name(table.get(row, Field::Name));
         if name.is_empty() {
             diags.push(
                 Diagnostic::new(
@@ -85,8 +92,31 @@ pub(super) fn collect_instances<'t>(
         let role = table.get(row, Field::Role);
         let up = table.get(row, Field::Upstream);
         let down = table.get(row, Field::Downstream);
-        let idx = match by_name.get(&name) {
-            Some(&i) => i as usize,
+        let name_key = lowered_key(&name);
+        let idx = match by_name.get(&name_key) {
+            Some(&i) => {
+                let inst = &out[i as usize];
+                if inst.name != name && !spellings.contains(&(i, name.clone())) {
+                    spellings.push((i, name.clone()));
+                    diags.push(
+                        Diagnostic::new(
+                            Severity::Warning,
+                            DiagKind::NameCase,
+                            format!(
+                                "'{name}' is '{}' (row {}) in other capitals; read as the same \
+                                 instance",
+                                inst.name, inst.rows[0]
+                            ),
+                        )
+                        .at(Location {
+                            sheet: table.sheet.clone(),
+                            row: row.number,
+                            column: table.column(Field::Name).map(column_letter),
+                        }),
+                    );
+                }
+                i as usize
+            }
             None => {
                 out.push(Instance {
                     role,
@@ -98,12 +128,17 @@ pub(super) fn collect_instances<'t>(
                     cells: Vec::new(),
                     name: name.clone(),
                 });
-                by_name.insert(name, out.len() as u32 - 1);
+                by_name.insert(name_key, out.len() as u32 - 1);
                 out.len() - 1
             }
         };
         let inst = &mut out[idx];
         inst.rows.push(row.number);
+        if let Some(ip) = ip {
+            inst.attributes
+                .entry(IP_ATTRIBUTE.to_string())
+                .or_insert(ip);
+        }
         if inst.first != at {
             let first = &table.rows[inst.first as usize];
             let signature = [role, up, down];
@@ -189,6 +224,31 @@ pub(super) fn collect_instances<'t>(
 
 /// No row gives the field.
 const NO_ROW: u32 = u32::MAX;
+
+/// The attribute a trailing IP address of a name becomes.
+const IP_ATTRIBUTE: &str = "IP";
+
+/// A name cell as the instance's name (see the module doc), and the IP address it ended with.
+fn instance_name(cell: &str) -> (Cow<'_, str>, Option<String>) {
+    match clean_name(cell) {
+        Cow::Borrowed(b) => {
+            let (name, ip) = split_trailing_ip(b);
+            (Cow::Borrowed(name), ip.map(str::to_string))
+        }
+        Cow::Owned(o) => {
+            let (name, ip) = split_trailing_ip(&o);
+            (Cow::Owned(name.to_string()), ip.map(str::to_string))
+        }
+    }
+}
+
+/// The key by which rows name the same instance: the name without capitals.
+fn lowered_key<'t>(name: &Cow<'t, str>) -> Cow<'t, str> {
+    match name {
+        Cow::Borrowed(b) => lowered(b),
+        Cow::Owned(o) => Cow::Owned(o.to_lowercase()),
+    }
+}
 
 /// Two rows' role and relation texts differ only in width, case or spacing.
 fn same_meaning(a: &[&str; 3], b: &[&str; 3]) -> bool {
