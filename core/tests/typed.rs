@@ -212,3 +212,24 @@ fn names_compare_case_insensitively_keeping_the_first_spelling() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
 }
+
+#[test]
+fn a_role_text_match_needs_a_significant_word_in_both_languages() {
+    let csv = "Hostname,Service,Used by,Depends on\n\
+               zq9-etcd-01,ETCD (gateway/service discovery config),zq9-gw-01,—\n\
+               zq9-gw-01,API gateway,clients,ETCD\n\
+               zq9-nacos-01,Nacos config center,zq9-orders-01,config data (local disk)\n\
+               zq9-nacos-02,Nacos 配置中心,zq9-orders-01,配置数据（本机/磁盘）；系统服务\n\
+               zq9-orders-01,Orders service,zq9-gw-01,Nacos；service discovery\n";
+    let t = load_bytes("shop.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let e = edges(&t);
+    let has = |a: &str, b: &str| e.contains(&(a.to_string(), b.to_string()));
+    assert!(has("zq9-nacos-01", "config data"), "{e:?}");
+    assert!(!has("zq9-nacos-01", "zq9-etcd-01"), "{e:?}");
+    assert!(has("zq9-nacos-02", "配置数据"), "{e:?}");
+    assert!(has("zq9-nacos-02", "系统服务"), "{e:?}");
+    // A significant word still picks its instances.
+    assert!(has("zq9-gw-01", "zq9-etcd-01"), "{e:?}");
+    assert!(has("zq9-orders-01", "zq9-etcd-01"), "{e:?}");
+    assert!(has("zq9-orders-01", "zq9-nacos-01"), "{e:?}");
+}
