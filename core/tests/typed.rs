@@ -233,3 +233,27 @@ fn a_role_text_match_needs_a_significant_word_in_both_languages() {
     assert!(has("zq9-orders-01", "zq9-etcd-01"), "{e:?}");
     assert!(has("zq9-orders-01", "zq9-nacos-01"), "{e:?}");
 }
+
+#[test]
+fn a_column_of_relations_kept_as_an_attribute_is_reported_naming_it() {
+    // `Downstream` outranks `Talks to`, which no rule maps: its relations are not read.
+    let csv = "Hostname,Role,Downstream,Talks to,Instance Type,Tags\n\
+               zq9-web-01,Web,zq9-orders-01,zq9-orders-01; Aurora shopdb,c5.large,frontend\n\
+               zq9-orders-01,Orders,Aurora shopdb,Valkey cart-redis,c5.xlarge,backend\n";
+    let t = load_bytes("shop.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    assert_eq!(
+        kinds(&t, DiagKind::RelationLikeColumn),
+        ["sheet 'csv', row 1, column D: column 'Talks to' is kept as an attribute but reads like \
+          relations (1 of 2 cells name instances of this sheet, e.g. row 2: 'zq9-orders-01; \
+          Aurora shopdb'); if it holds upstreams or downstreams, map it in [columns] of the alias \
+          file"]
+    );
+    // Lists alone, in most cells, are enough.
+    let csv = "Hostname,Role,Downstream,Backends (old)\n\
+               zq9-web-01,Web,—,\"Aurora shopdb, Valkey cart-redis\"\n\
+               zq9-orders-01,Orders,—,\"Aurora shopdb\nKafka\"\n";
+    let t = load_bytes("shop.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let found = kinds(&t, DiagKind::RelationLikeColumn);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("column 'Backends (old)'"), "{found:?}");
+}

@@ -7,6 +7,7 @@
 //! capitals are one instance, named as its first row spells it, the other spelling reported.
 
 use super::LoadOptions;
+use crate::cell::parse_cell;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::ingest::{Field, Table};
@@ -201,6 +202,7 @@ pub(super) fn collect_instances<'t>(
             );
         }
     }
+    relation_like_columns(table, &by_name, diags);
     if !nonprod.is_empty() {
         diags.push(
             Diagnostic::new(
@@ -224,6 +226,71 @@ pub(super) fn collect_instances<'t>(
 
 /// No row gives the field.
 const NO_ROW: u32 = u32::MAX;
+
+/// Cells of a column looked at to judge whether it reads like relations.
+const SAMPLED_CELLS: usize = 200;
+
+/// Reports each column kept as an attribute whose cells read like relations: they name
+/// instances of the sheet, or most of them are lists. Its header is one no rule recognised
+/// (or one a stronger header outranked), and its relations are not in the graph.
+fn relation_like_columns(table: &Table, names: &Names, diags: &mut Vec<Diagnostic>) {
+    for (c, header) in table.headers.iter().enumerate() {
+        if header.is_empty() || table.fields.get(c).copied().flatten().is_some() {
+            continue;
+        }
+        let (mut seen, mut lists, mut naming) = (0usize, 0usize, 0usize);
+        let mut example: Option<(u32, &str)> = None;
+        for row in &table.rows {
+            let Some(cell) = row.cells.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            seen += 1;
+            let mentions = parse_cell(cell);
+            let names_one = mentions
+                .iter()
+                .any(|m| names.contains_key(m.text.to_lowercase().as_str()));
+            let is_list = mentions
+                .iter()
+                .filter(|m| m.text.chars().any(char::is_alphabetic))
+                .count()
+                >= 2;
+            naming += usize::from(names_one);
+            lists += usize::from(is_list);
+            if (names_one || is_list) && example.is_none() {
+                example = Some((row.number, cell));
+            }
+            if seen >= SAMPLED_CELLS {
+                break;
+            }
+        }
+        let relation_like = naming >= 1 || (lists >= 2 && lists * 2 >= seen);
+        let Some((row, text)) = example.filter(|_| relation_like) else {
+            continue;
+        };
+        let what = if naming >= 1 {
+            format!("{naming} of {seen} cells name instances of this sheet")
+        } else {
+            format!("{lists} of {seen} cells are lists")
+        };
+        let shown: String = text.chars().take(60).collect::<String>().replace('\n', " ");
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::RelationLikeColumn,
+                format!(
+                    "column '{header}' is kept as an attribute but reads like relations ({what}, \
+                     e.g. row {row}: '{shown}'); if it holds upstreams or downstreams, map it in \
+                     [columns] of the alias file"
+                ),
+            )
+            .at(Location {
+                sheet: table.sheet.clone(),
+                row: table.header_row,
+                column: Some(column_letter(c)),
+            }),
+        );
+    }
+}
 
 /// The attribute a trailing IP address of a name becomes.
 const IP_ATTRIBUTE: &str = "IP";
