@@ -125,13 +125,6 @@ impl ColumnMap {
     }
 }
 
-/// Recognises a header cell: Chinese and English synonyms, relation phrases (`Used by`,
-/// `调用方`), full-width letters, padding, and a trailing note in brackets (`主要上游（调用方）`)
-/// are all tolerated.
-pub fn classify_header(text: &str) -> Option<Field> {
-    header_claim(text).map(|(f, _)| f)
-}
-
 /// Reads bytes of any supported format and finds the inventory table in them.
 pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
     read_table_with(file, bytes, &ColumnMap::default())

@@ -3,10 +3,13 @@
 //! Merged cells: calamine gives a merged range's value to its top-left cell only. The sheet's
 //! merged regions (which calamine reads for xlsx and xls) give every row of the range that value
 //! in the range's first column, so a pool whose role and relations are written once over its
-//! rows reads as if every row repeated them. Calamine 0.38 reads no merged regions of ods or
-//! xlsb files: there, a merged cell's value stays on its first row.
+//! rows reads as if every row repeated them. Reading the regions parses the sheet a second time
+//! (about half again the time of reading a 100k-row sheet), so it is done only for a table with
+//! an empty name, role or relation cell in a row that is not blank, which every merged range in
+//! those columns leaves. Calamine 0.38 reads no merged regions of ods or xlsb files: there, a
+//! merged cell's value stays on its first row.
 
-use super::{check_cell, corrupt, table_in, ColumnMap, Grid, Pick, Row, Table};
+use super::{check_cell, corrupt, table_in, ColumnMap, Field, Grid, Pick, Row, Table};
 use crate::error::LoadError;
 use calamine::{
     Data, Dimensions, Ods, Range, Reader, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
@@ -79,26 +82,46 @@ where
                 corrupt(file, format!("sheet '{name}': {msg}"))
             }
         })?;
-        let mut grid = range_grid(file, &name, &mut range)?;
-        spread_merged(&mut grid, &merges(wb, &name));
-        if let Some(t) = pick.offer(table_in(file, grid, columns)) {
+        let grid = range_grid(file, &name, &mut range)?;
+        let found = table_in(file, grid, columns).map(|mut t| {
+            // Reading the merged regions parses the sheet again: only a table with gaps
+            // where a merged range could be has any to spread.
+            if has_gaps(&t) {
+                spread_merged(&mut t.rows, &merges(wb, &name));
+            }
+            t
+        });
+        if let Some(t) = pick.offer(found) {
             return Ok(t);
         }
     }
     pick.finish(file)
 }
 
+/// Whether a row that is not blank has an empty name, role or relation cell, as the rows under
+/// a merged cell's first do.
+fn has_gaps(t: &Table) -> bool {
+    let cols: Vec<usize> = [Field::Name, Field::Role, Field::Upstream, Field::Downstream]
+        .into_iter()
+        .filter_map(|f| t.column(f))
+        .collect();
+    t.rows.iter().any(|r| {
+        let empty = |c: usize| r.cells.get(c).is_none_or(|v| v.trim().is_empty());
+        cols.iter().any(|&c| empty(c)) && !r.cells.iter().all(|v| v.trim().is_empty())
+    })
+}
+
 /// Gives every row of each merged region the value of its top-left cell, in the region's first
-/// column, where that row's cell is empty.
-fn spread_merged(grid: &mut Grid, regions: &[Dimensions]) {
-    let Some(first) = grid.rows.first().map(|r| r.number) else {
+/// column, where that row's cell is empty. `rows` are consecutive sheet rows.
+fn spread_merged(rows: &mut [Row], regions: &[Dimensions]) {
+    let Some(first) = rows.first().map(|r| r.number) else {
         return;
     };
     let at = |number: u32| number.checked_sub(first).map(|i| i as usize);
     for region in regions {
         let (top, col) = (region.start.0 + 1, region.start.1 as usize);
         let Some(value) = at(top)
-            .and_then(|i| grid.rows.get(i))
+            .and_then(|i| rows.get(i))
             .and_then(|r| r.cells.get(col))
             .filter(|v| !v.trim().is_empty())
             .cloned()
@@ -106,7 +129,7 @@ fn spread_merged(grid: &mut Grid, regions: &[Dimensions]) {
             continue;
         };
         for number in top + 1..=region.end.0 + 1 {
-            let Some(row) = at(number).and_then(|i| grid.rows.get_mut(i)) else {
+            let Some(row) = at(number).and_then(|i| rows.get_mut(i)) else {
                 break;
             };
             if row.cells.len() <= col {
