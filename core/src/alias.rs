@@ -11,9 +11,17 @@
 //! [external]
 //! "业务API" = "业务API"
 //! "NGINX" = "ALB nginx-public"
+//!
+//! # A header → the field it holds, for sheets whose headers no rule recognises: `name`,
+//! # `role`, `upstream`, `downstream`, `owner`, `env`, `notes`, `instance_id`, or `attribute`
+//! # to keep a column as an attribute whatever its header says.
+//! [columns]
+//! "Talks to" = "downstream"
+//! "Pinged by" = "upstream"
 //! ```
 
 use crate::error::LoadError;
+use crate::ingest::{ColumnMap, Field};
 use crate::text::key;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +32,7 @@ pub struct Aliases {
     external: BTreeMap<String, String>,
     /// The alias file's name, for messages.
     file: String,
+    columns: ColumnMap,
 }
 
 /// What an alias says about a word.
@@ -40,7 +49,22 @@ struct AliasFile {
     instances: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     external: BTreeMap<String, String>,
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
 }
+
+/// The `[columns]` values, as the alias file writes them.
+const COLUMN_FIELDS: &[(&str, Option<Field>)] = &[
+    ("name", Some(Field::Name)),
+    ("role", Some(Field::Role)),
+    ("upstream", Some(Field::Upstream)),
+    ("downstream", Some(Field::Downstream)),
+    ("owner", Some(Field::Owner)),
+    ("env", Some(Field::Env)),
+    ("notes", Some(Field::Notes)),
+    ("instance_id", Some(Field::InstanceId)),
+    ("attribute", None),
+];
 
 impl Aliases {
     /// Refuses an alias that pins a word to names no instance of `topo` has: a typo there
@@ -112,11 +136,31 @@ impl Aliases {
             };
             out.external.insert(k, name.trim().to_string());
         }
+        for (header, field) in raw.columns {
+            let wanted = field.trim().to_ascii_lowercase();
+            let Some((_, f)) = COLUMN_FIELDS.iter().find(|(w, _)| *w == wanted) else {
+                let known: Vec<&str> = COLUMN_FIELDS.iter().map(|(w, _)| *w).collect();
+                return Err(LoadError::Alias {
+                    file: file.into(),
+                    detail: format!(
+                        "[columns] '{header}' = '{field}': not a field; use one of {}",
+                        known.join(", ")
+                    ),
+                });
+            };
+            out.columns.insert(&header, *f);
+        }
         Ok(out)
     }
 
+    /// Whether no word is pinned (the `[columns]` section aside).
     pub fn is_empty(&self) -> bool {
         self.instances.is_empty() && self.external.is_empty()
+    }
+
+    /// The `[columns]` section: headers mapped to fields.
+    pub fn columns(&self) -> &ColumnMap {
+        &self.columns
     }
 
     /// Looks a word up, width- and case-insensitively.
@@ -151,6 +195,28 @@ mod tests {
         );
         assert_eq!(a.get("业务 api"), Some(AliasTarget::External("业务API")));
         assert_eq!(a.get("Redis"), None);
+    }
+
+    #[test]
+    fn columns_section_maps_any_header_to_a_field() {
+        let a = Aliases::parse(
+            "a.toml",
+            "[columns]\n\"Talks to\" = \"downstream\"\n\"Upstream\" = \"attribute\"\n",
+        )
+        .unwrap();
+        use crate::vocabulary::Claim;
+        assert_eq!(
+            a.columns().claim("talks_to"),
+            Some((Field::Downstream, Claim::Mapped))
+        );
+        assert_eq!(a.columns().claim("Upstream"), None);
+        assert!(a.is_empty(), "no word is pinned");
+        let e = Aliases::parse("a.toml", "[columns]\n\"X\" = \"sideways\"\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("[columns] 'X' = 'sideways': not a field"),
+            "{e}"
+        );
     }
 
     #[test]

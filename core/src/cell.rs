@@ -16,8 +16,13 @@
 //!    - a Chinese category suffix carries back: `监控/日志系统` → `监控系统`, `日志系统`;
 //!    - otherwise each part stands alone: `APISIX/NGINX/客户端`, `spotdb/spot-redis`.
 //! 5. A trailing `等` ("and so on") is dropped from a part: `推送等` → `推送`.
+//! 6. An IPv4 address after a word, in brackets or after `/` (`gitlab (10.20.3.4)`,
+//!    `gitlab / 10.20.3.4`), says where the instance is, not what the relation is: it is dropped.
+//! 7. A list marker at the start of a line or an item is not part of the word: `1.` `1)` `1、`
+//!    `(1)` `①` `•` `·` `-` `*` `a.`; a marker alone on its line is dropped, so the line break
+//!    after it separates like any other.
 
-use crate::text::{fold_width, has_cjk, is_cjk, squash_spaces};
+use crate::text::{fold_width, has_cjk, is_cjk, is_ipv4, split_trailing_ip, squash_spaces};
 use crate::vocabulary::{
     is_none_marker, CATEGORY_NOUNS, ETC, ON_DEMAND, OPTIONAL, SHARED_SUFFIXES, VIA,
 };
@@ -48,15 +53,77 @@ pub fn parse_cell(cell: &str) -> Vec<Mention> {
     if is_none_marker(&folded) {
         return Vec::new();
     }
+    // Markers first, line by line: `1、` would otherwise split on its `、`.
+    let unmarked: Vec<&str> = folded.lines().map(strip_marker).collect();
+    let unmarked = unmarked.join("\n");
     let mut out = Vec::new();
-    for item in split_top_level(&folded, is_item_separator) {
-        let item = squash_spaces(&item);
+    for item in split_top_level(&unmarked, is_item_separator) {
+        let item = squash_spaces(strip_marker(&item));
         if is_none_marker(&item) {
             continue;
         }
         parse_item(&item, &mut out);
     }
     out
+}
+
+/// The text after a leading list marker (see rule 6), trimmed; the text itself when it has none.
+/// A marker needs what follows it to be a word: `1.5` and `-foo` are not lists, nor is `a.b`.
+fn strip_marker(s: &str) -> &str {
+    let t = s.trim_start();
+    let after = |rest: &str| -> Option<usize> { Some(t.len() - rest.len()) };
+    let mut chars = t.chars();
+    let first = match chars.next() {
+        Some(c) => c,
+        None => return t,
+    };
+    let cut = match first {
+        '•' | '·' | '●' | '○' | '◦' | '▪' | '■' | '□' | '◆' | '▶' | '►' | '・' => {
+            after(chars.as_str())
+        }
+        // Enclosed numbers: ①–⑳, ⑴–⒇, ⒈–⒛.
+        '\u{2460}'..='\u{249B}' => after(chars.as_str()),
+        '-' | '*' | '+' | '–' | '—' => chars
+            .as_str()
+            .starts_with(char::is_whitespace)
+            .then(|| after(chars.as_str()))
+            .flatten(),
+        '(' => {
+            let rest = chars.as_str();
+            let inner = rest.find(')').map(|at| &rest[..at]);
+            inner
+                .filter(|n| {
+                    (1..=3).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())
+                        || n.len() == 1 && n.chars().all(|c| c.is_ascii_lowercase())
+                })
+                .map(|n| 1 + n.len() + 1)
+        }
+        c if c.is_ascii_digit() => {
+            let digits = t.chars().take_while(char::is_ascii_digit).count();
+            let rest = &t[digits..];
+            let mut r = rest.chars();
+            match r.next() {
+                Some('.' | ')' | '、') if digits <= 3 => {
+                    let next = r.as_str();
+                    (!next.starts_with(|c: char| c.is_ascii_digit()))
+                        .then(|| after(next))
+                        .flatten()
+                }
+                _ => None,
+            }
+        }
+        c if c.is_ascii_lowercase() => match chars.next() {
+            Some('.' | ')') if chars.as_str().starts_with(char::is_whitespace) => {
+                after(chars.as_str())
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match cut {
+        Some(at) => t[at..].trim(),
+        None => t.trim_end(),
+    }
 }
 
 fn is_item_separator(c: char) -> bool {
@@ -120,6 +187,7 @@ fn strip_notes(item: &str) -> (String, Vec<String>) {
 
 fn parse_item(item: &str, out: &mut Vec<Mention>) {
     let (base, raw_notes) = strip_notes(item);
+    let base = split_trailing_ip(&base).0.to_string();
     let mut proto = Mention {
         item: item.to_string(),
         base: base.clone(),
@@ -146,7 +214,7 @@ fn parse_item(item: &str, out: &mut Vec<Mention>) {
 }
 
 fn read_note(note: &str, m: &mut Mention) {
-    if note.is_empty() {
+    if note.is_empty() || is_ipv4(note) {
         return;
     }
     if OPTIONAL.marks(note) {
@@ -395,6 +463,62 @@ mod tests {
             texts("历史/统计/推送等（消费者）"),
             ["历史", "统计", "推送"]
         );
+    }
+
+    #[test]
+    fn rule6_an_ip_after_a_word_is_dropped() {
+        for cell in ["aie1p-gitlab (10.20.3.4)", "aie1p-gitlab / 10.20.3.4"] {
+            let m = parse_cell(cell);
+            assert_eq!(m.len(), 1, "{cell}");
+            assert_eq!(m[0].text, "aie1p-gitlab");
+            assert!(m[0].notes.is_empty(), "{:?}", m[0].notes);
+        }
+    }
+
+    #[test]
+    fn rule7_numbered_list_markers_are_not_part_of_the_word() {
+        assert_eq!(
+            texts("1. Aurora spotdb\n2. Valkey spot-redis"),
+            ["Aurora spotdb", "Valkey spot-redis"]
+        );
+        assert_eq!(texts("1) Kafka\n2) Redis"), ["Kafka", "Redis"]);
+        assert_eq!(texts("(1) Kafka；(2) Redis"), ["Kafka", "Redis"]);
+        assert_eq!(texts("（1）Kafka；（2）Redis"), ["Kafka", "Redis"]);
+        assert_eq!(texts("①Kafka\n②Aurora spotdb"), ["Kafka", "Aurora spotdb"]);
+        assert_eq!(texts("1、Kafka\n2、CES 核心"), ["Kafka", "CES 核心"]);
+        assert_eq!(texts("1.Kafka；2.Redis"), ["Kafka", "Redis"]);
+        assert_eq!(texts("a. Kafka\nb. Redis"), ["Kafka", "Redis"]);
+    }
+
+    #[test]
+    fn rule7_bullets_are_not_part_of_the_word() {
+        assert_eq!(texts("• CES core\n• Kafka"), ["CES core", "Kafka"]);
+        assert_eq!(texts("· spotdb\n· spot-redis"), ["spotdb", "spot-redis"]);
+        assert_eq!(texts("- Kafka\n- Redis"), ["Kafka", "Redis"]);
+        assert_eq!(texts("* Kafka\n* Redis"), ["Kafka", "Redis"]);
+        // The marker keeps its notes working: the note is on the word, not on the marker.
+        let m = parse_cell("• Kafka（可选）");
+        assert_eq!(m[0].text, "Kafka");
+        assert!(m[0].optional);
+    }
+
+    #[test]
+    fn rule7_a_line_break_after_a_marker_separates() {
+        assert_eq!(
+            texts("1.\nAurora spotdb\n2.\nValkey spot-redis"),
+            ["Aurora spotdb", "Valkey spot-redis"]
+        );
+        assert_eq!(texts("•\nKafka\n•\nRedis"), ["Kafka", "Redis"]);
+    }
+
+    #[test]
+    fn rule7_text_that_only_looks_like_a_marker_is_kept() {
+        assert_eq!(texts("1.5 GB cache"), ["1.5 GB cache"]);
+        assert_eq!(texts("-redis"), ["-redis"]);
+        assert_eq!(texts("*-redis"), ["*-redis"]);
+        assert_eq!(texts("a.b service"), ["a.b service"]);
+        assert_eq!(texts("3D renderer"), ["3D renderer"]);
+        assert_eq!(texts("-"), Vec::<String>::new());
     }
 
     #[test]

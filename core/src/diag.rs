@@ -39,26 +39,34 @@ pub enum DiagKind {
     DirectionConflict,
     /// A column the sheet lacks (owner, environment), and what that turns off.
     MissingColumn,
+    /// A column kept as an attribute whose cells read like relations (lists, instance names):
+    /// its header may name a relation no rule recognises.
+    RelationLikeColumn,
+    /// A name repeated in other capitals: read as the same instance.
+    NameCase,
 }
 
 impl DiagKind {
     /// How much harm a finding of this kind does to answers, most harmful first: lint lists
-    /// its sections in this order. Doubtful relations mislead impact; alias problems and
-    /// unresolved words drop or invent relations; the rest is hygiene.
+    /// its sections in this order. Doubtful relations mislead impact; a column of relations
+    /// kept as an attribute drops them; alias problems and unresolved words drop or invent
+    /// relations; the rest is hygiene.
     pub fn harm_rank(self) -> u8 {
         match self {
             DiagKind::CopyPaste => 0,
             DiagKind::DirectionConflict => 1,
-            DiagKind::AliasTarget => 2,
-            DiagKind::PatternMatchedNothing => 3,
-            DiagKind::Unresolved => 4,
-            DiagKind::Ambiguous => 5,
-            DiagKind::ConflictingDuplicate => 6,
-            DiagKind::MissingColumn => 7,
-            DiagKind::OneSided => 8,
-            DiagKind::SkippedRow => 9,
-            DiagKind::NonProduction => 10,
-            DiagKind::Encoding => 11,
+            DiagKind::RelationLikeColumn => 2,
+            DiagKind::AliasTarget => 3,
+            DiagKind::PatternMatchedNothing => 4,
+            DiagKind::Unresolved => 5,
+            DiagKind::Ambiguous => 6,
+            DiagKind::ConflictingDuplicate => 7,
+            DiagKind::MissingColumn => 8,
+            DiagKind::OneSided => 9,
+            DiagKind::NameCase => 10,
+            DiagKind::SkippedRow => 11,
+            DiagKind::NonProduction => 12,
+            DiagKind::Encoding => 13,
         }
     }
 }

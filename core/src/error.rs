@@ -33,8 +33,18 @@ pub enum LoadError {
     )]
     Encrypted { file: String },
     #[error("{file}: no sheet has a header row in its first 20 rows (looked at: {sheets}); \
-             need a name column (实例名称/Name) and one of 服务角色/Role, 主要上游/Upstream, 主要下游/Downstream")]
+             need a name column (实例名称/Name) and one of 服务角色/Role, 主要上游/Upstream, 主要下游/Downstream, or a [columns] mapping in the alias file")]
     NoHeader { file: String, sheets: String },
+    #[error(
+        "{file}: no upstream/downstream column found in sheet '{sheet}'; headers seen: {headers}; \
+         map one in [columns] of the alias file"
+    )]
+    NoRelationColumns {
+        file: String,
+        sheet: String,
+        /// The header texts, quoted and joined.
+        headers: String,
+    },
     #[error(
         "{file}: sheet '{sheet}': no instance rows under the header on row {header_row}{detail}"
     )]

@@ -37,9 +37,18 @@ pub const SEED_NAME: &str = "built-in sample (ai-ops-list.xlsx)";
 pub const SEED_MARKDOWN: &str = include_str!("../data/seed.md");
 
 /// Loads an inventory from bytes. `file` names it in messages and picks CSV vs. Markdown for
-/// text; the format of binary workbooks is detected from the bytes.
+/// text; the format of binary workbooks is detected from the bytes. A sheet with no upstream
+/// and no downstream column is refused unless [`LoadOptions::names_only`]: a graph without
+/// relations would answer every question with "no dependencies".
 pub fn load_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Topology, LoadError> {
-    let table = ingest::read_table(file, bytes)?;
+    let table = ingest::read_table_with(file, bytes, opts.aliases.columns())?;
+    if !table.has_relations() && !opts.names_only {
+        return Err(LoadError::NoRelationColumns {
+            file: file.into(),
+            sheet: table.sheet.clone(),
+            headers: table.headers_seen(),
+        });
+    }
     let topo = resolve::build(&table, opts);
     if topo.instance_count() == 0 {
         let left_out = topo

@@ -4,24 +4,97 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::Hash;
 
-/// Folds full-width ASCII forms (`ＡＢＣ`, `（`, `；`, `／`) and the ideographic space to their
-/// ASCII equivalents. Chinese text is left alone.
+/// Folds full-width ASCII forms (`ＡＢＣ`, `（`, `；`, `／`) and the odd spaces (ideographic,
+/// non-breaking, thin) to their ASCII equivalents, and drops invisible characters (see
+/// [`is_invisible`]). Chinese text is left alone.
 pub fn fold_width(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    s.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(fold_char)
+        .collect()
 }
 
 fn fold_char(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' | '\u{00A0}' => ' ',
+        c if is_odd_space(c) => ' ',
         _ => c,
     }
+}
+
+/// Characters that show as nothing but make two equal-looking names differ when pasted in:
+/// zero-width spaces and joiners, the word joiner, byte-order marks, soft hyphens.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+/// Spaces other than the ASCII one: non-breaking, ideographic, the typographic widths.
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// A name as it should be compared and shown: invisible characters removed, odd spaces made
+/// ASCII, runs of whitespace squashed and trimmed. Borrowed when nothing changes.
+pub fn clean_name(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return squashed(s);
+    }
+    if !s.chars().any(|c| is_invisible(c) || is_odd_space(c)) {
+        return squashed(s);
+    }
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if is_odd_space(c) { ' ' } else { c })
+        .collect();
+    Cow::Owned(squash_spaces(&cleaned))
+}
+
+/// Splits a trailing IPv4 address off a name: `gitlab (10.20.3.4)`, `gitlab（10.20.3.4）` and
+/// `gitlab / 10.20.3.4` are `gitlab` at `10.20.3.4`. Anything else is all name.
+pub fn split_trailing_ip(s: &str) -> (&str, Option<&str>) {
+    let t = s.trim_end();
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+        if let Some(inner) = t.strip_suffix(close) {
+            if let Some(at) = inner.rfind(open) {
+                let ip = inner[at + open.len_utf8()..].trim();
+                let name = inner[..at].trim_end();
+                if is_ipv4(ip) && !name.is_empty() {
+                    return (name, Some(ip));
+                }
+            }
+        }
+    }
+    if let Some((name, ip)) = t.rsplit_once(['/', '／']) {
+        let (name, ip) = (name.trim_end(), ip.trim());
+        if is_ipv4(ip) && !name.is_empty() {
+            return (name, Some(ip));
+        }
+    }
+    (t, None)
+}
+
+/// Four dot-separated numbers of at most 255.
+pub fn is_ipv4(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            (1..=3).contains(&p.len())
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// A key for comparing words: width-folded, lower-cased, with all whitespace removed.
 pub fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(fold_char) {
+    for c in s.chars().filter(|c| !is_invisible(*c)).map(fold_char) {
         if c.is_ascii() {
             if !c.is_ascii_whitespace() {
                 out.push(c.to_ascii_lowercase());
@@ -257,6 +330,44 @@ mod tests {
         assert!(glob_match("a[b", "a[b"), "an unclosed class is literal");
         assert!(glob_match("*", ""));
         assert!(!glob_match("?", ""));
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped_and_odd_spaces_made_ascii() {
+        assert_eq!(clean_name("aie1p-\u{200B}jenkins\u{FEFF}"), "aie1p-jenkins");
+        assert_eq!(
+            clean_name("\u{FEFF}zq9\u{00A0}web\u{3000}01 "),
+            "zq9 web 01"
+        );
+        assert_eq!(fold_width("Kafka\u{200D}"), "Kafka");
+        assert_eq!(key("Ka\u{200B}fka\u{00A0}"), "kafka");
+        assert!(matches!(clean_name("zq9-web-01"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_trailing_ip_is_not_part_of_the_name() {
+        assert_eq!(
+            split_trailing_ip("aie1p-gitlab (10.20.3.4)"),
+            ("aie1p-gitlab", Some("10.20.3.4"))
+        );
+        assert_eq!(
+            split_trailing_ip("aie1p-gitlab（10.20.3.4）"),
+            ("aie1p-gitlab", Some("10.20.3.4"))
+        );
+        assert_eq!(
+            split_trailing_ip("aie1p-gitlab / 10.20.3.4"),
+            ("aie1p-gitlab", Some("10.20.3.4"))
+        );
+        assert_eq!(split_trailing_ip("web (prod)"), ("web (prod)", None));
+        assert_eq!(
+            split_trailing_ip("a (10.20.3.256)"),
+            ("a (10.20.3.256)", None)
+        );
+        assert_eq!(split_trailing_ip("(10.1.1.1)"), ("(10.1.1.1)", None));
+        assert_eq!(
+            split_trailing_ip("spotdb/spot-redis"),
+            ("spotdb/spot-redis", None)
+        );
     }
 
     #[test]

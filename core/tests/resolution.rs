@@ -290,8 +290,8 @@ fn alias_file_overrides_the_rules() {
     )
     .unwrap();
     let t = seed(&LoadOptions {
-        include_nonprod: false,
         aliases,
+        ..LoadOptions::default()
     })
     .unwrap();
     assert!(has(&t, SPOTAPI, "aie1p-maker-02"));
@@ -306,7 +306,7 @@ fn alias_file_overrides_the_rules() {
 }
 
 #[test]
-fn names_that_differ_only_by_case_resolve_to_the_exact_one_else_the_first() {
+fn names_that_differ_only_by_case_are_one_instance_spelled_as_its_first_row() {
     let csv = "实例名称,服务角色,主要上游,主要下游\n\
                Queue-01,消息队列,——,——\n\
                QUEUE-01,消息队列,——,——\n\
@@ -314,12 +314,18 @@ fn names_that_differ_only_by_case_resolve_to_the_exact_one_else_the_first() {
                cache-02,缓存,——,——\n\
                app-01,应用,——,queue-01；Cache-02\n";
     let t = aiops_core::load_bytes("names.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
-    // No exact `queue-01`: the first of the two spellings.
+    assert_eq!(t.instance_count(), 3);
+    let ids: Vec<&str> = t.nodes().iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["Queue-01", "CACHE-02", "app-01"]);
     assert!(has(&t, "app-01", "Queue-01"));
-    assert!(!has(&t, "app-01", "QUEUE-01"));
-    // `cache-02` is written exactly as the key: it wins over the earlier `CACHE-02`.
-    assert!(has(&t, "app-01", "cache-02"));
-    assert!(!has(&t, "app-01", "CACHE-02"));
+    assert!(has(&t, "app-01", "CACHE-02"));
+    assert_eq!(
+        t.diagnostics()
+            .iter()
+            .filter(|d| d.kind == aiops_core::DiagKind::NameCase)
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -355,8 +361,8 @@ fn an_external_named_like_an_instance_is_kept_apart() {
     )
     .unwrap();
     let t = seed(&LoadOptions {
-        include_nonprod: false,
         aliases,
+        ..LoadOptions::default()
     })
     .unwrap();
     let inst = t.node(KAFKA).expect("the instance keeps its name");

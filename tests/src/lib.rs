@@ -222,6 +222,36 @@ pub fn export_json(inventory: Option<&Path>) -> serde_json::Value {
     }
 }
 
+/// The edges of an `export --format json` document without their provenance (sheet, row,
+/// column, cell text): what two spellings of one inventory must agree on.
+pub fn edges_without_source(export: &serde_json::Value) -> Vec<serde_json::Value> {
+    export["edges"]
+        .as_array()
+        .expect("export has an edges array")
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(o) = e.as_object_mut() {
+                o.remove("source");
+            }
+            e
+        })
+        .collect()
+}
+
+/// The diagnostics of one kind (`conflicting_duplicate`) in an `export --format json` document.
+pub fn diagnostics_of_kind<'a>(
+    export: &'a serde_json::Value,
+    kind: &str,
+) -> Vec<&'a serde_json::Value> {
+    export["diagnostics"]
+        .as_array()
+        .expect("export has a diagnostics array")
+        .iter()
+        .filter(|d| d["kind"] == kind)
+        .collect()
+}
+
 /// The edges of an `export --format json` document from `from` to `to`.
 pub fn edges_between<'a>(
     export: &'a serde_json::Value,

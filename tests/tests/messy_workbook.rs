@@ -3,7 +3,7 @@
 //! full-width and padded header text, extra columns, an owner and an environment column,
 //! non-production rows, ASCII and line-break lists, padded names, and a row without a name.
 
-use aiops_tests::{edge, export_json, fill, ids, node, temp_dir, Test};
+use aiops_tests::{diagnostics_of_kind, edge, export_json, fill, ids, node, temp_dir, Test};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -106,15 +106,6 @@ fn instance_ids(export: &Value) -> Vec<&str> {
         .iter()
         .filter(|n| n["kind"] == "instance")
         .map(|n| n["id"].as_str().unwrap())
-        .collect()
-}
-
-fn diagnostics_of_kind<'a>(export: &'a Value, kind: &str) -> Vec<&'a Value> {
-    export["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["kind"] == kind)
         .collect()
 }
 

@@ -2,21 +2,7 @@
 //! same graph: same nodes, same edges with the same flags. Only provenance differs (sheet name,
 //! and spreadsheet row vs. Markdown line).
 
-use aiops_tests::{export_json, fixture};
-use serde_json::Value;
-
-fn without_source(export: &Value) -> Vec<Value> {
-    export["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let mut e = e.clone();
-            e.as_object_mut().unwrap().remove("source");
-            e
-        })
-        .collect()
-}
+use aiops_tests::{edges_without_source as without_source, export_json, fixture};
 
 #[test]
 fn seed_workbook_and_seed_markdown_load_to_the_same_graph() {

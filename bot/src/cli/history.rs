@@ -163,9 +163,13 @@ pub fn watch(args: &Args, interval_ms: u64, settle_ms: u64) -> Result<Outcome, S
     Ok(Outcome::Done(String::new()))
 }
 
-/// Load options from the arguments: non-production rows and the alias file.
+/// Load options from the arguments: non-production rows, names only, and the alias file.
 fn options(args: &Args) -> Result<LoadOptions, LoadError> {
-    loading::options(args.aliases.as_deref(), args.include_nonprod)
+    let opts = loading::options(args.aliases.as_deref(), args.include_nonprod)?;
+    Ok(LoadOptions {
+        names_only: args.names_only,
+        ..opts
+    })
 }
 
 /// The current inventory: `--inventory`/`AIOPS_INVENTORY`, or the built-in sample.

@@ -33,6 +33,10 @@ pub struct Args {
     /// Keep test, staging and temporary rows.
     #[arg(long, global = true)]
     pub include_nonprod: bool,
+    /// Load a sheet that has no upstream and no downstream column as names without relations,
+    /// instead of refusing it.
+    #[arg(long, global = true)]
+    pub names_only: bool,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -44,6 +44,9 @@ fn load_advice(e: &LoadError) -> &'static str {
             nonprod_left_out: true,
             ..
         } => "; use --include-nonprod to keep them",
+        LoadError::NoRelationColumns { .. } => {
+            " (--aliases FILE), or pass --names-only to load the names without relations"
+        }
         _ => "",
     }
 }

@@ -81,5 +81,7 @@ fn kind_title(k: aiops_core::DiagKind) -> &'static str {
         CopyPaste => "Doubtful relations: copied rows",
         DirectionConflict => "Doubtful relations: direction conflicts",
         MissingColumn => "Missing columns",
+        RelationLikeColumn => "Columns that look like relations (kept as attributes)",
+        NameCase => "Names repeated in other capitals",
     }
 }

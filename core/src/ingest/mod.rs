@@ -10,9 +10,11 @@ mod markdown;
 mod workbook;
 
 use crate::error::LoadError;
-use crate::text::{column_letter, key};
+use crate::text::column_letter;
+use crate::vocabulary::{header_claim, header_key, Claim};
 use encoding::text_of;
 use markdown::{looks_like_markdown_table, markdown_grids};
+use std::collections::BTreeMap;
 use workbook::{read_ole_workbook, read_zip_workbook};
 
 /// Excel's own limit on the characters in one cell.
@@ -24,7 +26,7 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub const HEADER_SEARCH_ROWS: u32 = 20;
 
 /// A column the loader understands. Everything else is kept as an attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     Name,
     Role,
@@ -62,6 +64,26 @@ pub struct Row {
 }
 
 impl Table {
+    /// Whether the table has an upstream or a downstream column.
+    pub fn has_relations(&self) -> bool {
+        self.column(Field::Upstream).is_some() || self.column(Field::Downstream).is_some()
+    }
+
+    /// The header texts, for messages: `'Hostname', 'Team'`, blank headers left out.
+    pub fn headers_seen(&self) -> String {
+        let seen: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|h| !h.is_empty())
+            .map(|h| format!("'{h}'"))
+            .collect();
+        if seen.is_empty() {
+            "none".into()
+        } else {
+            seen.join(", ")
+        }
+    }
+
     /// The column index of a field, if the table has it.
     pub fn column(&self, field: Field) -> Option<usize> {
         self.fields.iter().position(|f| *f == Some(field))
@@ -76,39 +98,42 @@ impl Table {
     }
 }
 
-/// Recognises a header cell: Chinese and English synonyms, full-width letters, padding, and a
-/// trailing note in brackets (`主要上游（调用方）`) are all tolerated.
-pub fn classify_header(text: &str) -> Option<Field> {
-    let mut k = key(text);
-    if let Some(at) = k.find('(') {
-        k.truncate(at);
+/// How the alias file's `[columns]` section maps headers: to a field, or (`None`) to an
+/// attribute whatever the header says. Keys are [`header_key`]s.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap(BTreeMap<String, Option<Field>>);
+
+impl ColumnMap {
+    /// Maps a header, as the alias file writes it.
+    pub fn insert(&mut self, header: &str, field: Option<Field>) {
+        self.0.insert(header_key(header), field);
     }
-    let k = k.trim_end_matches([':', '：', '*']);
-    let field =
-        match k {
-            "实例名称" | "实例名" | "名称" | "主机名" | "实例" | "服务器" | "服务器名称"
-            | "name" | "instancename" | "instance" | "hostname" | "host" | "server"
-            | "servername" => Field::Name,
-            "服务角色" | "角色" | "用途" | "服务" | "role" | "service" | "servicerole"
-            | "function" => Field::Role,
-            "主要上游" | "上游" | "上游服务" | "调用方" | "upstream" | "upstreams"
-            | "mainupstream" | "mainupstreams" | "callers" => Field::Upstream,
-            "主要下游" | "下游" | "下游服务" | "依赖" | "downstream" | "downstreams"
-            | "maindownstream" | "maindownstreams" | "dependencies" => Field::Downstream,
-            "负责人" | "负责团队" | "团队" | "所属团队" | "维护人" | "owner" | "owners"
-            | "team" => Field::Owner,
-            "环境" | "env" | "environment" | "stage" => Field::Env,
-            "备注" | "说明" | "notes" | "note" | "remark" | "remarks" | "comment" | "comments" => {
-                Field::Notes
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The field a header cell names and how strongly (see [`Claim`]): the map first, then
+    /// the vocabulary's header words.
+    pub fn claim(&self, header: &str) -> Option<(Field, Claim)> {
+        if !self.0.is_empty() {
+            if let Some(mapped) = self.0.get(&header_key(header)) {
+                return mapped.map(|f| (f, Claim::Mapped));
             }
-            "instanceid" | "实例id" | "ec2id" | "id" => Field::InstanceId,
-            _ => return None,
-        };
-    Some(field)
+        }
+        header_claim(header)
+    }
 }
 
 /// Reads bytes of any supported format and finds the inventory table in them.
 pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
+    read_table_with(file, bytes, &ColumnMap::default())
+}
+
+/// [`read_table`] with the alias file's `[columns]`. Of the sheets with a header, the first
+/// with an upstream or downstream column is the table; when none has one, the first with a
+/// header (the loader refuses it unless asked for names only).
+pub fn read_table_with(file: &str, bytes: &[u8], columns: &ColumnMap) -> Result<Table, LoadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
             file: file.into(),
@@ -121,9 +146,9 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
         .iter()
         .any(|e| lower.ends_with(e));
     if bytes.starts_with(b"PK\x03\x04") {
-        read_zip_workbook(file, bytes)
+        read_zip_workbook(file, bytes, columns)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        read_ole_workbook(file, bytes)
+        read_ole_workbook(file, bytes, columns)
     } else if bytes.starts_with(b"PK") && workbook_ext {
         Err(corrupt(file, "not a complete zip archive"))
     } else if workbook_ext {
@@ -135,7 +160,7 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<Table, LoadError> {
         } else {
             vec![csv::csv_grid(file, &text)?]
         };
-        let mut table = find_table(file, grids)?;
+        let mut table = find_table(file, grids, columns)?;
         table.encoding = encoding;
         Ok(table)
     }
@@ -188,34 +213,82 @@ fn check_cell(file: &str, sheet: &str, row: u32, col: usize, text: &str) -> Resu
     Ok(())
 }
 
-fn find_table(file: &str, grids: Vec<Grid>) -> Result<Table, LoadError> {
-    let mut looked_at = Vec::new();
+fn find_table(file: &str, grids: Vec<Grid>, columns: &ColumnMap) -> Result<Table, LoadError> {
+    let mut pick = Pick::default();
     for grid in grids {
-        let name = grid.name.clone();
-        match table_in(file, grid) {
-            Some(t) => return Ok(t),
-            None => looked_at.push(name),
+        if let Some(t) = pick.offer(table_in(file, grid, columns)) {
+            return Ok(t);
         }
     }
-    Err(no_header(file, &looked_at))
+    pick.finish(file)
 }
 
-/// Finds the header row in a grid and cuts the table out under it.
-fn table_in(file: &str, grid: Grid) -> Option<Table> {
-    let at = grid
+/// Chooses the table among the sheets, offered in order: the first with a relation column,
+/// else the first with a header.
+#[derive(Default)]
+struct Pick {
+    first: Option<Table>,
+    looked_at: Vec<String>,
+}
+
+impl Pick {
+    /// Offers one sheet's table (`Err(name)`: the sheet has no header); returns the choice
+    /// once it is made.
+    fn offer(&mut self, found: Result<Table, String>) -> Option<Table> {
+        match found {
+            Ok(t) if t.has_relations() => Some(t),
+            Ok(t) => {
+                self.first.get_or_insert(t);
+                None
+            }
+            Err(name) => {
+                self.looked_at.push(name);
+                None
+            }
+        }
+    }
+
+    fn finish(self, file: &str) -> Result<Table, LoadError> {
+        self.first.ok_or_else(|| no_header(file, &self.looked_at))
+    }
+}
+
+/// Finds the header row in a grid and cuts the table out under it; `Err` holds the sheet's
+/// name when it has no header. Each field goes to the column that claims it most strongly
+/// (the leftmost among equals); other columns are attributes.
+fn table_in(file: &str, grid: Grid, columns: &ColumnMap) -> Result<Table, String> {
+    let claims = |cells: &[String]| -> Vec<Option<(Field, Claim)>> {
+        cells.iter().map(|c| columns.claim(c)).collect()
+    };
+    let found = grid
         .rows
         .iter()
         .take(HEADER_SEARCH_ROWS as usize)
-        .position(|r| is_header(&r.cells))?;
+        .position(|r| is_header(&claims(&r.cells)));
+    let Some(at) = found else {
+        return Err(grid.name);
+    };
     let mut rows = grid.rows;
     let data = rows.split_off(at + 1);
-    let header = rows.pop()?;
-    let mut fields: Vec<Option<Field>> = Vec::with_capacity(header.cells.len());
-    for cell in &header.cells {
-        let f = classify_header(cell).filter(|f| !fields.contains(&Some(*f)));
-        fields.push(f);
+    let Some(header) = rows.pop() else {
+        return Err(grid.name);
+    };
+    let claimed = claims(&header.cells);
+    let mut fields: Vec<Option<Field>> = vec![None; header.cells.len()];
+    let mut best: BTreeMap<Field, (Claim, usize)> = BTreeMap::new();
+    for (c, claim) in claimed.iter().enumerate() {
+        let Some((f, strength)) = *claim else {
+            continue;
+        };
+        let slot = best.entry(f).or_insert((strength, c));
+        if strength > slot.0 {
+            *slot = (strength, c);
+        }
     }
-    Some(Table {
+    for (f, (_, c)) in best {
+        fields[c] = Some(f);
+    }
+    Ok(Table {
         file: file.to_string(),
         sheet: grid.name,
         header_row: header.number,
@@ -226,10 +299,8 @@ fn table_in(file: &str, grid: Grid) -> Option<Table> {
     })
 }
 
-fn is_header(cells: &[String]) -> bool {
-    let fields: Vec<Field> = cells.iter().filter_map(|c| classify_header(c)).collect();
-    fields.contains(&Field::Name)
-        && fields
-            .iter()
-            .any(|f| matches!(f, Field::Role | Field::Upstream | Field::Downstream))
+/// A header row names the instances and at least one other known field.
+fn is_header(claims: &[Option<(Field, Claim)>]) -> bool {
+    let fields: Vec<Field> = claims.iter().flatten().map(|(f, _)| *f).collect();
+    fields.contains(&Field::Name) && fields.iter().any(|f| *f != Field::Name)
 }

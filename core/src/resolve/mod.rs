@@ -6,9 +6,10 @@
 //! 2. a name pattern note (`（maker-*）`) or a glob in the word, with or without the common
 //!    prefix;
 //! 3. an exact instance name, with or without the common prefix. Names are compared by key
-//!    (width, case and spaces ignored); when two instances' names differ only that way, the one
-//!    written exactly as the key wins, else the first in the sheet; a full name always wins
-//!    over another instance's name without the prefix;
+//!    (width, case, spaces and invisible characters ignored); rows whose names differ only in
+//!    capitals are already one instance (see `rows.rs`); when two instances' names differ only
+//!    in width or spaces, the one written exactly as the key wins, else the first in the sheet;
+//!    a full name always wins over another instance's name without the prefix;
 //! 4. a word naming a managed resource (`Aurora`, `Valkey`, `Redis`, `ALB`, `…db`, `S3`…) is
 //!    external;
 //! 5. a role phrase: the first significant ASCII word (`CES`, `Kafka`, `Narwhal`, `ETCD`) picks
@@ -58,6 +59,9 @@ pub struct LoadOptions {
     /// Keep test, staging and temporary rows.
     pub include_nonprod: bool,
     pub aliases: Aliases,
+    /// Load a sheet that has no upstream and no downstream column, as instances without
+    /// relations, instead of refusing it.
+    pub names_only: bool,
 }
 
 /// Builds the topology from a table. Never fails: odd rows and words become diagnostics.

@@ -1,11 +1,17 @@
 //! From rows to instances: repeated rows of one name merge into a pool, and test, staging and
 //! temporary rows are left out unless asked for.
+//!
+//! A name is read as a person reads it: invisible characters (zero-width spaces, byte-order
+//! marks) are dropped and odd spaces made plain; a trailing IPv4 address (`gitlab (10.20.3.4)`,
+//! `gitlab / 10.20.3.4`) is the instance's `IP` attribute; and names that differ only in
+//! capitals are one instance, named as its first row spells it, the other spelling reported.
 
 use super::LoadOptions;
+use crate::cell::parse_cell;
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::ingest::{Field, Table};
-use crate::text::{column_letter, key, squashed};
+use crate::text::{clean_name, column_letter, key, lowered, split_trailing_ip};
 use crate::vocabulary::{env_is_nonprod, marks_temporary};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -49,6 +55,8 @@ pub(super) fn collect_instances<'t>(
     let mut nonprod: Vec<u32> = Vec::new();
     // Environment, role and notes repeat on many rows: judge each combination once.
     let mut verdicts = NonProd::default();
+    // Other spellings of a name already reported, by instance.
+    let mut spellings: Vec<(u32, Cow<'t, str>)> = Vec::new();
     let cols = [Field::Upstream, Field::Downstream].map(|f| table.column(f));
     let used: Vec<bool> = table.fields.iter().map(Option::is_some).collect();
     for (at, row) in table.rows.iter().enumerate() {
@@ -56,7 +64,7 @@ pub(super) fn collect_instances<'t>(
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let name = squashed(table.get(row, Field::Name));
+        let (name, ip) = instance_name(table.get(row, Field::Name));
         if name.is_empty() {
             diags.push(
                 Diagnostic::new(
@@ -85,8 +93,31 @@ pub(super) fn collect_instances<'t>(
         let role = table.get(row, Field::Role);
         let up = table.get(row, Field::Upstream);
         let down = table.get(row, Field::Downstream);
-        let idx = match by_name.get(&name) {
-            Some(&i) => i as usize,
+        let name_key = lowered_key(&name);
+        let idx = match by_name.get(&name_key) {
+            Some(&i) => {
+                let inst = &out[i as usize];
+                if inst.name != name && !spellings.contains(&(i, name.clone())) {
+                    spellings.push((i, name.clone()));
+                    diags.push(
+                        Diagnostic::new(
+                            Severity::Warning,
+                            DiagKind::NameCase,
+                            format!(
+                                "'{name}' is '{}' (row {}) in other capitals; read as the same \
+                                 instance",
+                                inst.name, inst.rows[0]
+                            ),
+                        )
+                        .at(Location {
+                            sheet: table.sheet.clone(),
+                            row: row.number,
+                            column: table.column(Field::Name).map(column_letter),
+                        }),
+                    );
+                }
+                i as usize
+            }
             None => {
                 out.push(Instance {
                     role,
@@ -98,12 +129,17 @@ pub(super) fn collect_instances<'t>(
                     cells: Vec::new(),
                     name: name.clone(),
                 });
-                by_name.insert(name, out.len() as u32 - 1);
+                by_name.insert(name_key, out.len() as u32 - 1);
                 out.len() - 1
             }
         };
         let inst = &mut out[idx];
         inst.rows.push(row.number);
+        if let Some(ip) = ip {
+            inst.attributes
+                .entry(IP_ATTRIBUTE.to_string())
+                .or_insert(ip);
+        }
         if inst.first != at {
             let first = &table.rows[inst.first as usize];
             let signature = [role, up, down];
@@ -166,6 +202,7 @@ pub(super) fn collect_instances<'t>(
             );
         }
     }
+    relation_like_columns(table, &by_name, diags);
     if !nonprod.is_empty() {
         diags.push(
             Diagnostic::new(
@@ -189,6 +226,96 @@ pub(super) fn collect_instances<'t>(
 
 /// No row gives the field.
 const NO_ROW: u32 = u32::MAX;
+
+/// Cells of a column looked at to judge whether it reads like relations.
+const SAMPLED_CELLS: usize = 200;
+
+/// Reports each column kept as an attribute whose cells read like relations: they name
+/// instances of the sheet, or most of them are lists. Its header is one no rule recognised
+/// (or one a stronger header outranked), and its relations are not in the graph.
+fn relation_like_columns(table: &Table, names: &Names, diags: &mut Vec<Diagnostic>) {
+    for (c, header) in table.headers.iter().enumerate() {
+        if header.is_empty() || table.fields.get(c).copied().flatten().is_some() {
+            continue;
+        }
+        let (mut seen, mut lists, mut naming) = (0usize, 0usize, 0usize);
+        let mut example: Option<(u32, &str)> = None;
+        for row in &table.rows {
+            let Some(cell) = row.cells.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            seen += 1;
+            let mentions = parse_cell(cell);
+            let names_one = mentions
+                .iter()
+                .any(|m| names.contains_key(m.text.to_lowercase().as_str()));
+            let is_list = mentions
+                .iter()
+                .filter(|m| m.text.chars().any(char::is_alphabetic))
+                .count()
+                >= 2;
+            naming += usize::from(names_one);
+            lists += usize::from(is_list);
+            if (names_one || is_list) && example.is_none() {
+                example = Some((row.number, cell));
+            }
+            if seen >= SAMPLED_CELLS {
+                break;
+            }
+        }
+        let relation_like = naming >= 1 || (lists >= 2 && lists * 2 >= seen);
+        let Some((row, text)) = example.filter(|_| relation_like) else {
+            continue;
+        };
+        let what = if naming >= 1 {
+            format!("{naming} of {seen} cells name instances of this sheet")
+        } else {
+            format!("{lists} of {seen} cells are lists")
+        };
+        let shown: String = text.chars().take(60).collect::<String>().replace('\n', " ");
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::RelationLikeColumn,
+                format!(
+                    "column '{header}' is kept as an attribute but reads like relations ({what}, \
+                     e.g. row {row}: '{shown}'); if it holds upstreams or downstreams, map it in \
+                     [columns] of the alias file"
+                ),
+            )
+            .at(Location {
+                sheet: table.sheet.clone(),
+                row: table.header_row,
+                column: Some(column_letter(c)),
+            }),
+        );
+    }
+}
+
+/// The attribute a trailing IP address of a name becomes.
+const IP_ATTRIBUTE: &str = "IP";
+
+/// A name cell as the instance's name (see the module doc), and the IP address it ended with.
+fn instance_name(cell: &str) -> (Cow<'_, str>, Option<String>) {
+    match clean_name(cell) {
+        Cow::Borrowed(b) => {
+            let (name, ip) = split_trailing_ip(b);
+            (Cow::Borrowed(name), ip.map(str::to_string))
+        }
+        Cow::Owned(o) => {
+            let (name, ip) = split_trailing_ip(&o);
+            (Cow::Owned(name.to_string()), ip.map(str::to_string))
+        }
+    }
+}
+
+/// The key by which rows name the same instance: the name without capitals.
+fn lowered_key<'t>(name: &Cow<'t, str>) -> Cow<'t, str> {
+    match name {
+        Cow::Borrowed(b) => lowered(b),
+        Cow::Owned(o) => Cow::Owned(o.to_lowercase()),
+    }
+}
 
 /// Two rows' role and relation texts differ only in width, case or spacing.
 fn same_meaning(a: &[&str; 3], b: &[&str; 3]) -> bool {

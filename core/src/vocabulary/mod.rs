@@ -10,9 +10,11 @@
 //! ([`Topology::common_prefix`](crate::graph::Topology::common_prefix)).
 
 mod flags;
+mod headers;
 mod resources;
 
 pub use flags::{FlagWord, Language, AMBIGUOUS, DOUBTFUL, ON_DEMAND, OPTIONAL, VIA};
+pub use headers::{header_claim, header_key, Claim};
 pub use resources::{classify_resource, is_engine_word, names_managed_resource};
 
 use crate::text::{fold_width, key};
@@ -20,9 +22,13 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// A word of a relation cell that describes rather than names: it never picks instances by
-/// itself (`API`, `EKS`, `Web`, `K8S`).
+/// itself (`API`, `EKS`, `Web`, `K8S`, `config`, `data`), so a role-text match needs a word
+/// that is not one of these (`config data` stays an external node even where a role says
+/// "config").
 pub fn is_generic_cell_word(word: &str) -> bool {
-    DESCRIPTIVE.contains(&word) || DESCRIPTIVE_IN_CELLS.contains(&word)
+    DESCRIPTIVE.contains(&word)
+        || DESCRIPTIVE_IN_CELLS.contains(&word)
+        || GENERIC.iter().any(|(en, _)| en.contains(&word))
 }
 
 /// A word of chat (an incident thread's title or message) that never names a component by
@@ -30,13 +36,31 @@ pub fn is_generic_cell_word(word: &str) -> bool {
 /// The inventory's common prefix never names one either; it is not listed here because each
 /// inventory has its own.
 pub fn is_generic_chat_word(word: &str) -> bool {
-    DESCRIPTIVE.contains(&word) || CHAT.contains(&word) || SIZE_WORDS.contains(&word)
+    DESCRIPTIVE.contains(&word)
+        || CHAT.contains(&word)
+        || SIZE_WORDS.contains(&word)
+        || GENERIC.iter().any(|(en, _)| en.contains(&word))
 }
 
-/// A run of Chinese in a role that names no component by itself (`节点池`, `服务器`).
+/// A run of Chinese in a role that names no component by itself (`节点池`, `服务器`, `配置`).
 pub fn is_generic_cjk(run: &str) -> bool {
-    GENERIC_CJK.contains(&run)
+    GENERIC_CJK.contains(&run) || GENERIC.iter().any(|(_, zh)| zh.contains(&run))
 }
+
+/// The generic words of both languages side by side, one concept a line: what a cell, a role
+/// or a chat message may say about anything (configuration, data, a service, a server, a
+/// system, an API) and so never names one thing by itself.
+const GENERIC: &[(&[&str], &[&str])] = &[
+    (
+        &["config", "configs", "configuration", "settings"],
+        &["配置"],
+    ),
+    (&["data"], &["数据"]),
+    (&["service", "services"], &["服务"]),
+    (&["server", "servers"], &["服务器"]),
+    (&["system", "systems"], &["系统"]),
+    (&["api", "apis"], &["接口", "接口服务"]),
+];
 
 /// Which part of a service a mention or role asks for: the access layer, the core, or either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,8 +242,6 @@ pub fn marks_temporary(text: &str) -> bool {
 
 /// ASCII words that describe rather than name, in cells and in chat alike.
 const DESCRIPTIVE: &[&str] = &[
-    "api",
-    "apis",
     "web",
     "websocket",
     "ws",
@@ -228,13 +250,7 @@ const DESCRIPTIVE: &[&str] = &[
     "node",
     "nodes",
     "pool",
-    "service",
-    "services",
-    "server",
-    "servers",
-    "system",
     "app",
-    "data",
     "the",
     "and",
     "for",
@@ -245,7 +261,6 @@ const DESCRIPTIVE: &[&str] = &[
 /// Further descriptive words, of relation cells only.
 const DESCRIPTIVE_IN_CELLS: &[&str] = &[
     "kubernetes",
-    "systems",
     "apps",
     "db",
     "internal",
@@ -273,18 +288,7 @@ const CHAT: &[&str] = &[
 ];
 
 /// Chinese runs of roles that name no component by themselves.
-const GENERIC_CJK: &[&str] = &[
-    "节点池",
-    "服务器",
-    "服务",
-    "系统",
-    "配置",
-    "中心",
-    "节点",
-    "实例",
-    "集群",
-    "网关节点池",
-];
+const GENERIC_CJK: &[&str] = &["节点池", "中心", "节点", "实例", "集群", "网关节点池"];
 
 /// Marks of a role that routes traffic: gateways, proxies, ingresses, load balancers.
 const GATEWAY_MARKS: &[&str] = &[
