@@ -9,7 +9,7 @@
 //! DURATION is a whole number with a unit: `30m`, `12h`, `7d`. VERSION is a version id.
 //! The store itself lives with the caller; these handlers get plain data and topologies.
 
-use crate::{Attachment, Context, Reply, Status};
+use crate::{Attachment, Context, Lang, Msg, Reply, Status};
 use aiops_core::diff;
 use aiops_core::query::{self, QueryError};
 use aiops_core::Topology;
@@ -45,12 +45,27 @@ pub enum Since {
     Version(i64),
 }
 
+/// Text `--since` cannot read; [`BadSince::text`] words it for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadSince(pub String);
+
+impl BadSince {
+    pub fn text(&self, lang: Lang) -> String {
+        Msg::BadSince(&self.0).text(lang).into_owned()
+    }
+}
+
+/// In English, for callers that have no reader's language.
+impl From<BadSince> for String {
+    fn from(e: BadSince) -> String {
+        e.text(Lang::En)
+    }
+}
+
 /// Parses `30m`, `12h`, `7d` (also `s` and `w`) or a version id.
-pub fn parse_since(text: &str) -> Result<Since, String> {
+pub fn parse_since(text: &str) -> Result<Since, BadSince> {
     let t = text.trim();
-    let bad = || {
-        format!("'{t}' is neither a duration (30m, 12h, 7d) nor a version id (see `aiops history`)")
-    };
+    let bad = || BadSince(t.to_string());
     if let Ok(id) = t.parse::<i64>() {
         return if id > 0 {
             Ok(Since::Version(id))
@@ -92,10 +107,13 @@ pub fn diff(old: Context, new: Context) -> Reply {
 }
 
 /// `history`: the stored versions, newest first as given.
-pub fn history(versions: &[VersionInfo]) -> Reply {
-    let mut r = Reply::new(format!("history: {} version(s)", versions.len()));
+pub fn history(lang: Lang, versions: &[VersionInfo]) -> Reply {
+    let mut r = Reply::new(format!(
+        "history: {}",
+        Msg::Versions(versions.len()).text(lang)
+    ));
     if versions.is_empty() {
-        r = r.text("No versions stored yet: every load with a state directory records one.");
+        r = r.text(Msg::NoVersionsYet.text(lang));
     }
     let rows = versions
         .iter()
@@ -114,18 +132,22 @@ pub fn history(versions: &[VersionInfo]) -> Reply {
     r
 }
 
-/// `changes PATTERN`: what changed near the matched components between consecutive versions.
-/// `versions` is oldest first; the last is the current inventory. `window` describes the
-/// window for the title (`since 30d`).
-pub fn changes(pattern: &str, window: &str, versions: &[(VersionInfo, Topology)]) -> Reply {
+/// `changes PATTERN --since SINCE`: what changed near the matched components between
+/// consecutive versions. `versions` is oldest first; the last is the current inventory. `since`
+/// is the window as the user wrote it (`30d`, a version id), for the title.
+pub fn changes(
+    lang: Lang,
+    pattern: &str,
+    since: &str,
+    versions: &[(VersionInfo, Topology)],
+) -> Reply {
     let Some((_, latest)) = versions.last() else {
-        return Reply::user_error(Status::NotFound, "no stored versions to compare");
+        return Reply::user_error(Status::NotFound, Msg::NoStoredVersions.text(lang));
     };
     let matched = match matched_ids(pattern, versions) {
         Ok(ids) => ids,
-        Err(e) => return Reply::query_error(&e),
+        Err(e) => return Reply::query_error(&e, lang),
     };
-    let mut r = Reply::new(format!("changes near {pattern} {window}"));
     let mut steps = Vec::new();
     for pair in versions.windows(2) {
         let ((_, old), (v, new)) = (&pair[0], &pair[1]);
@@ -134,19 +156,25 @@ pub fn changes(pattern: &str, window: &str, versions: &[(VersionInfo, Topology)]
             steps.push((v, local));
         }
     }
-    r.title = format!(
-        "{}: {} version(s) compared, {} with changes nearby",
-        r.title,
-        versions.len(),
-        steps.len()
+    let mut r = Reply::new(
+        Msg::ChangesTitle {
+            pattern,
+            since,
+            compared: versions.len(),
+            nearby: steps.len(),
+        }
+        .text(lang),
     );
     if versions.len() < 2 {
-        r = r.text("Only one version in the window: nothing to compare yet.");
+        r = r.text(Msg::OnlyOneVersion.text(lang));
     } else if steps.is_empty() {
-        r = r.text(format!(
-            "Nothing changed within {CHANGES_HOPS} hops of {}.",
-            matched.join(", ")
-        ));
+        r = r.text(
+            Msg::NothingChangedNear {
+                hops: CHANGES_HOPS,
+                ids: &matched.join(", "),
+            }
+            .text(lang),
+        );
     }
     let mut json_steps = Vec::new();
     for (v, local) in &steps {
@@ -236,7 +264,7 @@ mod tests {
             (version(2), seed_md("aie1p-etcd-01")),
             (version(3), seed_md("aie1p-etcd-01")),
         ];
-        let r = changes("apisix-*", "since 7d", &versions);
+        let r = changes(Lang::En, "apisix-*", "7d", &versions);
         assert_eq!(r.status, Status::Ok);
         assert_eq!(r.json["versions"].as_array().map(Vec::len), Some(1));
         assert_eq!(r.json["versions"][0]["id"], 2);
@@ -246,7 +274,7 @@ mod tests {
         );
         assert!(r.diagram.is_some());
         // Far from the gateway nothing changed.
-        let quiet = changes("aie1p-superset-server-1", "since 7d", &versions);
+        let quiet = changes(Lang::En, "aie1p-superset-server-1", "7d", &versions);
         assert_eq!(quiet.json["versions"].as_array().map(Vec::len), Some(0));
     }
 
@@ -256,10 +284,10 @@ mod tests {
             (version(1), seed_md("")),
             (version(2), seed_md("aie1p-etcd-01")),
         ];
-        let r = changes("aie1p-etcd-01", "since 7d", &versions);
+        let r = changes(Lang::En, "aie1p-etcd-01", "7d", &versions);
         assert_eq!(r.json["matched"][0], "aie1p-etcd-01");
         assert_eq!(r.json["versions"].as_array().map(Vec::len), Some(1));
-        let none = changes("no-such-thing-at-all", "since 7d", &versions);
+        let none = changes(Lang::En, "no-such-thing-at-all", "7d", &versions);
         assert_eq!(none.status, Status::NotFound);
     }
 

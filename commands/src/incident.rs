@@ -11,7 +11,7 @@
 //! Generic words (`API`, `down`, `error`, `节点池`, `服务器`) never match.
 
 use crate::handlers::{kind_text_in, name_with_count};
-use crate::{t, Context, Msg, Reply};
+use crate::{Context, Msg, Reply};
 use aiops_core::diagram::{Highlights, NodeClass};
 use aiops_core::graph::{NodeKind, ResourceKind, Topology};
 use aiops_core::query::Effect;
@@ -155,10 +155,10 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
         .collect();
     let mut r = Reply::new(format!(
         "{}: {}",
-        t(ctx.lang, "Components"),
+        Msg::Components.text(ctx.lang),
         names.join(", ")
     ));
-    r = r.heading(t(ctx.lang, "Components")).table(
+    r = r.heading(Msg::Components.text(ctx.lang)).table(
         suspects
             .iter()
             .map(|&i| {
@@ -222,10 +222,10 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
         }
     }
     r = r
-        .heading(t(ctx.lang, "Blast radius"))
+        .heading(Msg::BlastRadius.text(ctx.lang))
         .text(verdict)
         .table(rows);
-    r = r.heading(t(ctx.lang, "Recent changes nearby"));
+    r = r.heading(Msg::RecentChangesNearby.text(ctx.lang));
     r = if recent_changes.is_empty() {
         r.text("—")
     } else {
@@ -242,6 +242,7 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
     order.extend(effects.iter().map(|&(n, _)| n));
     r.diagram = Some(crate::handlers::capped_view(
         topo,
+        ctx.lang,
         order,
         &Highlights {
             selected: suspects.to_vec(),

@@ -14,17 +14,18 @@
 mod changes;
 mod complete;
 mod handlers;
-mod i18n;
 pub mod incident;
+mod lang;
 mod msg;
 mod reply;
 
 pub use changes::{
-    changes, diff, history, parse_since, Since, VersionInfo, CHANGES_HOPS, DIFF_DIAGRAM_CAP,
+    changes, diff, history, parse_since, BadSince, Since, VersionInfo, CHANGES_HOPS,
+    DIFF_DIAGRAM_CAP,
 };
 pub use complete::autocomplete;
 pub use handlers::*;
-pub use i18n::{t, Lang};
+pub use lang::Lang;
 pub use msg::Msg;
 pub use reply::{align, display_width, Attachment, Block, Reply, Status};
 

@@ -1,13 +1,53 @@
 //! The typed message catalogue: every fixed phrase a reply shows, with its English and Chinese.
-//! `Msg::text` is one exhaustive match, so a phrase without a translation does not compile.
-//! (The older phrases still looked up by English text in `i18n.rs` move here as their handlers
-//! are rewritten.)
+//! `Msg::text` is one exhaustive match and every arm writes both languages, so a phrase without
+//! a translation does not compile. Variants carry the numbers and names a phrase embeds; names,
+//! roles and cell text from the sheet are passed through untranslated, and so are core's
+//! diagnostic messages. Relation flags (optional, on demand, via) are core's vocabulary
+//! ([`Lang::flags`]), shared with the diagrams.
 
 use crate::Lang;
+use aiops_core::graph::ResourceKind;
 use aiops_core::query::{Effect, Reach};
+use aiops_core::DiagKind;
+use std::borrow::Cow;
 
+/// A phrase of a reply. `'a` is the lifetime of the names a phrase embeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Msg {
+pub enum Msg<'a> {
+    // Shared by several commands.
+    Upstream,
+    Downstream,
+    /// `1 hop`, `3 hops`.
+    Hops(u32),
+    /// What kind of external node a name is: `external · database`.
+    External(ResourceKind),
+    SelectedInstances,
+    AlsoMatches,
+    UseFullName,
+    /// `'x' matches nothing; did you mean: a, b?`
+    MatchesNothing {
+        pattern: &'a str,
+        suggestions: &'a [String],
+    },
+    /// `'x' is not a valid pattern: <core's detail>`
+    BadPattern {
+        pattern: &'a str,
+        detail: &'a str,
+    },
+    /// A diagram cut to size: the fold box `+3 more` (the side is [`Msg::Upstream`] or
+    /// [`Msg::Downstream`]) and the caption.
+    MoreBox(usize),
+    FoldCaption {
+        cap: usize,
+        total: usize,
+        dropped: usize,
+    },
+
+    // deps
+    /// `deps X: 2 matches`, after the pattern.
+    Matches(usize),
+
+    // impact
     CustomersHitYes,
     CustomersHitNo,
     Via,
@@ -18,106 +58,475 @@ pub enum Msg {
     SingleInstance,
     ExternalTarget,
     ListingDepth,
-    AlsoMatches,
-    UseFullName,
-    SelectedInstances,
     PossiblyNote,
     AlternativeLeft,
     SoftOnly,
     CustomerRoutes,
-    EntryPointsHit,
     Targets,
     NothingImpacted,
     Effect(Effect),
     /// The section heading for the impacted nodes of one effect.
     Heading(Effect),
     Reach(Reach),
+
+    // whois
+    Role,
+    Owner,
+    PoolSize,
+    Environment,
+    InstanceId,
+    Notes,
+    SheetRows,
+    Kind,
+    AlsoWritten,
+    NoOwnerColumn,
+    OwnerCellEmpty,
+    /// A pool's size: `3 nodes`.
+    PoolNodes(u32),
+    OneSingleInstance,
+    ProductionNoEnvColumn,
+    ProductionEnvEmpty,
+
+    // role, owner
+    /// `role X: 3 instances`, after the text.
+    Instances(usize),
+    NoRoleContaining(&'a str),
+    NoOwnerContaining(&'a str),
+    NoOwnerColumnToAsk,
+
+    // path
+    NoPath {
+        max_hops: usize,
+    },
+    PathsReversed {
+        from: &'a str,
+        to: &'a str,
+        paths: usize,
+    },
+    Paths(usize),
+
+    // spof
+    /// `spof: …`, after the command.
+    SpofTitle(usize),
+    PoolHasReplicas,
+    PoolUnknownSize,
+    ManagedResource,
+    Single,
+    SpofReach {
+        entry_points: usize,
+        callers: usize,
+    },
+    CutsOff(usize),
+    /// ` …and 3 more`, after a shortened list.
+    AndMore(usize),
+
+    // export
+    /// `SOURCE: …`, after the inventory's name.
+    ExportTitle {
+        instances: usize,
+        externals: usize,
+        relations: usize,
+        diagnostics: usize,
+    },
+    InstancesHeading,
+    RelationsHeading,
+    Diagnostics,
+    /// Where a relation is written: `row 3 col D`.
+    RowCol {
+        row: u32,
+        column: &'a str,
+    },
+    WholeGraphCaption {
+        nodes: usize,
+        cap: usize,
+    },
+
+    // lint
+    /// `lint SOURCE: …`, after the inventory's name.
+    Findings(usize),
+    LintSection(DiagKind),
+    DiagramCompared {
+        name: &'a str,
+        boxes: usize,
+        arrows: usize,
+        missing: usize,
+        extra: usize,
+    },
+    MissingFromDrawing,
+    DrawnNotInSheet,
+    UnknownBoxes,
+
+    // history, changes
+    /// `history: …`, after the command.
+    Versions(usize),
+    NoVersionsYet,
+    NoStoredVersions,
+    /// `changes near X since 7d: 2 version(s) compared, 1 with changes nearby`
+    ChangesTitle {
+        pattern: &'a str,
+        since: &'a str,
+        compared: usize,
+        nearby: usize,
+    },
+    OnlyOneVersion,
+    NothingChangedNear {
+        hops: u32,
+        ids: &'a str,
+    },
+    BadSince(&'a str),
+
+    // incident
+    Components,
+    BlastRadius,
+    RecentChangesNearby,
 }
 
-impl Msg {
-    /// The phrase in `lang`.
-    pub fn text(self, lang: Lang) -> &'static str {
-        let (en, zh) = self.pair();
-        match lang {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
+/// Both languages of a phrase that embeds values: `tr!(lang, "{n} hops", "{n} 跳")`.
+macro_rules! tr {
+    ($lang:expr, $en:literal, $zh:literal) => {
+        Cow::Owned(match $lang {
+            Lang::En => format!($en),
+            Lang::Zh => format!($zh),
+        })
+    };
+}
 
-    fn pair(self) -> (&'static str, &'static str) {
+/// `s` when `n` is not one, for English plurals.
+fn s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+impl Msg<'_> {
+    /// The phrase in `lang`.
+    pub fn text(self, lang: Lang) -> Cow<'static, str> {
+        let fixed = |en: &'static str, zh: &'static str| {
+            Cow::Borrowed(match lang {
+                Lang::En => en,
+                Lang::Zh => zh,
+            })
+        };
         match self {
-            Msg::CustomersHitYes => ("customers hit: YES", "客户受影响：是"),
-            Msg::CustomersHitNo => ("customers hit: no", "客户受影响：否"),
-            Msg::Via => ("through", "经由"),
-            Msg::WholeSelectionFails => (
+            Msg::Upstream => fixed("upstream", "上游"),
+            Msg::Downstream => fixed("downstream", "下游"),
+            Msg::Hops(n) => {
+                let plural = s(n as usize);
+                tr!(lang, "{n} hop{plural}", "{n} 跳")
+            }
+            Msg::External(r) => {
+                let en = r.label();
+                let zh = resource_zh(r);
+                tr!(lang, "external · {en}", "外部 · {zh}")
+            }
+            Msg::SelectedInstances => fixed("selected our instances", "已选择清单中的实例"),
+            Msg::AlsoMatches => fixed("also matches", "也匹配"),
+            Msg::UseFullName => fixed("use the full name to select them", "如需选择请使用完整名称"),
+            Msg::MatchesNothing {
+                pattern,
+                suggestions,
+            } => {
+                let list = suggestions.join(", ");
+                match (lang, suggestions.is_empty()) {
+                    (Lang::En, true) => format!("'{pattern}' matches nothing").into(),
+                    (Lang::En, false) => {
+                        format!("'{pattern}' matches nothing; did you mean: {list}?").into()
+                    }
+                    (Lang::Zh, true) => format!("“{pattern}”没有匹配任何组件").into(),
+                    (Lang::Zh, false) => {
+                        format!("“{pattern}”没有匹配任何组件；是否要找：{list}？").into()
+                    }
+                }
+            }
+            Msg::BadPattern { pattern, detail } => tr!(
+                lang,
+                "'{pattern}' is not a valid pattern: {detail}",
+                "“{pattern}”不是有效的模式：{detail}"
+            ),
+            Msg::MoreBox(n) => tr!(lang, "+{n} more", "+{n} 个"),
+            Msg::FoldCaption {
+                cap,
+                total,
+                dropped,
+            } => tr!(
+                lang,
+                "Diagram shows the nearest {cap} of {total} nodes; the other {dropped} farther away are folded into \"+N more\" boxes.",
+                "图中只画出最近的 {cap} 个节点（共 {total} 个）；较远的其余 {dropped} 个折叠在“+N 个”框中。"
+            ),
+
+            Msg::Matches(n) => {
+                let es = if n == 1 { "" } else { "es" };
+                tr!(lang, "{n} match{es}", "{n} 个匹配")
+            }
+
+            Msg::CustomersHitYes => fixed("customers hit: YES", "客户受影响：是"),
+            Msg::CustomersHitNo => fixed("customers hit: no", "客户受影响：否"),
+            Msg::Via => fixed("through", "经由"),
+            Msg::WholeSelectionFails => fixed(
                 "every node of the selection fails (whole pools)",
                 "所选节点全部故障（整池）",
             ),
-            Msg::OneNodeLost => (
+            Msg::OneNodeLost => fixed(
                 "one node of each selected pool is lost (capacity, not outage)",
                 "每个所选节点池损失一个节点（容量下降，非中断）",
             ),
-            Msg::PoolWholeFails => ("whole pool fails", "整池故障"),
-            Msg::PoolOneNodeLost => ("one node lost, replicas remain", "损失一个节点，仍有副本"),
-            Msg::SingleInstance => ("single instance: no redundancy", "单实例：无冗余"),
-            Msg::ExternalTarget => ("outside the sheet", "清单外组件"),
-            Msg::ListingDepth => (
+            Msg::PoolWholeFails => fixed("whole pool fails", "整池故障"),
+            Msg::PoolOneNodeLost => fixed("one node lost, replicas remain", "损失一个节点，仍有副本"),
+            Msg::SingleInstance => fixed("single instance: no redundancy", "单实例：无冗余"),
+            Msg::ExternalTarget => fixed("outside the sheet", "清单外组件"),
+            Msg::ListingDepth => fixed(
                 "listing stops at this many hops; counts and the verdict cover everything",
                 "列表只显示到该跳数；统计与结论覆盖全部",
             ),
-            Msg::AlsoMatches => ("also matches", "也匹配"),
-            Msg::UseFullName => ("use the full name to select them", "如需选择请使用完整名称"),
-            Msg::SelectedInstances => ("selected our instances", "已选择清单中的实例"),
-            Msg::PossiblyNote => (
+            Msg::PossiblyNote => fixed(
                 "only doubtful relations lead here; see lint",
                 "仅经存疑关系相连；见 lint",
             ),
-            Msg::AlternativeLeft => ("an alternative remains", "仍有替代"),
-            Msg::SoftOnly => ("optional/on-demand link only", "仅可选/按需依赖"),
-            Msg::CustomerRoutes => ("Customer routes to the failure", "客户到故障点的路径"),
-            Msg::EntryPointsHit => ("Entry points exposed", "受波及的入口"),
-            Msg::Targets => ("Targets", "故障目标"),
-            Msg::NothingImpacted => ("nothing depends on it", "无依赖方"),
+            Msg::AlternativeLeft => fixed("an alternative remains", "仍有替代"),
+            Msg::SoftOnly => fixed("optional/on-demand link only", "仅可选/按需依赖"),
+            Msg::CustomerRoutes => fixed("Customer routes to the failure", "客户到故障点的路径"),
+            Msg::Targets => fixed("Targets", "故障目标"),
+            Msg::NothingImpacted => fixed("nothing depends on it", "无依赖方"),
             Msg::Effect(e) => match e {
-                Effect::Broken => ("broken", "中断"),
-                Effect::Degraded => ("degraded", "降级"),
-                Effect::CutOff => ("cut off", "断流"),
-                Effect::PartlyFed => ("partly fed", "部分来源仍在"),
-                Effect::Exposed => ("exposed", "受波及"),
-                Effect::Doubtful => ("possibly", "可能"),
+                Effect::Broken => fixed("broken", "中断"),
+                Effect::Degraded => fixed("degraded", "降级"),
+                Effect::CutOff => fixed("cut off", "断流"),
+                Effect::PartlyFed => fixed("partly fed", "部分来源仍在"),
+                Effect::Exposed => fixed("exposed", "受波及"),
+                Effect::Doubtful => fixed("possibly", "可能"),
             },
             Msg::Heading(e) => match e {
-                Effect::Broken => (
+                Effect::Broken => fixed(
                     "Broken (a hard dependency failed, no alternative)",
                     "中断（硬依赖故障且无替代）",
                 ),
-                Effect::Exposed => (
+                Effect::Exposed => fixed(
                     "Exposed (routes traffic to what broke)",
                     "受波及（流量经过故障部分）",
                 ),
-                Effect::Degraded => (
+                Effect::Degraded => fixed(
                     "Degraded (optional links, or an alternative remains)",
                     "降级（可选依赖，或仍有替代）",
                 ),
-                Effect::CutOff => (
+                Effect::CutOff => fixed(
                     "Cut off (downstream, no live source left)",
                     "断流（下游，已无可用来源）",
                 ),
-                Effect::PartlyFed => (
+                Effect::PartlyFed => fixed(
                     "Partly fed (downstream, other sources still live)",
                     "部分来源仍在（下游）",
                 ),
-                Effect::Doubtful => (
+                Effect::Doubtful => fixed(
                     "Possibly (through doubtful relations)",
                     "可能受影响（经存疑关系）",
                 ),
             },
             Msg::Reach(r) => match r {
-                Reach::Service => ("our services", "我方服务"),
-                Reach::ManagedResource => ("managed resources", "托管资源"),
-                Reach::EntryPoint => ("entry points", "入口"),
-                Reach::Other => ("other", "其他"),
+                Reach::Service => fixed("our services", "我方服务"),
+                Reach::ManagedResource => fixed("managed resources", "托管资源"),
+                Reach::EntryPoint => fixed("entry points", "入口"),
+                Reach::Other => fixed("other", "其他"),
             },
+
+            Msg::Role => fixed("role", "角色"),
+            Msg::Owner => fixed("owner", "负责人"),
+            Msg::PoolSize => fixed("pool size", "节点数"),
+            Msg::Environment => fixed("environment", "环境"),
+            Msg::InstanceId => fixed("instance id", "实例 ID"),
+            Msg::Notes => fixed("notes", "备注"),
+            Msg::SheetRows => fixed("sheet rows", "表格行"),
+            Msg::Kind => fixed("kind", "类型"),
+            Msg::AlsoWritten => fixed("also written", "其他写法"),
+            Msg::NoOwnerColumn => fixed("— (the sheet has no owner column)", "—（表格没有负责人列）"),
+            Msg::OwnerCellEmpty => fixed("— (the owner cell is empty)", "—（负责人单元格为空）"),
+            Msg::PoolNodes(n) => tr!(lang, "{n} nodes", "{n} 个节点"),
+            Msg::OneSingleInstance => fixed("1 (single instance)", "1（单实例）"),
+            Msg::ProductionNoEnvColumn => fixed(
+                "production (the sheet has no environment column)",
+                "生产（表格没有环境列）",
+            ),
+            Msg::ProductionEnvEmpty => fixed(
+                "production (the environment cell is empty)",
+                "生产（环境单元格为空）",
+            ),
+
+            Msg::Instances(n) => {
+                let plural = s(n);
+                tr!(lang, "{n} instance{plural}", "{n} 个实例")
+            }
+            Msg::NoRoleContaining(text) => tr!(
+                lang,
+                "no instance has a role containing '{text}'",
+                "没有角色包含“{text}”的实例"
+            ),
+            Msg::NoOwnerContaining(text) => tr!(
+                lang,
+                "no instance has an owner containing '{text}'",
+                "没有负责人包含“{text}”的实例"
+            ),
+            Msg::NoOwnerColumnToAsk => fixed(
+                "the inventory has no owner column (负责人/Owner); add one to answer owner questions",
+                "清单没有负责人列；加上这一列才能按负责人查询",
+            ),
+
+            Msg::NoPath { max_hops } => tr!(
+                lang,
+                "no dependency path within {max_hops} hops, in either direction",
+                "{max_hops} 跳以内两个方向都没有依赖路径"
+            ),
+            Msg::PathsReversed { from, to, paths } => tr!(
+                lang,
+                "none that way; {paths} path(s) the other way, {to} → {from}",
+                "该方向没有；反方向有 {paths} 条路径，{to} → {from}"
+            ),
+            Msg::Paths(n) => tr!(lang, "{n} path(s)", "{n} 条路径"),
+
+            Msg::SpofTitle(n) => tr!(
+                lang,
+                "{n} component(s) whose loss cuts entry points or callers off",
+                "{n} 个组件，失去后会切断入口或调用方"
+            ),
+            Msg::PoolHasReplicas => fixed("pool, has replicas", "节点池，有副本"),
+            Msg::PoolUnknownSize => fixed("pool of unknown size (one row)", "节点池，规模未知（仅一行）"),
+            Msg::ManagedResource => fixed(
+                "managed resource: redundancy not in the sheet",
+                "托管资源：表格未写明冗余",
+            ),
+            Msg::Single => fixed("single", "单实例"),
+            Msg::SpofReach {
+                entry_points,
+                callers,
+            } => tr!(
+                lang,
+                "{entry_points} entry point(s), {callers} caller(s)",
+                "{entry_points} 个入口，{callers} 个调用方"
+            ),
+            Msg::CutsOff(n) => tr!(lang, "cuts off {n}", "切断 {n} 个"),
+            Msg::AndMore(n) => tr!(lang, " …and {n} more", " …另有 {n} 个"),
+
+            Msg::ExportTitle {
+                instances,
+                externals,
+                relations,
+                diagnostics,
+            } => tr!(
+                lang,
+                "{instances} instances, {externals} external nodes, {relations} relations, {diagnostics} diagnostics",
+                "{instances} 个实例，{externals} 个外部节点，{relations} 条关系，{diagnostics} 条诊断"
+            ),
+            Msg::InstancesHeading => fixed("Instances", "实例"),
+            Msg::RelationsHeading => fixed("Relations", "关系"),
+            Msg::Diagnostics => fixed("Diagnostics", "诊断"),
+            Msg::RowCol { row, column } => tr!(lang, "row {row} col {column}", "第 {row} 行 {column} 列"),
+            Msg::WholeGraphCaption { nodes, cap } => tr!(
+                lang,
+                "Whole graph: {nodes} nodes (over the {cap}-node reading cap).",
+                "全图：{nodes} 个节点（超过便于阅读的 {cap} 个节点上限）。"
+            ),
+
+            Msg::Findings(n) => tr!(lang, "{n} finding(s)", "{n} 条问题"),
+            Msg::LintSection(k) => {
+                let (en, zh) = lint_section(k);
+                fixed(en, zh)
+            }
+            Msg::DiagramCompared {
+                name,
+                boxes,
+                arrows,
+                missing,
+                extra,
+            } => tr!(
+                lang,
+                "Diagram {name}: {boxes} boxes, {arrows} arrows; misses {missing} relation(s) the sheet states, draws {extra} it does not",
+                "图 {name}：{boxes} 个框，{arrows} 条箭头；缺少表格写明的 {missing} 条关系，多画了 {extra} 条表格没有的关系"
+            ),
+            Msg::MissingFromDrawing => fixed("Missing from the drawing:", "图中缺少："),
+            Msg::DrawnNotInSheet => fixed("Drawn but not in the sheet:", "图中画了但表格没有："),
+            Msg::UnknownBoxes => fixed(
+                "Boxes that match nothing in the sheet",
+                "与表格中任何组件都不对应的框",
+            ),
+
+            Msg::Versions(n) => tr!(lang, "{n} version(s)", "{n} 个版本"),
+            Msg::NoVersionsYet => fixed(
+                "No versions stored yet: every load with a state directory records one.",
+                "尚未保存任何版本：设置了状态目录后，每次加载都会记录一个版本。",
+            ),
+            Msg::NoStoredVersions => fixed("no stored versions to compare", "没有可比较的已保存版本"),
+            Msg::ChangesTitle {
+                pattern,
+                since,
+                compared,
+                nearby,
+            } => tr!(
+                lang,
+                "changes near {pattern} since {since}: {compared} version(s) compared, {nearby} with changes nearby",
+                "changes {pattern}（{since} 以来）：比较了 {compared} 个版本，其中 {nearby} 个在附近有变更"
+            ),
+            Msg::OnlyOneVersion => fixed(
+                "Only one version in the window: nothing to compare yet.",
+                "时间窗口内只有一个版本：暂时没有可比较的。",
+            ),
+            Msg::NothingChangedNear { hops, ids } => tr!(
+                lang,
+                "Nothing changed within {hops} hops of {ids}.",
+                "{ids} 的 {hops} 跳以内没有变更。"
+            ),
+            Msg::BadSince(text) => tr!(
+                lang,
+                "'{text}' is neither a duration (30m, 12h, 7d) nor a version id (see `aiops history`)",
+                "“{text}”既不是时长（30m、12h、7d），也不是版本号（见 `aiops history`）"
+            ),
+
+            Msg::Components => fixed("Components", "相关组件"),
+            Msg::BlastRadius => fixed("Blast radius", "影响范围"),
+            Msg::RecentChangesNearby => fixed("Recent changes nearby", "附近的近期变更"),
         }
+    }
+}
+
+fn resource_zh(r: ResourceKind) -> &'static str {
+    match r {
+        ResourceKind::LoadBalancer => "负载均衡",
+        ResourceKind::Client => "客户端",
+        ResourceKind::People => "人员",
+        ResourceKind::Database => "数据库",
+        ResourceKind::Cache => "缓存",
+        ResourceKind::Queue => "队列",
+        ResourceKind::Storage => "存储",
+        ResourceKind::Delivery => "交付",
+        ResourceKind::Observability => "观测",
+        ResourceKind::Platform => "平台",
+        ResourceKind::Other => "其他",
+    }
+}
+
+fn lint_section(k: DiagKind) -> (&'static str, &'static str) {
+    match k {
+        DiagKind::SkippedRow => ("Skipped rows", "跳过的行"),
+        DiagKind::NonProduction => ("Non-production rows left out", "未计入的非生产行"),
+        DiagKind::ConflictingDuplicate => ("Conflicting duplicates", "互相矛盾的重复行"),
+        DiagKind::Unresolved => (
+            "Unresolved words (kept as external nodes)",
+            "未识别的词（保留为外部节点）",
+        ),
+        DiagKind::Ambiguous => ("Ambiguous words", "有歧义的词"),
+        DiagKind::PatternMatchedNothing => ("Patterns that match nothing", "没有匹配的模式"),
+        DiagKind::AliasTarget => ("Alias problems", "别名问题"),
+        DiagKind::OneSided => ("One-sided relations", "单方面声明的关系"),
+        DiagKind::Encoding => ("Text encoding", "文本编码"),
+        DiagKind::CopyPaste => ("Doubtful relations: copied rows", "存疑关系：复制的行"),
+        DiagKind::DirectionConflict => (
+            "Doubtful relations: direction conflicts",
+            "存疑关系：方向冲突",
+        ),
+        DiagKind::MissingColumn => ("Missing columns", "缺少的列"),
+        DiagKind::RelationLikeColumn => (
+            "Columns that look like relations (kept as attributes)",
+            "看起来像关系的列（保留为属性）",
+        ),
+        DiagKind::NameCase => ("Names repeated in other capitals", "大小写不同的重复名称"),
     }
 }

@@ -1,5 +1,6 @@
 //! The platform-neutral answer to a command, and its plain-text rendering.
 
+use crate::{Lang, Msg};
 use aiops_core::diagram::Diagram;
 use aiops_core::query::QueryError;
 use std::fmt::Write;
@@ -81,9 +82,20 @@ impl Reply {
         r
     }
 
-    /// The reply to a selection that failed, with the status [`Status::from`] gives it.
-    pub fn query_error(e: &QueryError) -> Self {
-        Reply::user_error(Status::from(e), e.to_string())
+    /// The reply to a selection that failed, in `lang`, with the status [`Status::from`]
+    /// gives it. A bad pattern's detail is core's (or the regex engine's) own words.
+    pub fn query_error(e: &QueryError, lang: Lang) -> Self {
+        let msg = match e {
+            QueryError::NoMatch {
+                pattern,
+                suggestions,
+            } => Msg::MatchesNothing {
+                pattern,
+                suggestions,
+            },
+            QueryError::BadPattern { pattern, detail } => Msg::BadPattern { pattern, detail },
+        };
+        Reply::user_error(Status::from(e), msg.text(lang))
     }
 
     pub fn heading(mut self, s: impl Into<String>) -> Self {

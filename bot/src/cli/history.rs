@@ -12,7 +12,7 @@ use crate::stamp::{now_unix, rfc3339, sha256_hex};
 use crate::store::{Recorded, Store, Version};
 use crate::watch::{self, Event, Watcher};
 use crate::window::{self, Start, Window, WindowError};
-use aiops_commands::{self as commands, Block, Context, Reply, Status, VersionInfo};
+use aiops_commands::{self as commands, Block, Context, Lang, Reply, Status, VersionInfo};
 use aiops_core::{diff, LoadError, LoadOptions, Topology};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,7 +49,9 @@ pub fn diff(
             (Some(old), None, _) => (loading::file(old, &opts)?, load_and_record(args)?),
             (None, _, Some(since)) => {
                 let (current, store) = current_with_store(args)?;
-                let base = history_window(&store, since)?.base().clone();
+                let base = history_window(&store, since, args.lang.into())?
+                    .base()
+                    .clone();
                 let bytes = store.bytes(base.id)?.unwrap_or_default();
                 let source = format!("v{} ({})", base.id, base.info().seen_at);
                 let topo = aiops_core::load_bytes(&base.source, &bytes, &opts).map_err(|e| {
@@ -78,13 +80,16 @@ pub fn history(args: &Args) -> Result<Outcome, Stop> {
     let store =
         open_store(&state_dir(args)).ok_or_else(|| Stop::user(Status::UserError, NO_STORE))?;
     let versions: Vec<VersionInfo> = store.list()?.iter().map(Version::info).collect();
-    Ok(Outcome::reply(commands::history(&versions)))
+    Ok(Outcome::reply(commands::history(
+        args.lang.into(),
+        &versions,
+    )))
 }
 
 pub fn changes(args: &Args, pattern: &str, since_text: &str) -> Result<Outcome, Stop> {
     let opts = options(args)?;
     let (current, store) = current_with_store(args)?;
-    let window = history_window(&store, since_text)?;
+    let window = history_window(&store, since_text, args.lang.into())?;
     let mut versions = window.topologies(&store, &opts).map_err(window_stop)?;
     let current_hash = sha256_hex(&current.bytes);
     if versions
@@ -100,9 +105,11 @@ pub fn changes(args: &Args, pattern: &str, since_text: &str) -> Result<Outcome, 
         };
         versions.push((info, current.topo));
     }
-    let label = format!("since {since_text}");
     Ok(Outcome::reply(commands::changes(
-        pattern, &label, &versions,
+        args.lang.into(),
+        pattern,
+        since_text,
+        &versions,
     )))
 }
 
@@ -239,8 +246,9 @@ fn current_with_store(args: &Args) -> Result<(Loaded, Store), Stop> {
 }
 
 /// The window `since` names (a duration or a version id), worded for a terminal.
-fn history_window(store: &Store, since: &str) -> Result<Window, Stop> {
-    let since = commands::parse_since(since).map_err(|e| Stop::user(Status::UserError, e))?;
+fn history_window(store: &Store, since: &str, lang: Lang) -> Result<Window, Stop> {
+    let since =
+        commands::parse_since(since).map_err(|e| Stop::user(Status::UserError, e.text(lang)))?;
     window::window(store, Start::from_since(since, now_unix())).map_err(window_stop)
 }
 

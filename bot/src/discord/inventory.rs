@@ -9,7 +9,7 @@ use super::state::Handler;
 use super::uploads::PendingUpload;
 use crate::app::ReloadError;
 use crate::stamp::{now_unix, rfc3339};
-use aiops_commands::{self as cmds, t, Context as Cx, Lang, Reply, Status};
+use aiops_commands::{self as cmds, Context as Cx, Lang, Msg, Reply, Status};
 use serenity::all::{
     CommandInteraction, ComponentInteraction, Context, CreateInteractionResponse,
     CreateInteractionResponseMessage, ResolvedValue,
@@ -226,7 +226,9 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
     ]);
     if !diags.is_empty() {
         let lines: Vec<String> = diags.iter().take(15).map(|d| d.to_string()).collect();
-        r = r.heading(t(lang, "Diagnostics")).text(lines.join("\n"));
+        r = r
+            .heading(Msg::Diagnostics.text(lang))
+            .text(lines.join("\n"));
     }
     r
 }

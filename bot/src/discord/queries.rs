@@ -71,6 +71,7 @@ pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
         "diagram" => cmds::deps(cx, s("pattern"), Direction::Both, depth.unwrap_or(2)),
         "changes" => changes_reply(
             app,
+            lang,
             opt_str(&opts, "since").unwrap_or("7d"),
             opt_str(&opts, "pattern"),
         ),
@@ -81,10 +82,10 @@ pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
 
 /// `/changes [since] [pattern]`: over the history window `since` names, what changed near the
 /// pattern, or everything that changed from the window's first version to its last.
-fn changes_reply(app: &App, since: &str, pattern: Option<&str>) -> Reply {
+fn changes_reply(app: &App, lang: Lang, since: &str, pattern: Option<&str>) -> Reply {
     let start = match cmds::parse_since(since) {
         Ok(s) => Start::from_since(s, now_unix()),
-        Err(e) => return Reply::user_error(Status::UserError, e),
+        Err(e) => return Reply::user_error(Status::UserError, e.text(lang)),
     };
     let versions = app.on_store(|store| {
         window::window(store, start).and_then(|w| w.topologies(store, &app.opts))
@@ -102,7 +103,7 @@ fn changes_reply(app: &App, since: &str, pattern: Option<&str>) -> Reply {
         }
     };
     match pattern {
-        Some(p) => cmds::changes(p, since, &window),
+        Some(p) => cmds::changes(lang, p, since, &window),
         None => match (window.first(), window.last()) {
             (Some((a, ta)), Some((b, tb))) if window.len() > 1 => cmds::diff(
                 Cx::new(ta, &format!("v{}", a.id)),

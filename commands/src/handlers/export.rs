@@ -5,7 +5,7 @@
 
 use super::name_with_count;
 use super::view::DIAGRAM_NODE_CAP;
-use crate::{Context, Reply};
+use crate::{Context, Lang, Msg, Reply};
 use aiops_core::diagram::Diagram;
 use aiops_core::graph::{NodeKind, Topology};
 use serde_json::Value;
@@ -16,15 +16,18 @@ pub fn export(ctx: Context) -> Reply {
     let t = ctx.topo;
     let n_inst = t.instance_count();
     let mut r = Reply::new(format!(
-        "{}: {} instances, {} external nodes, {} relations, {} diagnostics",
+        "{}: {}",
         ctx.source,
-        n_inst,
-        t.nodes().len() - n_inst,
-        t.edges().len(),
-        t.diagnostics().len()
+        Msg::ExportTitle {
+            instances: n_inst,
+            externals: t.nodes().len() - n_inst,
+            relations: t.edges().len(),
+            diagnostics: t.diagnostics().len(),
+        }
+        .text(ctx.lang)
     ));
     if ctx.parts.text {
-        r = export_text(r, t);
+        r = export_text(r, t, ctx.lang);
     }
     if ctx.parts.json {
         // Small inventories only need this; `write_export_json` streams big ones.
@@ -33,10 +36,12 @@ pub fn export(ctx: Context) -> Reply {
     if ctx.parts.diagram {
         let mut d = Diagram::whole(t);
         if t.nodes().len() > DIAGRAM_NODE_CAP {
-            d.caption = format!(
-                "Whole graph: {} nodes (over the {DIAGRAM_NODE_CAP}-node reading cap).",
-                t.nodes().len()
-            );
+            d.caption = Msg::WholeGraphCaption {
+                nodes: t.nodes().len(),
+                cap: DIAGRAM_NODE_CAP,
+            }
+            .text(ctx.lang)
+            .into_owned();
         }
         r.diagram = Some(d);
     }
@@ -133,8 +138,8 @@ impl serde::Serialize for ExportJson<'_> {
     }
 }
 
-fn export_text(mut r: Reply, t: &Topology) -> Reply {
-    r = r.heading("Instances").table(
+fn export_text(mut r: Reply, t: &Topology, lang: Lang) -> Reply {
+    r = r.heading(Msg::InstancesHeading.text(lang)).table(
         t.nodes()
             .iter()
             .filter(|n| n.is_instance())
@@ -147,7 +152,7 @@ fn export_text(mut r: Reply, t: &Topology) -> Reply {
             })
             .collect(),
     );
-    r = r.heading("Relations").table(
+    r = r.heading(Msg::RelationsHeading.text(lang)).table(
         t.edges()
             .iter()
             .map(|e| {
@@ -155,17 +160,22 @@ fn export_text(mut r: Reply, t: &Topology) -> Reply {
                     format!("  {}", e.from),
                     "→".into(),
                     e.to.to_string(),
-                    e.flags_text(),
+                    e.flag_words(lang.flags()).join(", "),
                     format!(
-                        "row {} col {}: {}",
-                        e.source.row, e.source.column, e.source.word
+                        "{}: {}",
+                        Msg::RowCol {
+                            row: e.source.row,
+                            column: &e.source.column,
+                        }
+                        .text(lang),
+                        e.source.word
                     ),
                 ]
             })
             .collect(),
     );
     if !t.diagnostics().is_empty() {
-        r = r.heading("Diagnostics").text(
+        r = r.heading(Msg::Diagnostics.text(lang)).text(
             t.diagnostics()
                 .iter()
                 .map(|d| d.to_string())

@@ -29,7 +29,7 @@ pub fn impact(ctx: Context, pattern: &str, depth: Option<u32>) -> Reply {
 pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Reply {
     let sel = match query::select_explained(ctx.topo, pattern) {
         Ok(s) => s,
-        Err(e) => return Reply::query_error(&e),
+        Err(e) => return Reply::query_error(&e, ctx.lang),
     };
     let lang = ctx.lang;
     // A pool whose running nodes share one zone is one failure domain: it fails whole.
@@ -143,7 +143,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
                 .map(|i| {
                     let mut notes = Vec::new();
                     if i.side == Side::Downstream {
-                        notes.push(crate::t(lang, "downstream"));
+                        notes.push(Msg::Downstream.text(lang).into_owned());
                     }
                     if effect == Effect::Degraded && i.soft {
                         notes.push(Msg::SoftOnly.text(lang).to_string());
@@ -154,7 +154,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
                         notes.push(Msg::PossiblyNote.text(lang).to_string());
                     }
                     vec![
-                        format!("  {} {}", i.hops, hops_word(lang, i.hops)),
+                        format!("  {}", Msg::Hops(i.hops).text(lang)),
                         name_with_count(&i.id, i.count),
                         kind_text_in(lang, ctx.topo, &i.id),
                         notes.join(", "),
@@ -180,6 +180,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
     order.extend(effects.iter().map(|&(n, _)| n));
     r.diagram = Some(capped_view(
         ctx.topo,
+        lang,
         order,
         &Highlights {
             selected: sel.nodes.clone(),
@@ -210,8 +211,4 @@ fn counts_line(im: &query::Impact, lang: Lang) -> String {
         return Msg::NothingImpacted.text(lang).to_string();
     }
     format!("{} — {}", effects.join(" · "), kinds.join(", "))
-}
-
-fn hops_word(lang: Lang, hops: u32) -> String {
-    crate::t(lang, if hops == 1 { "hop" } else { "hops" })
 }

@@ -3,17 +3,18 @@
 //! Grammar: `lint [--diagram FILE]`. FILE is a Mermaid file, or a Markdown document with a
 //! `mermaid` code block; the handler gets its name and text.
 
-use crate::{Context, Reply, Status};
+use crate::{Context, Msg, Reply, Status};
 use aiops_core::lint::{compare_diagram, lint as lint_sheet};
 use serde_json::{json, Value};
 
 /// `lint [--diagram NAME TEXT]`: what to fix in the sheet, and how a drawing differs from it.
 pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
+    let lang = ctx.lang;
     let report = lint_sheet(ctx.topo);
     let mut r = Reply::new(format!(
-        "lint {}: {} finding(s)",
+        "lint {}: {}",
         ctx.source,
-        report.findings.len()
+        Msg::Findings(report.findings.len()).text(lang)
     ));
     let mut groups: Vec<(aiops_core::DiagKind, Vec<String>)> = Vec::new();
     for f in &report.findings {
@@ -24,7 +25,11 @@ pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
     }
     for (kind, lines) in &groups {
         r = r
-            .heading(format!("{} ({})", kind_title(*kind), lines.len()))
+            .heading(format!(
+                "{} ({})",
+                Msg::LintSection(*kind).text(lang),
+                lines.len()
+            ))
             .text(lines.join("\n"));
     }
     let mut json = json!({ "findings": report.findings });
@@ -33,21 +38,24 @@ pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
             Ok(d) => d,
             Err(e) => return Reply::user_error(Status::UserError, format!("{name}: {e}")),
         };
-        r = r.heading(format!(
-            "Diagram {name}: {} boxes, {} arrows; misses {} relation(s) the sheet states, draws {} it does not",
-            d.drawn_nodes,
-            d.drawn_edges,
-            d.missing.len(),
-            d.extra.len()
-        ));
-        r = r.text("Missing from the drawing:");
+        r = r.heading(
+            Msg::DiagramCompared {
+                name,
+                boxes: d.drawn_nodes,
+                arrows: d.drawn_edges,
+                missing: d.missing.len(),
+                extra: d.extra.len(),
+            }
+            .text(lang),
+        );
+        r = r.text(Msg::MissingFromDrawing.text(lang));
         r = r.table(
             d.missing
                 .iter()
                 .map(|e| vec![format!("  {}", e.from), "→".into(), e.to.clone()])
                 .collect(),
         );
-        r = r.text("Drawn but not in the sheet:");
+        r = r.text(Msg::DrawnNotInSheet.text(lang));
         r = r.table(
             d.extra
                 .iter()
@@ -56,7 +64,8 @@ pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
         );
         if !d.unknown_nodes.is_empty() {
             r = r.text(format!(
-                "Boxes that match nothing in the sheet: {}",
+                "{}: {}",
+                Msg::UnknownBoxes.text(lang),
                 d.unknown_nodes.join(", ")
             ));
         }
@@ -64,24 +73,4 @@ pub fn lint(ctx: Context, diagram: Option<(&str, &str)>) -> Reply {
     }
     r.json = json;
     r
-}
-
-fn kind_title(k: aiops_core::DiagKind) -> &'static str {
-    use aiops_core::DiagKind::*;
-    match k {
-        SkippedRow => "Skipped rows",
-        NonProduction => "Non-production rows left out",
-        ConflictingDuplicate => "Conflicting duplicates",
-        Unresolved => "Unresolved words (kept as external nodes)",
-        Ambiguous => "Ambiguous words",
-        PatternMatchedNothing => "Patterns that match nothing",
-        AliasTarget => "Alias problems",
-        OneSided => "One-sided relations",
-        Encoding => "Text encoding",
-        CopyPaste => "Doubtful relations: copied rows",
-        DirectionConflict => "Doubtful relations: direction conflicts",
-        MissingColumn => "Missing columns",
-        RelationLikeColumn => "Columns that look like relations (kept as attributes)",
-        NameCase => "Names repeated in other capitals",
-    }
 }

@@ -27,8 +27,8 @@ pub use whois::whois;
 
 pub(crate) use view::capped_view;
 
-use crate::{t, Lang, Msg};
-use aiops_core::graph::{NodeKind, Topology};
+use crate::{Lang, Msg};
+use aiops_core::graph::{NodeKind, ResourceKind, Topology};
 use aiops_core::query::{Rule, Selection};
 
 /// The ids a pattern also matched but did not select, for the JSON's `also_matches`.
@@ -68,10 +68,12 @@ pub(crate) fn selection_note(topo: &Topology, sel: &Selection, lang: Lang) -> Op
 
 pub(crate) fn kind_text_in(lang: Lang, topo: &Topology, id: &str) -> String {
     match topo.node(id) {
-        Some(n) if n.kind == NodeKind::External => match n.resource {
-            Some(r) => t(lang, &format!("external · {}", r.label())),
-            None => t(lang, "external"),
-        },
+        // Core gives every external node a kind; `other` if it ever did not.
+        Some(n) if n.kind == NodeKind::External => {
+            Msg::External(n.resource.unwrap_or(ResourceKind::Other))
+                .text(lang)
+                .into()
+        }
         Some(n) => n.role.clone(),
         None => String::new(),
     }

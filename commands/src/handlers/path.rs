@@ -4,7 +4,7 @@
 //! FROM to TO; when there is none, the reverse direction is tried and the title says so.
 
 use super::capped_view;
-use crate::{Context, Reply};
+use crate::{Context, Msg, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::query;
 use serde_json::json;
@@ -17,7 +17,7 @@ const PATH_MAX_HOPS: usize = 8;
 pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
     let (a, b) = match (query::select(ctx.topo, from), query::select(ctx.topo, to)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return Reply::query_error(&e),
+        (Err(e), _) | (_, Err(e)) => return Reply::query_error(&e, ctx.lang),
     };
     let mut found = query::paths(ctx.topo, &a, &b, PATH_LIMIT, PATH_MAX_HOPS);
     let mut reversed = false;
@@ -25,16 +25,20 @@ pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
         found = query::paths(ctx.topo, &b, &a, PATH_LIMIT, PATH_MAX_HOPS);
         reversed = !found.is_empty();
     }
-    let mut r = Reply::new(if found.is_empty() {
-        format!("path {from} → {to}: no dependency path within {PATH_MAX_HOPS} hops, in either direction")
+    let outcome = if found.is_empty() {
+        Msg::NoPath {
+            max_hops: PATH_MAX_HOPS,
+        }
     } else if reversed {
-        format!(
-            "path {from} → {to}: none that way; {} path(s) the other way, {to} → {from}",
-            found.len()
-        )
+        Msg::PathsReversed {
+            from,
+            to,
+            paths: found.len(),
+        }
     } else {
-        format!("path {from} → {to}: {} path(s)", found.len())
-    });
+        Msg::Paths(found.len())
+    };
+    let mut r = Reply::new(format!("path {from} → {to}: {}", outcome.text(ctx.lang)));
     for p in &found {
         r = r.text(p.join(" → "));
     }
@@ -46,6 +50,7 @@ pub fn path(ctx: Context, from: &str, to: &str) -> Reply {
     ends.extend(&b);
     r.diagram = Some(capped_view(
         ctx.topo,
+        ctx.lang,
         order,
         &Highlights {
             selected: ends,

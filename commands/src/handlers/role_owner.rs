@@ -3,7 +3,7 @@
 //! Grammar: `role TEXT`, `owner TEXT`. TEXT is matched as a substring, case-insensitively.
 
 use super::{capped_view, name_with_count};
-use crate::{Context, Reply, Status};
+use crate::{Context, Msg, Reply, Status};
 use aiops_core::diagram::Highlights;
 use aiops_core::query;
 use serde_json::json;
@@ -11,42 +11,30 @@ use serde_json::json;
 /// `role TEXT`: instances whose role contains the text.
 pub fn role(ctx: Context, text: &str) -> Reply {
     let hits = query::by_role(ctx.topo, text);
-    let n = hits.len();
-    list_reply(
-        ctx,
-        format!("role {text}: {n} instance{}", if n == 1 { "" } else { "s" }),
-        hits,
-        format!("no instance has a role containing '{text}'"),
-    )
+    list_reply(ctx, "role", text, hits, Msg::NoRoleContaining(text))
 }
 
 /// `owner TEXT`: instances whose owner contains the text.
 pub fn owner(ctx: Context, text: &str) -> Reply {
     let hits = query::by_owner(ctx.topo, text);
-    let n = hits.len();
     let has_owners = ctx.topo.nodes().iter().any(|n| !n.owner.is_empty());
     let empty = if has_owners {
-        format!("no instance has an owner containing '{text}'")
+        Msg::NoOwnerContaining(text)
     } else {
-        "the inventory has no owner column (负责人/Owner); add one to answer owner questions"
-            .to_string()
+        Msg::NoOwnerColumnToAsk
     };
-    list_reply(
-        ctx,
-        format!(
-            "owner {text}: {n} instance{}",
-            if n == 1 { "" } else { "s" }
-        ),
-        hits,
-        empty,
-    )
+    list_reply(ctx, "owner", text, hits, empty)
 }
 
-fn list_reply(ctx: Context, title: String, hits: Vec<usize>, empty: String) -> Reply {
+/// `COMMAND TEXT: 3 instances` and their table, or `empty` when there are none.
+fn list_reply(ctx: Context, command: &str, text: &str, hits: Vec<usize>, empty: Msg) -> Reply {
     if hits.is_empty() {
-        return Reply::user_error(Status::NotFound, empty);
+        return Reply::user_error(Status::NotFound, empty.text(ctx.lang));
     }
-    let mut r = Reply::new(title);
+    let mut r = Reply::new(format!(
+        "{command} {text}: {}",
+        Msg::Instances(hits.len()).text(ctx.lang)
+    ));
     r = r.table(
         hits.iter()
             .map(|&i| {
@@ -65,6 +53,7 @@ fn list_reply(ctx: Context, title: String, hits: Vec<usize>, empty: String) -> R
     }).collect::<Vec<_>>() });
     r.diagram = Some(capped_view(
         ctx.topo,
+        ctx.lang,
         hits.clone(),
         &Highlights {
             selected: hits,

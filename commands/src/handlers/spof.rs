@@ -3,49 +3,54 @@
 //! Grammar: `spof`, no arguments.
 
 use super::{capped_view, name_with_count};
-use crate::{Context, Reply};
+use crate::{Context, Msg, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::query;
 use serde_json::json;
 
 /// `spof`: single points of failure, ranked.
 pub fn spof(ctx: Context) -> Reply {
+    let lang = ctx.lang;
     let list = query::spof(ctx.topo);
-    let mut r = Reply::new(format!(
-        "spof: {} component(s) whose loss cuts entry points or callers off",
-        list.len()
-    ));
+    let mut r = Reply::new(format!("spof: {}", Msg::SpofTitle(list.len()).text(lang)));
     r = r.table(
         list.iter()
             .enumerate()
             .map(|(k, s)| {
                 let shown: Vec<&str> = s.cut_off.iter().take(4).map(String::as_str).collect();
                 let more = if s.cut_off.len() > 4 {
-                    format!(" …and {} more", s.cut_off.len() - 4)
+                    Msg::AndMore(s.cut_off.len() - 4).text(lang)
                 } else {
-                    String::new()
+                    "".into()
                 };
                 vec![
                     format!("  {}.", k + 1),
                     name_with_count(&s.id, s.count),
                     if s.redundant {
-                        "pool, has replicas".into()
+                        Msg::PoolHasReplicas
                     } else if s.unknown_size {
-                        "pool of unknown size (one row)".into()
+                        Msg::PoolUnknownSize
                     } else if s.managed {
-                        "managed resource: redundancy not in the sheet".into()
+                        Msg::ManagedResource
                     } else {
-                        "single".into()
-                    },
-                    format!(
-                        "{} entry point(s), {} caller(s)",
-                        s.entry_points.len(),
-                        s.dependents
-                    ),
+                        Msg::Single
+                    }
+                    .text(lang)
+                    .into_owned(),
+                    Msg::SpofReach {
+                        entry_points: s.entry_points.len(),
+                        callers: s.dependents,
+                    }
+                    .text(lang)
+                    .into_owned(),
                     if s.cut_off.is_empty() {
                         String::new()
                     } else {
-                        format!("cuts off {}: {}{more}", s.cut_off.len(), shown.join(", "))
+                        format!(
+                            "{}: {}{more}",
+                            Msg::CutsOff(s.cut_off.len()).text(lang),
+                            shown.join(", ")
+                        )
                     },
                 ]
             })
@@ -66,6 +71,7 @@ pub fn spof(ctx: Context) -> Reply {
     order.extend(impacted.iter().copied());
     r.diagram = Some(capped_view(
         ctx.topo,
+        lang,
         order,
         &Highlights {
             selected,

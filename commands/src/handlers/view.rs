@@ -1,5 +1,6 @@
 //! The diagram of a handler's answer, capped at [`DIAGRAM_NODE_CAP`] nodes so it stays readable.
 
+use crate::{Lang, Msg};
 use aiops_core::diagram::{Diagram, DiagramEdge, DiagramNode, Highlights, NodeClass};
 use aiops_core::graph::Topology;
 
@@ -7,8 +8,13 @@ use aiops_core::graph::Topology;
 pub const DIAGRAM_NODE_CAP: usize = 60;
 
 /// Caps a view at [`DIAGRAM_NODE_CAP`] nodes, keeping the nearest (the first of each node in
-/// `ordered`; repeats are dropped); says how many were left out.
-pub(crate) fn capped_view(topo: &Topology, mut ordered: Vec<usize>, hl: &Highlights) -> Diagram {
+/// `ordered`; repeats are dropped); says how many were left out, in `lang`.
+pub(crate) fn capped_view(
+    topo: &Topology,
+    lang: Lang,
+    mut ordered: Vec<usize>,
+    hl: &Highlights,
+) -> Diagram {
     aiops_core::text::dedup_keep_order(&mut ordered);
     let total = ordered.len();
     let mut keep = ordered;
@@ -47,10 +53,18 @@ pub(crate) fn capped_view(topo: &Topology, mut ordered: Vec<usize>, hl: &Highlig
             continue;
         }
         let fold = d.nodes.len();
-        let side = if outgoing { "downstream" } else { "upstream" };
+        let (key, side) = if outgoing {
+            ("downstream", Msg::Downstream)
+        } else {
+            ("upstream", Msg::Upstream)
+        };
         d.nodes.push(DiagramNode {
-            key: format!("+{} more {side}", far.len()),
-            lines: vec![format!("+{} more", far.len()), side.to_string()],
+            // The key only tells the boxes apart; readers see the lines.
+            key: format!("+{} more {key}", far.len()),
+            lines: vec![
+                Msg::MoreBox(far.len()).text(lang).into_owned(),
+                side.text(lang).into_owned(),
+            ],
             class: NodeClass::External,
             group: None,
         });
@@ -65,10 +79,13 @@ pub(crate) fn capped_view(topo: &Topology, mut ordered: Vec<usize>, hl: &Highlig
             });
         }
     }
-    d.caption = format!(
-        "Diagram shows the nearest {DIAGRAM_NODE_CAP} of {total} nodes; the other {} farther away are folded into \"+N more\" boxes.",
-        dropped.len()
-    );
+    d.caption = Msg::FoldCaption {
+        cap: DIAGRAM_NODE_CAP,
+        total,
+        dropped: dropped.len(),
+    }
+    .text(lang)
+    .into_owned();
     d
 }
 

@@ -4,7 +4,7 @@
 //! gets its own section.
 
 use super::{also_ids, capped_view, kind_text_in, selection_note};
-use crate::{Context, Reply};
+use crate::{Context, Msg, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::NodeKind;
 use aiops_core::ingest::Field;
@@ -15,11 +15,13 @@ use serde_json::json;
 pub fn whois(ctx: Context, name: &str) -> Reply {
     let selection = match query::select_explained(ctx.topo, name) {
         Ok(s) => s,
-        Err(e) => return Reply::query_error(&e),
+        Err(e) => return Reply::query_error(&e, ctx.lang),
     };
+    let lang = ctx.lang;
+    let label = |m: Msg| format!("  {}", m.text(lang));
     let sel = selection.nodes.clone();
     let mut r = Reply::new(format!("whois {name}"));
-    if let Some(note) = selection_note(ctx.topo, &selection, ctx.lang) {
+    if let Some(note) = selection_note(ctx.topo, &selection, lang) {
         r = r.text(note);
     }
     let no_owner_column = !ctx.topo.has_column(Field::Owner);
@@ -49,31 +51,31 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
         let mut rows = vec![];
         match n.kind {
             NodeKind::Instance => {
-                rows.push(vec!["  role".into(), dash(&n.role)]);
+                rows.push(vec![label(Msg::Role), dash(&n.role)]);
                 rows.push(vec![
-                    "  owner".into(),
+                    label(Msg::Owner),
                     if !n.owner.is_empty() {
                         n.owner.clone()
                     } else if no_owner_column {
-                        "— (the sheet has no owner column)".into()
+                        Msg::NoOwnerColumn.text(lang).into_owned()
                     } else {
-                        "— (the owner cell is empty)".into()
+                        Msg::OwnerCellEmpty.text(lang).into_owned()
                     },
                 ]);
                 rows.push(vec![
-                    "  pool size".into(),
+                    label(Msg::PoolSize),
                     if n.count > 1 {
-                        format!("{} nodes", n.count)
+                        Msg::PoolNodes(n.count).text(lang).into_owned()
                     } else {
-                        "1 (single instance)".into()
+                        Msg::OneSingleInstance.text(lang).into_owned()
                     },
                 ]);
                 rows.push(vec![
-                    "  environment".into(),
+                    label(Msg::Environment),
                     if n.env.is_empty() && no_env_column {
-                        "production (the sheet has no environment column)".into()
+                        Msg::ProductionNoEnvColumn.text(lang).into_owned()
                     } else if n.env.is_empty() {
-                        "production (the environment cell is empty)".into()
+                        Msg::ProductionEnvEmpty.text(lang).into_owned()
                     } else {
                         n.env.clone()
                     },
@@ -85,16 +87,16 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                     ]);
                 }
                 if !n.instance_id.is_empty() {
-                    rows.push(vec!["  instance id".into(), n.instance_id.clone()]);
+                    rows.push(vec![label(Msg::InstanceId), n.instance_id.clone()]);
                 }
                 if !n.notes.is_empty() {
-                    rows.push(vec!["  notes".into(), n.notes.clone()]);
+                    rows.push(vec![label(Msg::Notes), n.notes.clone()]);
                 }
                 for (k, v) in &n.attributes {
                     rows.push(vec![format!("  {k}"), v.clone()]);
                 }
                 rows.push(vec![
-                    "  sheet rows".into(),
+                    label(Msg::SheetRows),
                     n.rows
                         .iter()
                         .map(u32::to_string)
@@ -103,21 +105,18 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                 ]);
             }
             NodeKind::External => {
-                rows.push(vec![
-                    "  kind".into(),
-                    kind_text_in(ctx.lang, ctx.topo, &n.id),
-                ]);
+                rows.push(vec![label(Msg::Kind), kind_text_in(lang, ctx.topo, &n.id)]);
                 if !n.spellings.is_empty() {
-                    rows.push(vec!["  also written".into(), n.spellings.join(", ")]);
+                    rows.push(vec![label(Msg::AlsoWritten), n.spellings.join(", ")]);
                 }
             }
         }
         rows.push(vec![
-            format!("  upstream ({})", ups.len()),
+            format!("{} ({})", label(Msg::Upstream), ups.len()),
             dash(&ups.join(", ")),
         ]);
         rows.push(vec![
-            format!("  downstream ({})", downs.len()),
+            format!("{} ({})", label(Msg::Downstream), downs.len()),
             dash(&downs.join(", ")),
         ]);
         r = r.table(rows);
@@ -129,6 +128,7 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
     }
     r.diagram = Some(capped_view(
         ctx.topo,
+        lang,
         order,
         &Highlights {
             selected: sel,
