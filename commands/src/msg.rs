@@ -56,6 +56,43 @@ pub enum Msg<'a> {
     PoolWholeFails,
     PoolOneNodeLost,
     SingleInstance,
+    /// A one-row pool (its role says node pool): its size is not in the sheet.
+    PoolOfUnknownSize,
+    /// `×5: all running in ap-northeast-1a, one failure domain: fails whole`
+    OneZonePool {
+        count: u32,
+        az: &'a str,
+    },
+    OneZoneNote,
+    /// `reconcile X: 3 drift(s); 20 of 23 sheet instance(s) running`
+    ReconcileTitle {
+        source: &'a str,
+        drift: usize,
+        matched: usize,
+        total: usize,
+    },
+    SheetAgrees,
+    ReconcileMissing(usize),
+    ReconcileUnlisted(usize),
+    ReconcilePoolSize(usize),
+    ReconcileSingleAz(usize),
+    ReconcileTypes(usize),
+    /// `N running`
+    RunningCount(usize),
+    /// `sheet ×2`
+    SheetCount(u32),
+    /// `running 5`
+    RunningNow(usize),
+    /// `3 in ap-northeast-1a`
+    InZone {
+        count: usize,
+        az: &'a str,
+    },
+    NameSays(&'a str),
+    Runs(&'a str),
+    /// `not found` / the EC2 state of a sheet instance that does not run.
+    NotRunning(&'a str),
+    InEc2,
     ExternalTarget,
     ListingDepth,
     PossiblyNote,
@@ -275,6 +312,69 @@ impl Msg<'_> {
             Msg::PoolWholeFails => fixed("whole pool fails", "整池故障"),
             Msg::PoolOneNodeLost => fixed("one node lost, replicas remain", "损失一个节点，仍有副本"),
             Msg::SingleInstance => fixed("single instance: no redundancy", "单实例：无冗余"),
+            Msg::OneZonePool { count, az } => tr!(
+                lang,
+                "×{count}: all running in {az}, one failure domain: fails whole",
+                "×{count}：全部运行在 {az}，同一故障域：整体故障"
+            ),
+            Msg::OneZoneNote => fixed(
+                "pools whose running nodes are all in one availability zone (from EC2) fail whole: one zone outage takes them all",
+                "运行节点全部位于同一可用区的节点池（据 EC2）按整体故障计：一个可用区中断即全部失效",
+            ),
+            Msg::ReconcileTitle {
+                source,
+                drift,
+                matched,
+                total,
+            } => tr!(
+                lang,
+                "reconcile {source}: {drift} drift(s); {matched} of {total} sheet instance(s) running",
+                "reconcile {source}：{drift} 处偏差；清单 {total} 个实例中 {matched} 个在运行"
+            ),
+            Msg::SheetAgrees => fixed("The sheet and EC2 agree.", "清单与 EC2 一致。"),
+            Msg::ReconcileMissing(n) => tr!(
+                lang,
+                "Listed in the sheet, not running: {n}",
+                "清单中有、但未运行：{n}"
+            ),
+            Msg::ReconcileUnlisted(n) => tr!(
+                lang,
+                "Running, not in the sheet: {n}",
+                "在运行、但清单中没有：{n}"
+            ),
+            Msg::ReconcilePoolSize(n) => tr!(
+                lang,
+                "Pool size, sheet against running: {n}",
+                "节点池规模（清单 / 运行）：{n}"
+            ),
+            Msg::ReconcileSingleAz(n) => tr!(
+                lang,
+                "All replicas in one availability zone (an outage of it takes them all): {n}",
+                "副本全部位于同一可用区（该区中断即全部失效）：{n}"
+            ),
+            Msg::ReconcileTypes(n) => tr!(
+                lang,
+                "Instance type not what the name says: {n}",
+                "实例类型与名称不符：{n}"
+            ),
+            Msg::RunningCount(n) => tr!(lang, "{n} running", "{n} 个在运行"),
+            Msg::SheetCount(n) => tr!(lang, "sheet ×{n}", "清单 ×{n}"),
+            Msg::RunningNow(n) => tr!(lang, "running {n}", "运行 {n}"),
+            Msg::InZone { count, az } => tr!(lang, "{count} in {az}", "{count} 个在 {az}"),
+            Msg::NameSays(t) => tr!(lang, "name says {t}", "名称表示 {t}"),
+            Msg::Runs(t) => tr!(lang, "runs {t}", "实际 {t}"),
+            Msg::NotRunning(state) => match (lang, state) {
+                (Lang::En, s) => Cow::Owned(s.to_string()),
+                (Lang::Zh, "not found") => Cow::Borrowed("未找到"),
+                (Lang::Zh, "stopped") => Cow::Borrowed("已停止"),
+                (Lang::Zh, "stopping") => Cow::Borrowed("正在停止"),
+                (Lang::Zh, s) => Cow::Owned(s.to_string()),
+            },
+            Msg::InEc2 => fixed("in EC2", "EC2 中"),
+            Msg::PoolOfUnknownSize => fixed(
+                "one row of a node pool: its size is not in the sheet",
+                "节点池只有一行：清单中没有其规模",
+            ),
             Msg::ExternalTarget => fixed("outside the sheet", "清单外组件"),
             Msg::ListingDepth => fixed(
                 "listing stops at this many hops; counts and the verdict cover everything",

@@ -156,6 +156,7 @@ fn queries(topo: &Topology, case: &Case, lang: Lang) -> Vec<Rendered> {
     let one_node = ImpactOptions {
         depth: None,
         one_node: true,
+        ..ImpactOptions::default()
     };
     let (a, b) = case.path;
     let (c, d) = case.no_path;

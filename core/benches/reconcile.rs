@@ -42,8 +42,12 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("reconcile");
     g.sample_size(20);
     for rows in [1_000usize, 10_000] {
-        let topo = load_bytes("synth.csv", synth::csv(rows).as_bytes(), &LoadOptions::default())
-            .expect("synthetic inventory loads");
+        let topo = load_bytes(
+            "synth.csv",
+            synth::csv(rows).as_bytes(),
+            &LoadOptions::default(),
+        )
+        .expect("synthetic inventory loads");
         let json = ec2_json(&topo);
         let instances = parse("ec2.json", &json).expect("fixture parses");
         g.bench_with_input(BenchmarkId::new("parse", rows), &json, |b, j| {

@@ -135,22 +135,33 @@ fn impact_of_spotdb_hits_the_albs_and_clients() {
 }
 
 #[test]
-fn impact_of_a_pool_is_softened_by_its_replicas() {
-    let pool = json(&["impact", APISIX]);
+fn impact_of_one_node_of_a_pool_is_softened_by_its_replicas() {
+    let pool = json(&["impact", APISIX, "--one-node"]);
     assert!(pool["impacted"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|i| i["redundant"] == true));
+        .filter(|i| i["side"] == "upstream")
+        .all(|i| i["redundant"] == true && i["effect"] == "degraded"));
+    Test::new()
+        .args(["impact", APISIX, "--one-node"])
+        .run()
+        .stdout_has("×2: one node lost, replicas remain");
+    // Without --one-node the whole pool fails.
     Test::new()
         .args(["impact", APISIX])
         .run()
-        .stdout_has("pool ×2: replicas remain if one node fails");
+        .stdout_has("×2: whole pool fails");
     let single = json(&["impact", CES_CORE]);
     let caller = by_id(&single["impacted"], CES_ACCESS);
     assert_eq!(caller["redundant"], false);
+    assert_eq!(caller["effect"], "broken");
     Test::new()
         .args(["impact", CES_CORE])
+        .run()
+        .stdout_has("one row of a node pool: its size is not in the sheet");
+    Test::new()
+        .args(["impact", "kafka-server-01"])
         .run()
         .stdout_has("single instance: no redundancy");
 }
@@ -170,7 +181,7 @@ fn whois_gives_role_pool_size_environment_and_neighbours() {
         .run()
         .stdout_has("期货接入层（Narwhal Access）节点池（EKS）")
         .stdout_has("3 nodes")
-        .stdout_has("production (default)")
+        .stdout_has("production (the sheet has no environment column)")
         .stdout_has("upstream (3)");
     let spotdb = &json(&["whois", "spotdb"])["matched"][0];
     assert_eq!(spotdb["id"], "Aurora spotdb");
@@ -214,7 +225,10 @@ fn spof_ranks_single_instances_before_pools() {
     let spofs = json(&["spof"])["spofs"].clone();
     let list = spofs.as_array().unwrap();
     let first_pool = list.iter().position(|s| s["redundant"] == true).unwrap();
-    assert!(list[..first_pool].iter().all(|s| s["count"] == 1));
+    assert!(list[..first_pool]
+        .iter()
+        .all(|s| s["count"] == 1 || s["managed"] == true));
+    assert!(list[first_pool..].iter().all(|s| s["redundant"] == true));
     let ces_access = by_id(&spofs, CES_ACCESS);
     assert_eq!(ces_access["cut_off"], serde_json::json!([CES_CORE]));
 }

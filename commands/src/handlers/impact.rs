@@ -67,10 +67,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
         .text(lang),
     );
     if !opts.one_zone.is_empty() {
-        r = r.text(
-            "pools whose running nodes are all in one availability zone (from EC2) fail whole: \
-             one zone outage takes them all",
-        );
+        r = r.text(Msg::OneZoneNote.text(lang));
     }
     if let Some(d) = opts.depth {
         r = r.text(format!("--depth {d}: {}", Msg::ListingDepth.text(lang)));
@@ -92,7 +89,11 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
                 } else if n.count > 1 {
                     format!("×{}: {}", n.count, Msg::PoolWholeFails.text(lang))
                 } else {
-                    Msg::SingleInstance.text(lang).to_string()
+                    if aiops_core::vocabulary::role_is_pool(&n.role) {
+                        Msg::PoolOfUnknownSize.text(lang).to_string()
+                    } else {
+                        Msg::SingleInstance.text(lang).to_string()
+                    }
                 };
                 let mut row = vec![
                     format!("  ✖ {}", n.id),

@@ -4,7 +4,7 @@
 //! hands over the report.
 
 use super::name_with_count;
-use crate::{Context, Reply};
+use crate::{Context, Msg, Reply};
 use aiops_core::reconcile::{self, Report};
 
 /// The drift report as a reply: a line per kind of drift, the JSON, and the diagram.
@@ -16,12 +16,18 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
         + report.pool_size.len()
         + report.single_az.len()
         + report.type_mismatch.len();
-    let mut r = Reply::new(format!(
-        "reconcile {}: {drift} drift(s); {} of {total} sheet instance(s) running",
-        ctx.source, report.matched
-    ));
+    let lang = ctx.lang;
+    let mut r = Reply::new(
+        Msg::ReconcileTitle {
+            source: ctx.source,
+            drift,
+            matched: report.matched,
+            total,
+        }
+        .text(lang),
+    );
     if report.is_clean() {
-        r = r.text("The sheet and EC2 agree.");
+        r = r.text(Msg::SheetAgrees.text(lang));
     }
     if !report.missing.is_empty() {
         r = r
@@ -35,7 +41,10 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
                     .iter()
                     .map(|m| {
                         let n = topo.node(&m.id).map_or(1, |n| n.count);
-                        vec![format!("  {}", name_with_count(&m.id, n)), m.state.clone()]
+                        vec![
+                            format!("  {}", name_with_count(&m.id, n)),
+                            Msg::NotRunning(&m.state).text(lang).into_owned(),
+                        ]
                     })
                     .collect(),
             );
@@ -53,7 +62,7 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
                     .map(|u| {
                         vec![
                             format!("  {}", u.group),
-                            format!("{} running", u.count),
+                            Msg::RunningCount(u.count).text(lang).into_owned(),
                             u.examples.join(", "),
                         ]
                     })
@@ -73,8 +82,8 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
                     .map(|p| {
                         vec![
                             format!("  {}", p.id),
-                            format!("sheet ×{}", p.sheet),
-                            format!("running {}", p.running),
+                            Msg::SheetCount(p.sheet).text(lang).into_owned(),
+                            Msg::RunningNow(p.running).text(lang).into_owned(),
                         ]
                     })
                     .collect(),
@@ -82,24 +91,28 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
     }
     if !report.single_az.is_empty() {
         r = r
-            .heading(format!(
-                "All replicas in one availability zone (an outage of it takes them all): {}",
-                report.single_az.len()
-            ))
+            .heading(Msg::ReconcileSingleAz(report.single_az.len()).text(lang))
             .table(
                 report
                     .single_az
                     .iter()
-                    .map(|s| vec![format!("  {}", s.id), format!("{} in {}", s.count, s.az)])
+                    .map(|s| {
+                        vec![
+                            format!("  {}", s.id),
+                            Msg::InZone {
+                                count: s.count,
+                                az: &s.az,
+                            }
+                            .text(lang)
+                            .into_owned(),
+                        ]
+                    })
                     .collect(),
             );
     }
     if !report.type_mismatch.is_empty() {
         r = r
-            .heading(format!(
-                "Instance type not what the name says: {}",
-                report.type_mismatch.len()
-            ))
+            .heading(Msg::ReconcileTypes(report.type_mismatch.len()).text(lang))
             .table(
                 report
                     .type_mismatch
@@ -107,8 +120,8 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
                     .map(|t| {
                         vec![
                             format!("  {}", t.id),
-                            format!("name says {}", t.name_says),
-                            format!("runs {}", t.actual),
+                            Msg::NameSays(&t.name_says).text(lang).into_owned(),
+                            Msg::Runs(&t.actual).text(lang).into_owned(),
                         ]
                     })
                     .collect(),

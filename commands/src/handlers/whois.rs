@@ -82,7 +82,7 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                 ]);
                 if let Some(ec2) = ctx.ec2 {
                     rows.push(vec![
-                        "  in EC2".into(),
+                        format!("  {}", Msg::InEc2.text(ctx.lang)),
                         ec2.running_text(ctx.topo, &n.id).unwrap_or_default(),
                     ]);
                 }

@@ -167,7 +167,9 @@ impl Report {
 /// invisible characters dropped.
 fn name_key(s: &str) -> Cow<'_, str> {
     // Most names are already plain: lower-case ASCII without spaces at the ends.
-    if s.bytes().all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase()) {
+    if s.bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
