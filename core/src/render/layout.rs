@@ -13,10 +13,16 @@
 //! Every step is bounded: a fixed number of ordering sweeps and placement passes, so the cost
 //! grows with vertices × layers and never with a search.
 
+use std::cell::Cell;
+
 /// Ordering sweeps (alternately down and up); the best ordering seen is kept.
 const ORDER_SWEEPS: usize = 32;
+/// Neighbour pairs the ordering of one diagram may look at, in all: a bound on its time that
+/// does not depend on the machine, so the same diagram is always drawn the same way. Small
+/// diagrams never reach it; large ones stop improving their order when it is spent.
+const WORK_LIMIT: u64 = 2_500_000;
 /// Shuffled starts of the ordering besides the two depth-first ones.
-const RESTARTS: usize = 6;
+const RESTARTS: usize = 2;
 /// Transpose passes after each sweep, at most.
 const TRANSPOSE_PASSES: usize = 4;
 /// Passes moving boxes between layers to shorten edges.
@@ -38,8 +44,6 @@ pub(crate) struct Input<'a> {
     pub node_gap: f32,
     /// Space between two layers of boxes (half of it either side of the label layer).
     pub layer_gap: f32,
-    /// Top to bottom instead of left to right.
-    pub vertical: bool,
 }
 
 /// Where everything goes. Coordinates start at (0, 0).
@@ -118,7 +122,9 @@ struct Vertex {
     group: Option<u8>,
 }
 
-pub(crate) fn layout(input: &Input) -> Layout {
+/// The layout in each orientation asked for: the layers and their order are worked out once,
+/// since they do not depend on the orientation.
+pub(crate) fn layouts(input: &Input, orientations: &[bool]) -> Vec<Layout> {
     let n = input.sizes.len();
     let edges: Vec<(usize, usize)> = input
         .edges
@@ -131,45 +137,53 @@ pub(crate) fn layout(input: &Input) -> Layout {
             }
         })
         .collect();
-    let mut out = Layout {
-        centres: vec![(0.0, 0.0); n],
-        routes: vec![Vec::new(); edges.len()],
-        labels: vec![None; edges.len()],
-        width: 0.0,
-        height: 0.0,
-        vertical: input.vertical,
-    };
     // Components in order of their first box, laid out one after another across the layers.
     let comp = components(n, &edges);
     let comps_n = comp.iter().copied().max().map_or(0, |m| m + 1);
-    let mut offset = 0.0f32;
-    let mut along_max = 0.0f32;
+    let mut parts = Vec::with_capacity(comps_n);
+    let work = Cell::new(0u64);
     for c in 0..comps_n {
         let boxes: Vec<usize> = (0..n).filter(|&v| comp[v] == c).collect();
         let ids: Vec<usize> = (0..edges.len())
             .filter(|&i| edges[i].0 != usize::MAX && comp[edges[i].0] == c)
             .collect();
-        let part = layout_component(input, &boxes, &edges, &ids);
-        for (k, &b) in boxes.iter().enumerate() {
-            out.centres[b] = orient(
-                input.vertical,
-                part.centres[k].0,
-                part.centres[k].1 + offset,
-            );
-        }
-        for (k, &i) in ids.iter().enumerate() {
-            out.routes[i] = part.routes[k]
-                .iter()
-                .map(|&(a, o)| orient(input.vertical, a, o + offset))
-                .collect();
-            out.labels[i] = part.labels[k].map(|(a, o)| orient(input.vertical, a, o + offset));
-        }
-        along_max = along_max.max(part.along);
-        offset += part.across + input.node_gap * 1.5;
+        let ordered = order_component(input, &boxes, &edges, &ids, &work);
+        parts.push((boxes, ids, ordered));
     }
-    let across = (offset - input.node_gap * 1.5).max(0.0);
-    (out.width, out.height) = orient(input.vertical, along_max, across);
-    out
+    orientations
+        .iter()
+        .map(|&vertical| {
+            let mut out = Layout {
+                centres: vec![(0.0, 0.0); n],
+                routes: vec![Vec::new(); edges.len()],
+                labels: vec![None; edges.len()],
+                width: 0.0,
+                height: 0.0,
+                vertical,
+            };
+            let mut offset = 0.0f32;
+            let mut along_max = 0.0f32;
+            for (boxes, ids, ordered) in &parts {
+                let part = place_component(input, ordered, vertical);
+                for (k, &b) in boxes.iter().enumerate() {
+                    out.centres[b] =
+                        orient(vertical, part.centres[k].0, part.centres[k].1 + offset);
+                }
+                for (k, &i) in ids.iter().enumerate() {
+                    out.routes[i] = part.routes[k]
+                        .iter()
+                        .map(|&(a, o)| orient(vertical, a, o + offset))
+                        .collect();
+                    out.labels[i] = part.labels[k].map(|(a, o)| orient(vertical, a, o + offset));
+                }
+                along_max = along_max.max(part.along);
+                offset += part.across + input.node_gap * 1.5;
+            }
+            let across = (offset - input.node_gap * 1.5).max(0.0);
+            (out.width, out.height) = orient(vertical, along_max, across);
+            out
+        })
+        .collect()
 }
 
 /// (layer coordinate, order coordinate) as (x, y).
@@ -223,7 +237,21 @@ struct Part {
     across: f32,
 }
 
-fn layout_component(input: &Input, boxes: &[usize], all: &[(usize, usize)], ids: &[usize]) -> Part {
+/// One component's layers and their order, left to right, with the edges reversed to break
+/// cycles.
+struct Ordered {
+    layered: Layered,
+    reversed: Vec<bool>,
+    n: usize,
+}
+
+fn order_component(
+    input: &Input,
+    boxes: &[usize],
+    all: &[(usize, usize)],
+    ids: &[usize],
+    work: &Cell<u64>,
+) -> Ordered {
     let n = boxes.len();
     let local: std::collections::HashMap<usize, usize> =
         boxes.iter().enumerate().map(|(k, &b)| (b, k)).collect();
@@ -232,116 +260,63 @@ fn layout_component(input: &Input, boxes: &[usize], all: &[(usize, usize)], ids:
         .map(|&i| (local[&all[i].0], local[&all[i].1]))
         .collect();
     let (dag, reversed) = acyclic(n, &edges);
-    let layer = assign_layers(n, &dag);
-    let extent = |b: usize| {
-        let (w, h) = input.sizes[b];
-        if input.vertical {
-            (h, w)
-        } else {
-            (w, h)
+    // Layerings tried: as early as possible and as late as possible, each with boxes then
+    // moved to shorten edges, and the early one as it is; the fewest crossings win.
+    let mut best: Option<Layered> = None;
+    for (late, shorten) in [(false, true), (true, true), (false, false)] {
+        if best.is_some() && work.get() > WORK_LIMIT {
+            break;
         }
+        let layer = assign_layers(n, &dag, late, shorten);
+        let l = layered(input, boxes, ids, &dag, &layer, work);
+        if best
+            .as_ref()
+            .is_none_or(|b| (l.crossings, l.vs.len()) < (b.crossings, b.vs.len()))
+        {
+            best = Some(l);
+        }
+    }
+    let Some(layered) = best else {
+        unreachable!("three layerings were tried")
     };
+    Ordered {
+        layered,
+        reversed,
+        n,
+    }
+}
 
-    // Box layers are the even ones; the odd layer after each holds the labels and dummies.
-    let mut vs: Vec<Vertex> = (0..n)
-        .map(|k| {
-            let (along, across) = extent(boxes[k]);
+/// One component placed in one orientation.
+fn place_component(input: &Input, ordered: &Ordered, vertical: bool) -> Part {
+    let Layered {
+        vs,
+        succ,
+        pred,
+        chains,
+        label_vertex,
+        order,
+        ..
+    } = &ordered.layered;
+    let (reversed, n) = (&ordered.reversed, ordered.n);
+    // The order was found left to right; top to bottom swaps each vertex's extents.
+    let vs: Vec<Vertex> = vs
+        .iter()
+        .map(|v| {
+            let (along, across) = if vertical {
+                (v.across, v.along)
+            } else {
+                (v.along, v.across)
+            };
             Vertex {
-                layer: 2 * layer[k],
+                layer: v.layer,
                 along,
                 across,
-                group: input.groups.get(boxes[k]).copied().flatten(),
+                group: v.group,
             }
         })
         .collect();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    // The edge each of those entries belongs to.
-    let mut succ_e: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut pred_e: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(dag.len());
-    let mut label_vertex: Vec<Option<usize>> = vec![None; dag.len()];
-    for (e, &(a, b)) in dag.iter().enumerate() {
-        let mut chain = vec![a];
-        let mut prev = a;
-        for l in 2 * layer[a] + 1..2 * layer[b] {
-            let d = vs.len();
-            let (lw, lh) = input.labels.get(ids[e]).copied().unwrap_or((0.0, 0.0));
-            let labelled = l == 2 * layer[a] + 1 && lw > 0.0;
-            let (along, across) = match (labelled, input.vertical) {
-                (false, _) => (0.0, 0.0),
-                (true, false) => (lw, lh),
-                (true, true) => (lh, lw),
-            };
-            if labelled {
-                label_vertex[e] = Some(d);
-            }
-            vs.push(Vertex {
-                layer: l,
-                along,
-                across,
-                group: None,
-            });
-            succ.push(Vec::new());
-            pred.push(Vec::new());
-            succ_e.push(Vec::new());
-            pred_e.push(Vec::new());
-            succ[prev].push(d);
-            pred[d].push(prev);
-            succ_e[prev].push(e);
-            pred_e[d].push(e);
-            chain.push(d);
-            prev = d;
-        }
-        succ[prev].push(b);
-        pred[b].push(prev);
-        succ_e[prev].push(e);
-        pred_e[b].push(e);
-        chain.push(b);
-        chains.push(chain);
-    }
     let total = vs.len();
-    let layers_n = vs.iter().map(|v| v.layer).max().map_or(0, |m| m + 1);
-    let g = Graph {
-        succ: &succ,
-        pred: &pred,
-        succ_e: &succ_e,
-        pred_e: &pred_e,
-        ends: &dag,
-    };
-    // Several starts: depth first from the sources and from the sinks, and shuffles of them
-    // (a fixed seed, so the picture is the same every time); the best result is kept.
-    let mut best: Option<(usize, Vec<Vec<usize>>)> = None;
-    let mut starts = vec![
-        initial_order(n, total, &succ),
-        initial_order(n, total, &pred),
-    ];
-    let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
-    let restarts = if total > 1500 { 0 } else { RESTARTS };
-    for k in 0..restarts {
-        let mut v = starts[k % 2].clone();
-        for i in (1..v.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            v.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
-        starts.push(v);
-    }
-    for start in starts {
-        if best.as_ref().is_some_and(|(c, _)| *c == 0) {
-            break;
-        }
-        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); layers_n];
-        for v in start {
-            layers[vs[v].layer].push(v);
-        }
-        let (c, order) = order_layers(layers, &g, total, &vs);
-        if best.as_ref().is_none_or(|(b, _)| c < *b) {
-            best = Some((c, order));
-        }
-    }
-    let order = best.map(|(_, o)| o).unwrap_or_default();
+    let layers_n = order.len();
 
     // Bands along the layer axis: each as thick as its thickest vertex.
     let mut thick = vec![0f32; layers_n];
@@ -358,7 +333,7 @@ fn layout_component(input: &Input, boxes: &[usize], all: &[(usize, usize)], ids:
     let along = if layers_n == 0 { 0.0 } else { a - half_gap };
 
     let across_of = |v: usize| vs[v].across;
-    let o = place(&order, &succ, &pred, total, input.node_gap, &across_of);
+    let o = place(order, succ, pred, total, input.node_gap, &across_of);
     let top = (0..total)
         .map(|v| o[v] - across_of(v) / 2.0)
         .fold(f32::INFINITY, f32::min);
@@ -376,8 +351,8 @@ fn layout_component(input: &Input, boxes: &[usize], all: &[(usize, usize)], ids:
 
     // Ports: a box's edges leave its far side and enter its near side spread across it, in the
     // order of the vertices they go to, so edges of one box never cross at the box.
-    let mut out_port = vec![0f32; dag.len()];
-    let mut in_port = vec![0f32; dag.len()];
+    let mut out_port = vec![0f32; chains.len()];
+    let mut in_port = vec![0f32; chains.len()];
     let mut outs: Vec<Vec<(f32, usize)>> = vec![Vec::new(); n];
     let mut ins: Vec<Vec<(f32, usize)>> = vec![Vec::new(); n];
     for (e, chain) in chains.iter().enumerate() {
@@ -430,6 +405,139 @@ fn layout_component(input: &Input, boxes: &[usize], all: &[(usize, usize)], ids:
     }
 }
 
+/// The layered graph for one layering, ordered.
+struct Layered {
+    vs: Vec<Vertex>,
+    succ: Vec<Vec<usize>>,
+    pred: Vec<Vec<usize>>,
+    chains: Vec<Vec<usize>>,
+    label_vertex: Vec<Option<usize>>,
+    order: Vec<Vec<usize>>,
+    crossings: usize,
+}
+
+fn layered(
+    input: &Input,
+    boxes: &[usize],
+    ids: &[usize],
+    dag: &[(usize, usize)],
+    layer: &[usize],
+    work: &Cell<u64>,
+) -> Layered {
+    let n = boxes.len();
+    // Left to right: along the layers is the width.
+    let extent = |b: usize| input.sizes[b];
+    // Box layers are the even ones; the odd layer after each holds the labels and dummies.
+    let mut vs: Vec<Vertex> = (0..n)
+        .map(|k| {
+            let (along, across) = extent(boxes[k]);
+            Vertex {
+                layer: 2 * layer[k],
+                along,
+                across,
+                group: input.groups.get(boxes[k]).copied().flatten(),
+            }
+        })
+        .collect();
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // The edge each of those entries belongs to.
+    let mut succ_e: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pred_e: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(dag.len());
+    let mut label_vertex: Vec<Option<usize>> = vec![None; dag.len()];
+    for (e, &(a, b)) in dag.iter().enumerate() {
+        let mut chain = vec![a];
+        let mut prev = a;
+        for l in 2 * layer[a] + 1..2 * layer[b] {
+            let d = vs.len();
+            let (lw, lh) = input.labels.get(ids[e]).copied().unwrap_or((0.0, 0.0));
+            let labelled = l == 2 * layer[a] + 1 && lw > 0.0;
+            let (along, across) = if labelled { (lw, lh) } else { (0.0, 0.0) };
+            if labelled {
+                label_vertex[e] = Some(d);
+            }
+            vs.push(Vertex {
+                layer: l,
+                along,
+                across,
+                group: None,
+            });
+            succ.push(Vec::new());
+            pred.push(Vec::new());
+            succ_e.push(Vec::new());
+            pred_e.push(Vec::new());
+            succ[prev].push(d);
+            pred[d].push(prev);
+            succ_e[prev].push(e);
+            pred_e[d].push(e);
+            chain.push(d);
+            prev = d;
+        }
+        succ[prev].push(b);
+        pred[b].push(prev);
+        succ_e[prev].push(e);
+        pred_e[b].push(e);
+        chain.push(b);
+        chains.push(chain);
+    }
+    let total = vs.len();
+    let layers_n = vs.iter().map(|v| v.layer).max().map_or(0, |m| m + 1);
+    let g = Graph {
+        succ: &succ,
+        pred: &pred,
+        succ_e: &succ_e,
+        pred_e: &pred_e,
+        ends: dag,
+        work,
+    };
+    // Several starts: depth first from the sources and from the sinks, and shuffles of them
+    // (a fixed seed, so the picture is the same every time); the best result is kept.
+    let mut best: Option<(usize, Vec<Vec<usize>>)> = None;
+    let mut starts = vec![
+        initial_order(n, total, &succ),
+        initial_order(n, total, &pred),
+    ];
+    let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
+    let restarts = if total > 1500 { 0 } else { RESTARTS };
+    for k in 0..restarts {
+        let mut v = starts[k % 2].clone();
+        for i in (1..v.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            v.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        starts.push(v);
+    }
+    for start in starts {
+        if best.as_ref().is_some_and(|(c, _)| *c == 0 || g.spent()) {
+            break;
+        }
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); layers_n];
+        for v in start {
+            layers[vs[v].layer].push(v);
+        }
+        let (c, order) = order_layers(layers, &g, total, &vs);
+        if best.as_ref().is_none_or(|(b, _)| c < *b) {
+            best = Some((c, order));
+        }
+    }
+    let (crossings, order) = best.unwrap_or_default();
+    let layers_n = vs.iter().map(|v| v.layer).max().map_or(0, |m| m + 1);
+    let mut order = order;
+    order.resize(layers_n, Vec::new());
+    Layered {
+        vs,
+        succ,
+        pred,
+        chains,
+        label_vertex,
+        order,
+        crossings,
+    }
+}
+
 /// The column (layer) of each box, as [`layout`] assigns them within a component.
 pub(crate) fn columns(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     let edges: Vec<(usize, usize)> = edges
@@ -442,7 +550,7 @@ pub(crate) fn columns(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
             }
         })
         .collect();
-    assign_layers(n, &acyclic(n, &edges).0)
+    assign_layers(n, &acyclic(n, &edges).0, false, true)
 }
 
 /// The edges with cycles broken, and which were reversed. Ends must be in range or both
@@ -494,9 +602,20 @@ fn feedback_edges(n: usize, edges: &[(usize, usize)]) -> Vec<bool> {
     rev
 }
 
-/// Longest-path layers; sources are then pulled right next to their nearest successor, so an
-/// upstream caller is drawn beside what it calls rather than at the far left.
-fn assign_layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
+/// Longest-path layers, from the sources (or, `late`, from the sinks); with `shorten`, boxes
+/// then move to where their edges are shortest, so an upstream caller is drawn beside what it
+/// calls rather than at the far left.
+fn assign_layers(n: usize, dag: &[(usize, usize)], late: bool, shorten: bool) -> Vec<usize> {
+    if late {
+        let flipped: Vec<(usize, usize)> = dag.iter().map(|&(a, b)| (b, a)).collect();
+        let depth = assign_layers(n, &flipped, false, false);
+        let top = depth.iter().copied().max().unwrap_or(0);
+        let mut layer: Vec<usize> = depth.iter().map(|d| top - d).collect();
+        if shorten {
+            shorten_edges(n, dag, &mut layer);
+        }
+        return layer;
+    }
     let mut indeg = vec![0usize; n];
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in dag {
@@ -521,8 +640,21 @@ fn assign_layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
         }
     }
     let _ = sources;
-    // Then each box in turn moves, within what its edges allow, to the median of where its
-    // neighbours want it: shorter edges, fewer dummies, fewer crossings.
+    if shorten {
+        shorten_edges(n, dag, &mut layer);
+    }
+    layer
+}
+
+/// Each box in turn moves, within what its edges allow, to the median of where its
+/// neighbours want it: shorter edges, fewer dummies, fewer crossings.
+fn shorten_edges(n: usize, dag: &[(usize, usize)], layer: &mut [usize]) {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in dag {
+        if a < n && b < n && a != b {
+            out[a].push(b);
+        }
+    }
     let mut inn: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (a, outs) in out.iter().enumerate() {
         for &b in outs {
@@ -568,7 +700,6 @@ fn assign_layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
             break;
         }
     }
-    layer
 }
 
 /// Vertices in depth-first order from the boxes in sheet order: a start where every layer's
@@ -606,9 +737,20 @@ struct Graph<'a> {
     succ_e: &'a [Vec<usize>],
     pred_e: &'a [Vec<usize>],
     ends: &'a [(usize, usize)],
+    /// Work done on orderings so far, in neighbour pairs looked at, for the whole diagram.
+    work: &'a Cell<u64>,
 }
 
 impl Graph<'_> {
+    fn add_work(&self, w: usize) {
+        self.work.set(self.work.get().saturating_add(w as u64));
+    }
+
+    /// Whether the diagram's ordering budget is spent: then the best order so far is kept.
+    fn spent(&self) -> bool {
+        self.work.get() > WORK_LIMIT
+    }
+
     /// Edges that share a box never count as crossing: the picture shows them meeting there.
     fn independent(&self, e: usize, f: usize) -> bool {
         let (a, b) = self.ends[e];
@@ -640,7 +782,7 @@ fn order_layers(
     let mut best = layers.clone();
     let mut best_crossings = crossings(&layers, g, &pos);
     for sweep in 0..ORDER_SWEEPS {
-        if best_crossings == 0 {
+        if best_crossings == 0 || g.spent() {
             break;
         }
         let down = sweep % 2 == 0;
@@ -672,7 +814,7 @@ fn order_layers(
         transpose(&mut layers, &mut pos, g);
         if sifting {
             for _ in 0..TRANSPOSE_PASSES {
-                if !sift(&mut layers, &mut pos, g) {
+                if g.spent() || !sift(&mut layers, &mut pos, g) {
                     break;
                 }
             }
@@ -740,6 +882,7 @@ fn transpose(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
 /// Crossings between the links of `u` and of `v` (u before v) on both sides, counting only
 /// edges that share no box.
 fn pair_crossings(u: usize, v: usize, g: &Graph, pos: &[usize]) -> usize {
+    g.add_work(1 + g.pred[u].len() * g.pred[v].len() + g.succ[u].len() * g.succ[v].len());
     let mut c = 0;
     for (nb, ne) in [(g.pred, g.pred_e), (g.succ, g.succ_e)] {
         for (&a, &e) in nb[u].iter().zip(&ne[u]) {
@@ -806,6 +949,7 @@ fn crossings(layers: &[Vec<usize>], g: &Graph, pos: &[usize]) -> usize {
                 segs.push((pos[v], pos[w], e));
             }
         }
+        g.add_work(segs.len() * segs.len() / 2);
         for i in 0..segs.len() {
             for j in i + 1..segs.len() {
                 let (a, b) = (segs[i], segs[j]);
@@ -918,15 +1062,15 @@ mod tests {
         let sizes = vec![(100.0, 40.0); n];
         let labels = vec![(0.0, 0.0); edges.len()];
         let groups = vec![None; n];
-        layout(&Input {
+        let input = Input {
             sizes: &sizes,
             edges,
             labels: &labels,
             groups: &groups,
             node_gap: 20.0,
             layer_gap: 60.0,
-            vertical: false,
-        })
+        };
+        layouts(&input, &[false]).swap_remove(0)
     }
 
     #[test]
@@ -987,15 +1131,15 @@ mod tests {
     #[test]
     fn top_to_bottom_puts_layers_down_the_page() {
         let sizes = vec![(100.0, 40.0); 2];
-        let l = layout(&Input {
+        let input = Input {
             sizes: &sizes,
             edges: &[(0, 1)],
             labels: &[(0.0, 0.0)],
             groups: &[None, None],
             node_gap: 20.0,
             layer_gap: 60.0,
-            vertical: true,
-        });
+        };
+        let l = layouts(&input, &[true]).swap_remove(0);
         assert!(l.centres[0].1 < l.centres[1].1);
         assert_eq!(l.centres[0].0, l.centres[1].0);
     }

@@ -7,7 +7,7 @@
 //! right or top to bottom, whichever shows its text larger at [`PREVIEW_PX`] wide.
 
 use super::fonts::{Fonts, Measurer};
-use super::layout::{layout, Input, Layout};
+use super::layout::{layouts, Input, Layout};
 use crate::diagram::{escape_edge_label, escape_label, Diagram, NodeClass, DOUBTFUL_NOTE};
 use std::fmt::Write;
 
@@ -145,16 +145,15 @@ pub(crate) fn plan(d: &Diagram, fonts: &Fonts) -> Plan {
     // Both orientations; the one whose text is largest at preview width wins, among those whose
     // aspect stays between 2:1 and 1:2 when one does.
     let mut best: Option<(f32, Plan)> = None;
-    for vertical in [false, true] {
-        let lay = layout(&Input {
-            sizes: &sizes,
-            edges: &edges,
-            labels: &label_sizes,
-            groups: &groups,
-            node_gap: NODE_GAP,
-            layer_gap: LAYER_GAP,
-            vertical,
-        });
+    let input = Input {
+        sizes: &sizes,
+        edges: &edges,
+        labels: &label_sizes,
+        groups: &groups,
+        node_gap: NODE_GAP,
+        layer_gap: LAYER_GAP,
+    };
+    for lay in layouts(&input, &[false, true]) {
         let p = frame(lay, &legend, &caption_text, &m);
         let aspect = p.width / p.height.max(1.0);
         let readable = LINE_PX.min(EDGE_LABEL_PX) * PREVIEW_PX / p.width.max(PREVIEW_PX);
