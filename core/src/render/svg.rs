@@ -144,6 +144,17 @@ pub(crate) fn plan(d: &Diagram, fonts: &Fonts) -> Plan {
 
     // Both orientations; the one whose text is largest at preview width wins, among those whose
     // aspect stays between 2:1 and 1:2 when one does.
+    // Room above the boxes for a group frame's title, when a group may be drawn.
+    let kinds: Vec<_> = d
+        .nodes
+        .iter()
+        .filter_map(|n| n.group)
+        .filter(|g| *g != crate::graph::ResourceKind::Other)
+        .collect();
+    let grouped = kinds
+        .iter()
+        .any(|k| kinds.iter().filter(|j| *j == k).count() >= 2);
+    let group_room = if grouped { GROUP_PAD + 14.0 } else { 0.0 };
     let mut best: Option<(f32, Plan)> = None;
     let input = Input {
         sizes: &sizes,
@@ -154,7 +165,7 @@ pub(crate) fn plan(d: &Diagram, fonts: &Fonts) -> Plan {
         layer_gap: LAYER_GAP,
     };
     for lay in layouts(&input, &[false, true]) {
-        let p = frame(lay, &legend, &caption_text, &m);
+        let p = frame(lay, &legend, &caption_text, &m, group_room);
         let aspect = p.width / p.height.max(1.0);
         let readable = LINE_PX.min(EDGE_LABEL_PX) * PREVIEW_PX / p.width.max(PREVIEW_PX);
         let within = (0.5..=2.0).contains(&aspect);
@@ -198,7 +209,7 @@ fn join_sentences(a: &str, b: &str) -> String {
 
 /// The picture around a layout: legend rows above, caption lines below, both wrapped to the
 /// layout's width (at least a readable minimum) rather than widening the picture.
-fn frame(lay: Layout, legend: &[LegendItem], caption: &str, m: &Measurer) -> Plan {
+fn frame(lay: Layout, legend: &[LegendItem], caption: &str, m: &Measurer, group_room: f32) -> Plan {
     let content_w = lay.width.max(320.0);
     let mut legend_at = Vec::with_capacity(legend.len());
     let (mut x, mut y) = (0.0f32, 0.0f32);
@@ -236,10 +247,10 @@ fn frame(lay: Layout, legend: &[LegendItem], caption: &str, m: &Measurer) -> Pla
         .map(|l| m.width(l, NOTE_PX))
         .fold(0.0, f32::max);
     let width = (lay.width.max(legend_w).max(caption_w) + 2.0 * MARGIN).ceil();
-    let height = (lay.height + legend_h + caption_h + 2.0 * MARGIN).ceil();
+    let height = (lay.height + legend_h + group_room + caption_h + 2.0 * MARGIN).ceil();
     let (ox, oy) = (
         MARGIN + (width - 2.0 * MARGIN - lay.width) / 2.0,
-        MARGIN + legend_h,
+        MARGIN + legend_h + group_room,
     );
     Plan {
         boxes: Vec::new(),
