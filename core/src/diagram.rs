@@ -241,6 +241,36 @@ impl Diagram {
         used
     }
 
+    /// The start all instance names share, up to and including a `-` (such as a team's
+    /// `team1-` naming prefix), when there are at least two instances and every one keeps a
+    /// name without it. Pictures drop it from each box and say it once in the caption.
+    pub fn common_name_prefix(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| n.group.is_none())
+            .filter_map(|n| n.lines.first().map(String::as_str))
+            .collect();
+        let (first, rest) = names.split_first()?;
+        if rest.is_empty() {
+            return None;
+        }
+        let mut len = first.len();
+        for n in rest {
+            len = len.min(
+                first
+                    .bytes()
+                    .zip(n.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count(),
+            );
+        }
+        let cut = first.get(..len)?.rfind('-')? + 1;
+        let prefix = &first[..cut];
+        let keeps_a_name = names.iter().all(|n| n.len() > cut + 1);
+        (prefix.chars().count() >= 3 && keeps_a_name).then(|| prefix.to_string())
+    }
+
     /// Mermaid flowchart source, left to right.
     pub fn to_mermaid(&self) -> String {
         let mut out = String::from("graph LR\n");
@@ -255,8 +285,17 @@ impl Diagram {
             let _ = writeln!(out, "    n{}{open}\"{}\"{close}", i + 1, label);
         }
         for e in &self.edges {
-            let arrow = if e.dashed { "-.->" } else { "-->" };
-            match &e.label {
+            let arrow = if e.dashed || e.doubtful {
+                "-.->"
+            } else {
+                "-->"
+            };
+            let label = match (&e.label, e.doubtful) {
+                (Some(l), true) => Some(format!("{l} · {DOUBTFUL_NOTE}")),
+                (None, true) => Some(DOUBTFUL_NOTE.to_string()),
+                (l, false) => l.clone(),
+            };
+            match &label {
                 Some(l) => {
                     let _ = writeln!(
                         out,
@@ -280,6 +319,11 @@ impl Diagram {
             }
         }
         by_class.sort_by_key(|(c, _)| *c);
+        for (i, e) in self.edges.iter().enumerate() {
+            if e.doubtful {
+                let _ = writeln!(out, "    linkStyle {i} {DOUBTFUL_LINK_STYLE};");
+            }
+        }
         for (class, _) in &by_class {
             let (name, style) = class.mermaid();
             let _ = writeln!(out, "    classDef {name} {style};");
@@ -295,6 +339,11 @@ impl Diagram {
         out
     }
 }
+
+/// The note on a doubtful relation's arrow, in Mermaid and in pictures.
+pub const DOUBTFUL_NOTE: &str = "doubtful";
+/// How a doubtful relation's arrow is drawn: dotted, in the doubtful colour.
+pub const DOUBTFUL_LINK_STYLE: &str = "stroke:#b35900,stroke-width:2px,stroke-dasharray:2 4";
 
 /// An edge's flags in the sheet's own words (`可选`, `按需`, `经 …`).
 fn edge_label(e: &crate::graph::Edge) -> Option<String> {

@@ -307,9 +307,10 @@ fn png_of_the_ces_neighbourhood_is_wide_sharp_and_small() {
     let d = diagrams().swap_remove(1).1;
     let png = render::to_png(&d, &fonts(), &budget()).unwrap_or_else(|e| panic!("{e}"));
     let (w, h, _) = decode(&png);
-    // Left to right: wider than tall; drawn at 2× so a phone can scale it down and stay sharp.
-    assert!(w > h, "{w}×{h}");
-    assert!((1500..=8192).contains(&w) && h >= 300, "{w}×{h}");
+    // Between 2:1 and 1:2, to read at preview size; drawn at 2× so a phone can scale it down
+    // and stay sharp.
+    assert!(w <= 2 * h && h <= 2 * w, "{w}×{h}");
+    assert!((1000..=8192).contains(&w) && h >= 300, "{w}×{h}");
     assert!(png.len() < 2_000_000, "{} bytes", png.len());
 }
 
@@ -330,22 +331,51 @@ fn one_label(text: &str, f: &Fonts) -> Vec<u8> {
     decode(&png).2
 }
 
+/// Checks that `f` draws Chinese as glyphs: real glyphs differ, so swapping two characters
+/// changes the picture; two characters a font lacks would be the same .notdef box, so swapping
+/// them would change nothing.
+fn assert_draws_chinese(f: &Fonts) {
+    assert!(f.has_glyph('撮') && f.has_glyph('合'), "{}", f.family());
+    let (a, b) = (one_label("撮合", f), one_label("合撮", f));
+    assert!(a != b, "{}: 撮合 and 合撮 look the same", f.family());
+    assert!(ink(&a) > 200, "{}: hardly any ink", f.family());
+}
+
 #[test]
 fn chinese_is_drawn_with_glyphs_not_notdef_boxes() {
-    let f = fonts();
-    assert!(f.has_glyph('撮') && f.has_glyph('合'), "{}", f.family());
-    let (a, b) = ('\u{E000}', '\u{E001}');
-    assert!(!f.has_glyph(a) && !f.has_glyph(b), "{}", f.family());
-    // Real glyphs differ, so swapping two characters changes the picture; two characters the
-    // font lacks are the same .notdef box, so swapping them changes nothing.
-    assert_ne!(one_label("撮合", &f), one_label("合撮", &f));
-    assert_eq!(
-        one_label(&format!("{a}{b}"), &f),
-        one_label(&format!("{b}{a}"), &f)
+    assert_draws_chinese(&fonts());
+}
+
+#[test]
+fn with_no_font_on_the_machine_the_built_in_one_draws_chinese() {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let f = fonts::discover_or_embedded(&[empty.path().to_path_buf()], None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(f.is_embedded(), "{f:?}");
+    assert_draws_chinese(&f);
+    // The machine's fonts stay preferred when they have Chinese.
+    assert!(
+        !fonts::discover_or_embedded(&[PathBuf::from("/usr/share/fonts")], None)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_embedded()
     );
-    let glyphs = ink(&one_label("撮合", &f));
-    let boxes = ink(&one_label(&format!("{a}{b}"), &f));
-    assert_ne!(glyphs, boxes);
+}
+
+#[test]
+fn glyphs_no_font_has_are_written_out_not_drawn_as_boxes() {
+    let f = Fonts::embedded();
+    let d = Diagram {
+        nodes: vec![node(&["🔥 db 数据库 \u{E000}"], NodeClass::Instance, None)],
+        edges: vec![],
+        caption: String::new(),
+    };
+    let svg = render::to_svg(&d, &f, &budget()).unwrap_or_else(|e| panic!("{e}"));
+    let s = structure(&svg);
+    assert!(
+        s.contains("[U+1F525] db 数据库") && s.contains("[U+E000]"),
+        "{s}"
+    );
+    assert!(!svg.contains('🔥') && !svg.contains('\u{E000}'), "{s}");
 }
 
 #[test]
@@ -359,11 +389,12 @@ fn svg_structure_of_the_diff_diagram() {
         edge n1->n2
         edge n2->n3 | 可选
         edge dashed n2->n4 | removed
-        node inst n1 | aie1p-ces-access ×4 | CES 接入层
-        node chg n2 | aie1p-ces-core ×6 | CES 撮合/核心
+        node inst n1 | access ×4 | CES 接入层
+        node chg n2 | core ×6 | CES 撮合/核心
         node add n3 | Aurora makerdb
         node del n4 | Valkey spot-redis
-        caption | diff: 1 added, 1 removed, 1 changed
+        caption | diff: 1 added, 1 removed, 1 changed; names without
+        caption | their common prefix &quot;aie1p-ces-&quot;
     "#]]
     .assert_eq(&structure(&svg));
 }
@@ -396,11 +427,11 @@ fn svg_structure_of_the_ces_neighbourhood() {
         edge n7->n2
         edge n8->n1
         edge n9->n1
-        node inst n1 | aie1p-apisix-c5large-2c4g-v132-a- | Node ×2 | APISIX 网关节点池（EKS）
-        node sel n2 | aie1p-ces-access-c5large-2c4g-v132-a- | Node | CES 接入层节点池（EKS）
-        node sel n3 | aie1p-ces-c52xlarge-8c16g-v132-a- | Node | CES 撮合/核心节点池（EKS）
-        node inst n4 | aie1p-kafka-server-01 | Kafka 消息队列
-        node inst n5 | aie1p-morph-kafkanew-0425 | Kafka 消息队列
+        node inst n1 | apisix-c5large-2c4g- | v132-a-Node ×2 | APISIX 网关节点池 | （EKS）
+        node sel n2 | ces-access-c5large- | 2c4g-v132-a-Node | CES 接入层节点池 | （EKS）
+        node sel n3 | ces-c52xlarge-8c16g- | v132-a-Node | CES 撮合/核心节点池 | （EKS）
+        node inst n4 | kafka-server-01 | Kafka 消息队列
+        node inst n5 | morph-kafkanew-0425 | Kafka 消息队列
         node ext n6 | NGINX
         node ext n7 | 客户端
         node ext n8 | ALB apisix-public
@@ -410,6 +441,7 @@ fn svg_structure_of_the_ces_neighbourhood() {
         node ext n12 | 历史
         node ext n13 | 统计
         node ext n14 | 推送
+        caption | names without their common prefix &quot;aie1p-&quot;
     "#]]
     .assert_eq(&structure(&svg));
 }
@@ -502,7 +534,7 @@ fn cli_render_writes_a_png_of_the_deps_diagram() {
         String::from_utf8_lossy(&run.stderr)
     );
     let (w, h, _) = decode(&std::fs::read(&out).unwrap_or_else(|e| panic!("{e}")));
-    assert!(w > h, "{w}×{h}");
+    assert!(w <= 2 * h && h <= 2 * w, "{w}×{h}");
     let svg_out = dir.path().join("impact.svg");
     let run = aiops_command()
         .args(["render", "spotdb", "--impact", "--out"])
@@ -541,4 +573,29 @@ fn cli_render_with_an_unknown_font_family_says_what_to_install() {
         "{err}"
     );
     assert!(!dir.path().join("x.png").exists());
+}
+
+#[test]
+fn cli_render_on_a_machine_without_fonts_draws_with_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let empty = dir.path().join("no fonts here");
+    std::fs::create_dir(&empty).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("ces.png");
+    let run = aiops_command()
+        .args(["render", "aie1p-ces-*", "--depth", "2", "--out"])
+        .arg(&out)
+        .env("AIOPS_FONT_DIRS", &empty)
+        .env_remove("AIOPS_FONT_FAMILY")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let said =
+        String::from_utf8_lossy(&run.stdout).to_string() + &String::from_utf8_lossy(&run.stderr);
+    assert!(said.contains("font Noto Sans CJK SC, built in"), "{said}");
+    let (w, h, rgba) = decode(&std::fs::read(&out).unwrap_or_else(|e| panic!("{e}")));
+    assert!(w > 500 && h > 500 && ink(&rgba) > 10_000, "{w}×{h}");
 }

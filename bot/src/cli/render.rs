@@ -92,12 +92,17 @@ pub fn render(args: &Args, a: &RenderArgs) -> Result<Outcome, Stop> {
     })?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     let mut note = format!(
-        "wrote {} ({} nodes, {} edges, {} KB, font {}) in {} ms",
+        "wrote {} ({} nodes, {} edges, {} KB, font {}{}) in {} ms",
         out.display(),
         diagram.nodes.len(),
         diagram.edges.len(),
         bytes.len().div_ceil(1024),
         fonts.family(),
+        if fonts.is_embedded() {
+            ", built in"
+        } else {
+            ""
+        },
         started.elapsed().as_millis()
     );
     if !diagram.caption.is_empty() {

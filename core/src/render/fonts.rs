@@ -31,6 +31,11 @@ const FALLBACK_FILES: &[&str] = &["dejavusans.ttf"];
 /// The Debian packages that provide a CJK font, named in every font error.
 pub const FONT_PACKAGES: &str = "fonts-wqy-microhei (or fonts-noto-cjk)";
 
+/// The CJK font built into the binary, used when no directory holds one: Noto Sans CJK SC cut
+/// down to ASCII, Latin-1, GB2312 and the sheet's punctuation by `scripts/subset-cjk-font`
+/// (SIL Open Font License, `core/assets/fonts/OFL.txt`).
+pub const EMBEDDED_CJK: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-aiops.otf");
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FontError {
     /// No face with Chinese glyphs among the fonts: the front end may say how its users name
@@ -53,6 +58,9 @@ pub struct Fonts {
     fallback: Option<String>,
     data: Arc<Vec<u8>>,
     index: u32,
+    /// The fallback face's bytes, to know which characters it can draw.
+    fallback_face: Option<(Arc<Vec<u8>>, u32)>,
+    embedded: bool,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -60,6 +68,7 @@ impl std::fmt::Debug for Fonts {
         f.debug_struct("Fonts")
             .field("family", &self.family)
             .field("fallback", &self.fallback)
+            .field("embedded", &self.embedded)
             .finish()
     }
 }
@@ -75,6 +84,23 @@ impl Fonts {
         }
         let searched = "the font data given".to_string();
         Self::choose(db, family, searched)
+    }
+
+    /// Only the built-in CJK font ([`EMBEDDED_CJK`]).
+    pub fn embedded() -> Fonts {
+        let mut db = fontdb::Database::new();
+        load_embedded(&mut db);
+        match Self::choose(db, None, String::new()) {
+            Ok(f) => f,
+            // The built-in font is part of the binary and has the probe's characters; a build
+            // whose asset lost them fails core's own tests.
+            Err(e) => unreachable!("the embedded font lacks Chinese glyphs: {e}"),
+        }
+    }
+
+    /// Whether these fonts are the built-in fallback rather than the machine's own.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded
     }
 
     fn choose(
@@ -125,16 +151,35 @@ impl Fonts {
             }
             _ => return Err(FontError::NoCjkFont { searched }),
         };
-        let fallback = db
+        let fallback_id = db
             .faces()
-            .filter_map(|f| f.families.first().map(|(n, _)| n.clone()))
-            .find(|n| !n.starts_with(name.as_str()));
+            .find(|f| {
+                f.families
+                    .first()
+                    .is_some_and(|(n, _)| !n.starts_with(name.as_str()))
+            })
+            .map(|f| (f.id, f.families.first().map(|(n, _)| n.clone())));
+        let (fallback, fallback_face) = match fallback_id {
+            Some((fid, fname)) => {
+                let face = match db.face_source(fid) {
+                    Some((fontdb::Source::Binary(d), i)) => {
+                        Some((Arc::new(d.as_ref().as_ref().to_vec()), i))
+                    }
+                    _ => None,
+                };
+                (fname, face)
+            }
+            None => (None, None),
+        };
+        let embedded = data.as_slice() == EMBEDDED_CJK;
         Ok(Fonts {
             db: Arc::new(db),
             family: name,
             fallback,
             data,
             index,
+            fallback_face,
+            embedded,
         })
     }
 
@@ -148,6 +193,37 @@ impl Fonts {
         skrifa::FontRef::from_index(&self.data, self.index)
             .map(|f| f.charmap().map(c).is_some())
             .unwrap_or(false)
+    }
+
+    /// Whether the CJK face or the fallback face can draw `c`; text the fonts cannot draw is
+    /// written as a readable substitute ([`substitute`]) instead of empty boxes.
+    pub fn can_draw(&self, c: char) -> bool {
+        if c.is_whitespace() || self.has_glyph(c) {
+            return true;
+        }
+        self.fallback_face.as_ref().is_some_and(|(d, i)| {
+            skrifa::FontRef::from_index(d, *i)
+                .map(|f| f.charmap().map(c).is_some())
+                .unwrap_or(false)
+        })
+    }
+
+    /// `text` with every character the fonts cannot draw written as `[U+XXXX]`, so an emoji or
+    /// a rare character reads as its code point rather than as an empty box.
+    pub fn substitute(&self, text: &str) -> String {
+        if text.chars().all(|c| self.can_draw(c)) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if self.can_draw(c) {
+                out.push(c);
+            } else if !matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200D}') {
+                // Variation selectors and joiners only shape the emoji before them.
+                out.push_str(&format!("[U+{:04X}]", c as u32));
+            }
+        }
+        out
     }
 
     /// The CSS `font-family` value: the CJK family, then the fallback.
@@ -217,6 +293,25 @@ fn covers_cjk(data: &[u8], index: u32) -> bool {
 /// only the known CJK files (Noto Sans CJK, Source Han Sans, WenQuanYi) are read; with it,
 /// every font file is read until one holds that family.
 pub fn discover(dirs: &[PathBuf], family: Option<&str>) -> Result<Fonts, FontError> {
+    discover_with(dirs, family, false)
+}
+
+/// Like [`discover`], but when no directory holds a CJK font (and no family is asked for), the
+/// built-in one ([`EMBEDDED_CJK`]) is used, beside whatever Latin fallback was found. Fonts of
+/// the machine stay preferred whenever they have Chinese glyphs.
+pub fn discover_or_embedded(dirs: &[PathBuf], family: Option<&str>) -> Result<Fonts, FontError> {
+    discover_with(dirs, family, true)
+}
+
+fn load_embedded(db: &mut fontdb::Database) {
+    db.load_font_source(fontdb::Source::Binary(Arc::new(EMBEDDED_CJK.to_vec())));
+}
+
+fn discover_with(
+    dirs: &[PathBuf],
+    family: Option<&str>,
+    embedded: bool,
+) -> Result<Fonts, FontError> {
     let searched = if dirs.is_empty() {
         "no font directories".to_string()
     } else {
@@ -276,6 +371,14 @@ pub fn discover(dirs: &[PathBuf], family: Option<&str>) -> Result<Fonts, FontErr
         .find(|p| file_rank(p, FALLBACK_FILES).is_some())
     {
         load(&mut db, p);
+    }
+    if embedded
+        && family.is_none()
+        && !db
+            .faces()
+            .any(|f| db.with_face_data(f.id, covers_cjk) == Some(true))
+    {
+        load_embedded(&mut db);
     }
     Fonts::choose(db, family, searched)
 }

@@ -1,6 +1,9 @@
 //! Pictures of a [`Diagram`], drawn in-process from the same value that writes the Mermaid
-//! source: our own layered left-to-right layout ([`layout`]), SVG text we write ([`svg`]), and
-//! PNG through resvg. [`ascii`] draws small neighbourhoods as Unicode text for terminals.
+//! source: our own layered layout, left to right or top to bottom ([`layout`]), SVG text we
+//! write ([`svg`]), and PNG through resvg. [`ascii`] draws small neighbourhoods as Unicode text
+//! for terminals. [`geometry`] gives the laid-out picture as shapes, so that what it could
+//! wrongly suggest (an edge through a box not its own, labels on top of each other, crossings)
+//! can be counted.
 //!
 //! Pure: fonts come in as a [`Fonts`] value; [`fonts::discover`] is the one helper that reads
 //! font directories, and the caller says which.
@@ -60,6 +63,159 @@ pub enum RenderError {
     Failed(String),
     #[error("the picture would be larger than {max} bytes even at the smallest scale")]
     TooManyBytes { max: usize },
+}
+
+/// An edge as drawn: its source and target boxes and the points it passes.
+pub type EdgeShape = (usize, usize, Vec<(f32, f32)>);
+
+/// A laid-out picture as shapes, in the SVG's coordinates: boxes, each edge as a polyline (curves
+/// flattened) with its two boxes, and edge labels. The counting methods are the ones the README
+/// compares with Graphviz, so a `Geometry` can also be built from another layout's output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    /// Left, top, right, bottom of each box, in diagram order.
+    pub boxes: Vec<[f32; 4]>,
+    /// Each edge's end boxes and the points it passes.
+    pub edges: Vec<EdgeShape>,
+    /// Left, top, right, bottom of each edge label.
+    pub labels: Vec<[f32; 4]>,
+    /// The smallest text in a box or on an edge, in picture pixels.
+    pub smallest_text_px: f32,
+}
+
+impl Geometry {
+    /// (edge, box) pairs where the edge passes through a box that is not one of its ends.
+    pub fn intrusions(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, (a, b, pts)) in self.edges.iter().enumerate() {
+            for (j, r) in self.boxes.iter().enumerate() {
+                // A pixel in from the border: an edge may touch a box it only runs beside.
+                let inner = (r[0] + 1.0, r[1] + 1.0, r[2] - 1.0, r[3] - 1.0);
+                if j != *a && j != *b && svg::polyline_enters(pts, inner) {
+                    out.push((i, j));
+                }
+            }
+        }
+        out
+    }
+
+    /// Pairs of edges that cross, not counting edges that share a box.
+    pub fn crossings(&self) -> usize {
+        let bbox = |pts: &[(f32, f32)]| {
+            pts.iter()
+                .fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |b, &(x, y)| {
+                    (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y))
+                })
+        };
+        let boxes: Vec<_> = self.edges.iter().map(|e| bbox(&e.2)).collect();
+        let mut total = 0;
+        for i in 0..self.edges.len() {
+            for j in i + 1..self.edges.len() {
+                let (a, b) = (&self.edges[i], &self.edges[j]);
+                if a.0 == b.0 || a.0 == b.1 || a.1 == b.0 || a.1 == b.1 {
+                    continue;
+                }
+                let (p, q) = (boxes[i], boxes[j]);
+                if p.0 > q.2 || q.0 > p.2 || p.1 > q.3 || q.1 > p.3 {
+                    continue;
+                }
+                if polylines_cross(&a.2, &b.2) {
+                    total += 1;
+                }
+            }
+        }
+        total
+    }
+
+    /// Pairs of labels that overlap each other, and (label, box) pairs that overlap.
+    pub fn label_overlaps(&self) -> usize {
+        let hit =
+            |a: &[f32; 4], b: &[f32; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        let mut total = 0;
+        for (i, a) in self.labels.iter().enumerate() {
+            total += self.labels[i + 1..].iter().filter(|b| hit(a, b)).count();
+            total += self.boxes.iter().filter(|b| hit(a, b)).count();
+        }
+        total
+    }
+
+    /// Width over height.
+    pub fn aspect(&self) -> f32 {
+        self.width / self.height.max(1.0)
+    }
+
+    /// The smallest text's size when the picture is shown `shown_px` wide.
+    pub fn text_px_at(&self, shown_px: f32) -> f32 {
+        self.smallest_text_px * shown_px / self.width.max(1.0)
+    }
+}
+
+/// Whether two polylines properly cross (touching at a shared point does not count).
+fn polylines_cross(a: &[(f32, f32)], b: &[(f32, f32)]) -> bool {
+    let orient = |p: (f32, f32), q: (f32, f32), r: (f32, f32)| {
+        (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
+    };
+    for s in a.windows(2) {
+        for t in b.windows(2) {
+            let (p1, p2, q1, q2) = (s[0], s[1], t[0], t[1]);
+            let d1 = orient(q1, q2, p1);
+            let d2 = orient(q1, q2, p2);
+            let d3 = orient(p1, p2, q1);
+            let d4 = orient(p1, p2, q2);
+            if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+                && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The diagram laid out as [`to_svg`] and [`to_png`] draw it, as shapes.
+pub fn geometry(d: &Diagram, fonts: &Fonts) -> Geometry {
+    let p = svg::plan(d, fonts);
+    let shift = |(x, y): (f32, f32)| (x + p.ox, y + p.oy);
+    let rect = |(cx, cy): (f32, f32), (w, h): (f32, f32)| {
+        let (cx, cy) = shift((cx, cy));
+        [cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0]
+    };
+    let boxes = (0..d.nodes.len())
+        .map(|i| rect(p.lay.centres[i], p.sizes[i]))
+        .collect();
+    let edges = d
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let pts = p.lay.polyline(i).into_iter().map(shift).collect();
+            (e.from, e.to, pts)
+        })
+        .collect();
+    let labels = (0..d.edges.len())
+        .filter_map(|i| p.lay.labels[i].map(|c| rect(c, p.label_sizes[i])))
+        .collect();
+    let smallest_text_px = p
+        .boxes
+        .iter()
+        .flatten()
+        .map(|(_, px)| *px)
+        .chain(p.edge_labels.iter().flatten().map(|_| svg::EDGE_LABEL_PX))
+        .fold(f32::MAX, f32::min);
+    Geometry {
+        width: p.width,
+        height: p.height,
+        boxes,
+        edges,
+        labels,
+        smallest_text_px: if smallest_text_px == f32::MAX {
+            0.0
+        } else {
+            smallest_text_px
+        },
+    }
 }
 
 /// SVG text of the diagram.
