@@ -291,6 +291,7 @@ impl Diagram {
                 "-->"
             };
             let label = match (&e.label, e.doubtful) {
+                (Some(l), true) if l.contains(DOUBTFUL_NOTE) => Some(l.clone()),
                 (Some(l), true) => Some(format!("{l} · {DOUBTFUL_NOTE}")),
                 (None, true) => Some(DOUBTFUL_NOTE.to_string()),
                 (l, false) => l.clone(),
@@ -341,7 +342,8 @@ impl Diagram {
 }
 
 /// The note on a doubtful relation's arrow, in Mermaid and in pictures.
-pub const DOUBTFUL_NOTE: &str = "doubtful";
+/// The edge flags' word for it, as the other flags (可选, 按需) are written in diagrams.
+pub const DOUBTFUL_NOTE: &str = crate::vocabulary::DOUBTFUL.zh;
 /// How a doubtful relation's arrow is drawn: dotted, in the doubtful colour.
 pub const DOUBTFUL_LINK_STYLE: &str = "stroke:#b35900,stroke-width:2px,stroke-dasharray:2 4";
 

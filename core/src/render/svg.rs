@@ -112,6 +112,7 @@ pub(crate) fn plan(d: &Diagram, fonts: &Fonts) -> Plan {
         .map(|e| {
             let label = e.label.as_deref().map(|l| text(&escape_edge_label(l)));
             match (label, e.doubtful) {
+                (Some(l), true) if l.contains(DOUBTFUL_NOTE) => Some(l.clone()),
                 (Some(l), true) => Some(format!("{l} · {DOUBTFUL_NOTE}")),
                 (None, true) => Some(DOUBTFUL_NOTE.to_string()),
                 (l, false) => l,
