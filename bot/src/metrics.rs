@@ -23,6 +23,7 @@ pub struct Metrics {
     renders: AtomicU64,
     render_failures: AtomicU64,
     reloads: Mutex<BTreeMap<&'static str, u64>>,
+    rate_limited: Mutex<BTreeMap<&'static str, u64>>,
     thread_events: Mutex<BTreeMap<&'static str, u64>>,
     inventory_version: AtomicU64,
     gateway_connected: AtomicBool,
@@ -50,6 +51,13 @@ impl Metrics {
         self.renders.fetch_add(1, Ordering::Relaxed);
         if !ok {
             self.render_failures.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A command a rate limit refused, by which (`user`, `expensive`, `global`).
+    pub fn rate_limited(&self, limit: &'static str) {
+        if let Ok(mut m) = self.rate_limited.lock() {
+            *m.entry(limit).or_default() += 1;
         }
     }
 
@@ -144,6 +152,12 @@ impl Metrics {
         if let Ok(m) = self.reloads.lock() {
             for (result, n) in m.iter() {
                 let _ = writeln!(o, "aiops_reloads_total{{result=\"{result}\"}} {n}");
+            }
+        }
+        let _ = writeln!(o, "# TYPE aiops_rate_limited_total counter");
+        if let Ok(m) = self.rate_limited.lock() {
+            for (limit, n) in m.iter() {
+                let _ = writeln!(o, "aiops_rate_limited_total{{limit=\"{limit}\"}} {n}");
             }
         }
         let _ = writeln!(o, "# TYPE aiops_thread_events_total counter");

@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 
+#[path = "bot/life.rs"]
+mod life;
+
 const WAIT: Duration = Duration::from_secs(20);
 
 struct Bot {
@@ -91,7 +94,7 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
         incident_channels: vec![ids.incident_forum.get(), ids.incident_text.get()],
         summary_channel: Some(ids.summary.get()),
         admin_roles: vec![ids.admin_role.get()],
-        cooldown_secs: 0,
+        rate: aiops_bot::rate::RateConfig::unlimited(),
         ..Config::default()
     };
     tweak(&mut cfg);

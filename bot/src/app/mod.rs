@@ -14,10 +14,10 @@ pub use inventory::{Loaded, ReloadError};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::rate::Limiter;
 use crate::store::Store;
 use aiops_commands::Lang;
 use aiops_core::{LoadError, LoadOptions};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio_util::task::TaskTracker;
@@ -30,7 +30,7 @@ pub struct App {
     current: RwLock<Arc<Loaded>>,
     last_error: Mutex<Option<String>>,
     store: Mutex<Option<Store>>,
-    cooldowns: Mutex<HashMap<u64, Instant>>,
+    limiter: Mutex<Limiter>,
     work: TaskTracker,
     changes: Mutex<recent::ChangeCache>,
 }
@@ -49,6 +49,7 @@ impl App {
             }
         };
         let lang = Lang::parse(&cfg.language).unwrap_or_default();
+        let limiter = Mutex::new(Limiter::new(cfg.rate, Instant::now()));
         let app = App {
             cfg,
             opts,
@@ -57,7 +58,7 @@ impl App {
             current: RwLock::new(Arc::new(Loaded::new(loaded, None))),
             last_error: Mutex::new(None),
             store: Mutex::new(store),
-            cooldowns: Mutex::new(HashMap::new()),
+            limiter,
             work: TaskTracker::new(),
             changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
         };

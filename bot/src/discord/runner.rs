@@ -1,4 +1,4 @@
-//! The command runner: admission and the cooldown, the deferred first response, the work on a
+//! The command runner: admission and the rate limits, the deferred first response, the work on a
 //! blocking thread under a time limit, the final reply with its fallback, error ids, metrics and
 //! the audit log. Every slash command goes through [`Handler::command`].
 
@@ -6,6 +6,7 @@ use super::answer::{ephemeral, error_id, png, Answer, Internal, COMMAND_TIME_LIM
 use super::message::{self, no_mentions, short};
 use super::queries::{describe, run_query};
 use super::state::Handler;
+use crate::rate::{Limit, Refusal};
 use aiops_commands::Status;
 use serenity::all::{
     ButtonStyle, CommandInteraction, Context, CreateActionRow, CreateButton,
@@ -39,15 +40,26 @@ impl Handler {
             }
             return;
         };
-        if let Some(left) = self.app.cooldown(cmd.user.id.get()) {
-            let wait = ephemeral(&format!(
-                "Slow down: try again in {:.1} s.",
-                left.as_secs_f32()
-            ));
-            if let Err(e) = cmd.create_response(&ctx.http, wait).await {
+        if let Err(refusal) = self.app.admit(cmd.user.id.get(), is_expensive(&cmd)) {
+            let limit = refusal.limit.label();
+            if let Err(e) = cmd
+                .create_response(&ctx.http, ephemeral(&self.refusal_text(refusal)))
+                .await
+            {
                 tracing::warn!(command = %what, "telling the user to slow down failed: {e}");
             }
-            self.audit(cmd.user.id.get(), place, &what, "cooldown");
+            tracing::info!(command = %what, limit, "rate limited");
+            // The audit line first: a test that sees the count can read the line.
+            self.audit(
+                cmd.user.id.get(),
+                place,
+                &what,
+                &format!("rate_limited:{limit}"),
+            );
+            self.app.metrics.rate_limited(limit);
+            self.app
+                .metrics
+                .command(&name, "rate_limited", started.elapsed());
             return;
         }
         // First response at once; the work and the diagram follow in an edit.
@@ -163,6 +175,43 @@ impl Handler {
                 }
                 "fallback"
             }
+        }
+    }
+}
+
+/// Work charged to the expensive budget as well: whole diagrams, reloads and uploads.
+fn is_expensive(cmd: &CommandInteraction) -> bool {
+    match cmd.data.name.as_str() {
+        "diagram" => true,
+        "inventory" => cmd
+            .data
+            .options()
+            .first()
+            .is_some_and(|o| matches!(o.name, "reload" | "upload")),
+        _ => false,
+    }
+}
+
+impl Handler {
+    /// What a user is told when a budget refuses a command: which, and when to try again.
+    fn refusal_text(&self, r: Refusal) -> String {
+        let rate = self.app.cfg.rate;
+        let secs = r.wait_secs();
+        match r.limit {
+            Limit::User => format!(
+                "You are sending commands faster than aiops takes them ({}). Your next command \
+                 is accepted in {secs} s.",
+                rate.user.describe()
+            ),
+            Limit::Expensive => format!(
+                "Diagrams, reloads and uploads have their own budget ({}). Your next one is \
+                 accepted in {secs} s; other commands work now.",
+                rate.expensive.describe()
+            ),
+            Limit::Global => format!(
+                "aiops is busy with everyone's commands. The next command is accepted in \
+                 {secs} s."
+            ),
         }
     }
 }
