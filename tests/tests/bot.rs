@@ -204,6 +204,27 @@ fn assert_no_pings(r: &Request) {
     assert!(!embed_text(r).contains("@everyone"), "{}", embed_text(r));
 }
 
+/// Starts the bot on the seed as `inventory.xlsx` in `dir`, polled every `interval` seconds;
+/// returns it with the file's path.
+async fn start_watching(dir: &tempfile::TempDir, interval: u64) -> (Bot, std::path::PathBuf) {
+    let inv = dir.path().join("inventory.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let inv2 = inv.clone();
+    let bot = start(move |c| {
+        c.inventory = Some(inv2);
+        c.watch_interval_secs = interval;
+    })
+    .await;
+    (bot, inv)
+}
+
+/// An incident reply that arrived in full and names spotdb.
+fn assert_full_spotdb_answer(r: &Request) {
+    assert_eq!(r.status, 200);
+    assert!(embed_text(r).contains("Aurora spotdb"), "{}", embed_text(r));
+    assert!(r.file("diagram.png").is_some());
+}
+
 /// Where messages in `channel` are posted.
 fn messages_path(channel: ChannelId) -> String {
     format!("/api/v10/channels/{}/messages", channel.get())
@@ -509,13 +530,7 @@ async fn a_refused_incident_reply_is_posted_as_text_and_later_updated_in_full() 
     assert_no_pings(&text_only);
     // The thread is answered: a later message edits that reply, now in full.
     let edit = spotdb_follow_up(&bot, thread, &path, &text_only).await;
-    assert_eq!(edit.status, 200);
-    assert!(
-        embed_text(&edit).contains("Aurora spotdb"),
-        "{}",
-        embed_text(&edit)
-    );
-    assert!(edit.file("diagram.png").is_some());
+    assert_full_spotdb_answer(&edit);
     bot.shutdown().await;
 }
 
@@ -777,14 +792,7 @@ async fn a_refused_summary_is_still_posted_as_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_reload_keeps_the_old_inventory_and_reports_the_error() {
     let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("inventory.xlsx");
-    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
-    let inv2 = inv.clone();
-    let bot = start(move |c| {
-        c.inventory = Some(inv2);
-        c.watch_interval_secs = 3600;
-    })
-    .await;
+    let (bot, inv) = start_watching(&dir, 3600).await;
     std::fs::write(&inv, b"PK\x03\x04 not really a workbook").unwrap();
     let ids = bot.standin.ids().clone();
     let h = bot.standin.slash_command(

@@ -33,3 +33,44 @@ pub struct Change {
     pub diagram: Diagram,
     pub version: Option<i64>,
 }
+
+impl Change {
+    /// The summary's title: the kind, then the headline, without saying the kind twice when the
+    /// headline starts with it already (core's diff headline reads "Inventory changed: …").
+    pub fn title(&self) -> String {
+        let kind = self.kind.title();
+        match self.headline.strip_prefix(kind) {
+            Some(rest) if rest.is_empty() || rest.starts_with(':') => self.headline.clone(),
+            _ => format!("{kind}: {}", self.headline),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: ChangeKind, headline: &str) -> Change {
+        Change {
+            kind,
+            headline: headline.into(),
+            summary: String::new(),
+            full: String::new(),
+            diagram: Diagram::default(),
+            version: None,
+        }
+    }
+
+    #[test]
+    fn the_title_says_the_kind_once() {
+        let c = change(ChangeKind::Update, "Inventory changed: instances +1 −0");
+        assert_eq!(c.title(), "Inventory changed: instances +1 −0");
+        let c = change(ChangeKind::Update, "No change after resolution.");
+        assert_eq!(c.title(), "Inventory changed: No change after resolution.");
+        let c = change(ChangeKind::Digest, "since 2026-11-30: Inventory changed: x");
+        assert_eq!(
+            c.title(),
+            "Inventory digest: since 2026-11-30: Inventory changed: x"
+        );
+    }
+}

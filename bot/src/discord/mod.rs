@@ -10,6 +10,7 @@
 mod announce;
 mod answer;
 pub mod commands;
+mod deliver;
 mod events;
 mod incident;
 mod inventory;

@@ -87,3 +87,144 @@ async fn diagrams_have_their_own_budget_and_ordinary_commands_still_work() {
         .await;
     bot.shutdown().await;
 }
+
+/// Runs `/deps` as the plain user; returns its handle.
+fn deps(bot: &Bot) -> aiops_tests::discord::InteractionHandle {
+    let ids = bot.standin.ids().clone();
+    bot.standin.slash_command(
+        "deps",
+        json!([opt("pattern", "aie1p-ces-*")]),
+        ids.plain_user,
+        &[ids.plain_role],
+        "en-US",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_on_the_final_reply_is_retried_until_the_full_answer_arrives() {
+    let bot = start(|_| {}).await;
+    for _ in 0..2 {
+        bot.standin.refuse_next(
+            "PATCH",
+            "/messages/@original",
+            500,
+            0,
+            "Internal Server Error",
+        );
+    }
+    let h = deps(&bot);
+    let token = h.token.clone();
+    let full = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "PATCH" && r.path.contains(&token) && r.status == 200
+        })
+        .await;
+    assert!(full.file("diagram.png").is_some(), "{}", full.json);
+    assert!(full.json["embeds"][0]["title"].is_string(), "{}", full.json);
+    let edits: Vec<u16> = h
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(edits, [500, 500, 200]);
+    bot.wait_for_metric("aiops_replies_total{outcome=\"full\"} 1")
+        .await;
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_reply_cannot_be_edited_at_all_a_follow_up_message_carries_the_answer() {
+    let bot = start(|_| {}).await;
+    for _ in 0..2 {
+        bot.standin.refuse_next(
+            "PATCH",
+            "/messages/@original",
+            400,
+            50035,
+            "Invalid Form Body",
+        );
+    }
+    let h = deps(&bot);
+    let webhook = format!(
+        "/api/v10/webhooks/{}/{}",
+        bot.standin.ids().application,
+        h.token
+    );
+    let followup = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == webhook)
+        .await;
+    assert_eq!(followup.status, 200, "{}", followup.response);
+    let content = followup.json["content"].as_str().unwrap_or("");
+    assert!(
+        content.contains("could not be sent; error id E"),
+        "{content}"
+    );
+    assert!(content.contains("aie1p-ces"), "{content}");
+    assert_no_pings(&followup);
+    // Refusals are not retried: one full edit, one text edit, then the follow-up.
+    let edits = h.requests().iter().filter(|r| r.method == "PATCH").count();
+    assert_eq!(edits, 2);
+    bot.wait_for_metric("aiops_replies_total{outcome=\"followup\"} 1")
+        .await;
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_reply_that_was_deleted_is_posted_again_instead_of_edited() {
+    let bot = start(|_| {}).await;
+    let ids = bot.standin.ids().clone();
+    let (thread, path) = open_ces_incident(&bot);
+    let first = bot
+        .standin
+        .wait_for(WAIT, |r| r.method == "POST" && r.path == path)
+        .await;
+    let first_id = first.response["id"].as_str().unwrap().to_string();
+    // A moderator deleted the bot's reply: editing it is Discord's 404 Unknown Message.
+    bot.standin
+        .refuse_next("PATCH", &path, 404, 10008, "Unknown Message");
+    bot.standin
+        .message_create(thread, "now spotdb CPU is 100% too", ids.plain_user);
+    let again = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "POST" && r.path == path && r.response["id"] != first_id.as_str()
+        })
+        .await;
+    assert_full_spotdb_answer(&again);
+    bot.shutdown().await;
+}
+
+/// Replaces `path` at once (write aside, rename), as an editor saving a copy does.
+fn replace(path: &std::path::Path, bytes: &[u8]) {
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_summary_survives_an_outage_and_says_its_title_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bot, inv) = start_watching(&dir, 1).await;
+    let summary_path = messages_path(bot.standin.ids().summary);
+    bot.standin
+        .refuse_next("POST", &summary_path, 503, 0, "upstream connect error");
+    replace(&inv, &edited_seed_with_a_new_pool());
+    let posted = bot
+        .standin
+        .wait_for(WAIT, |r| {
+            r.method == "POST" && r.path == summary_path && r.status == 200
+        })
+        .await;
+    assert!(
+        posted.file("diagram.png").is_some(),
+        "in full: {}",
+        posted.json
+    );
+    let title = posted.json["embeds"][0]["title"].as_str().unwrap_or("");
+    assert!(title.starts_with("Inventory changed: "), "{title}");
+    assert_eq!(title.matches("Inventory changed").count(), 1, "{title}");
+    bot.shutdown().await;
+}
