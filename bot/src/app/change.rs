@@ -12,6 +12,11 @@ pub enum ChangeKind {
     Digest,
     /// A new file did not load; nothing changed.
     Failed,
+    /// The inventory file cannot be used (missing, unreadable, a directory, does not load); the
+    /// last good version stays in force.
+    FileProblem,
+    /// The inventory file is usable again.
+    Recovered,
 }
 
 impl ChangeKind {
@@ -20,6 +25,8 @@ impl ChangeKind {
             ChangeKind::Update => "Inventory changed",
             ChangeKind::Digest => "Inventory digest",
             ChangeKind::Failed => "Inventory reload failed",
+            ChangeKind::FileProblem => "Inventory file problem",
+            ChangeKind::Recovered => "Inventory file recovered",
         }
     }
 }
@@ -35,6 +42,18 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change that is only a headline and a sentence: no diagram, nothing attached.
+    pub fn note(kind: ChangeKind, headline: String, summary: String) -> Change {
+        Change {
+            kind,
+            headline,
+            full: summary.clone(),
+            summary,
+            diagram: Diagram::default(),
+            version: None,
+        }
+    }
+
     /// The summary's title: the kind, then the headline, without saying the kind twice when the
     /// headline starts with it already (core's diff headline reads "Inventory changed: …").
     pub fn title(&self) -> String {

@@ -7,7 +7,8 @@ use super::answer::{error_id, png, Answer, Internal};
 use super::message::{no_mentions, short};
 use super::state::Handler;
 use super::uploads::PendingUpload;
-use crate::app::ReloadError;
+use crate::app::{ReloadError, Since};
+use crate::schedule::{Cron, Zone};
 use crate::stamp::{now_unix, rfc3339};
 use aiops_commands::{self as cmds, t, Context as Cx, Lang, Reply, Status};
 use serenity::all::{
@@ -203,6 +204,43 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
     let app = &handler.app;
     let cur = app.current();
     let diags = cur.topo.diagnostics();
+    let since = |s: &Since| format!("{} (since {})", s.what, rfc3339(s.since));
+    let history = match (cur.version, app.store_error()) {
+        (_, Some(why)) => format!("off, running without history: {why}"),
+        (Some(v), None) => format!("on, v{v} in force"),
+        (None, None) => "on, nothing recorded".into(),
+    };
+    let watch = app.watch_state();
+    let watcher = match (&app.cfg.inventory, watch.interval_secs) {
+        (None, _) => "not watching (the built-in sample is in force)".to_string(),
+        (Some(_), None) => "not started".to_string(),
+        (Some(_), Some(every)) => {
+            let last = watch
+                .last_poll
+                .map(|t| format!(", last looked {}", rfc3339(t)))
+                .unwrap_or_default();
+            let state = match &watch.problem {
+                Some(p) => format!(
+                    "FILE PROBLEM: {}; the version in force keeps answering",
+                    since(p)
+                ),
+                None => "file ok".to_string(),
+            };
+            format!("{state} (every {every} s{last})")
+        }
+    };
+    let gateway = app
+        .gateway_state()
+        .map(|g| since(&g))
+        .unwrap_or_else(|| "not connected yet".into());
+    let rate = app.cfg.rate;
+    let limits = format!(
+        "per user {}; diagrams, reloads and uploads {}; everyone {}; {} refused so far",
+        rate.user.describe(),
+        rate.expensive.describe(),
+        rate.global.describe(),
+        app.metrics.rate_limited_total()
+    );
     let mut r = Reply::new(format!(
         "{}: {} instances, {} relations",
         cur.source,
@@ -221,12 +259,40 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
         vec!["diagnostics".into(), diags.len().to_string()],
         vec![
             "last error".into(),
-            app.last_error().unwrap_or_else(|| "none".into()),
+            app.last_error()
+                .map(|e| since(&e))
+                .unwrap_or_else(|| "none".into()),
         ],
+        vec!["history".into(), history],
+        vec!["watcher".into(), watcher],
+        vec!["digest".into(), digest_times(app)],
+        vec!["gateway".into(), gateway],
+        vec!["rate limits".into(), limits],
     ]);
     if !diags.is_empty() {
         let lines: Vec<String> = diags.iter().take(15).map(|d| d.to_string()).collect();
         r = r.heading(t(lang, "Diagnostics")).text(lines.join("\n"));
     }
     r
+}
+
+/// "last …, next …" of the scheduled digest.
+fn digest_times(app: &crate::app::App) -> String {
+    let (Some(spec), Some(_)) = (&app.cfg.summary_schedule, app.cfg.summary_channel) else {
+        return "not scheduled".into();
+    };
+    let last = app
+        .with_store(|s| s.get_kv("digest.last"))
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(rfc3339)
+        .unwrap_or_else(|| "never".into());
+    let next = match (Cron::parse(spec), Zone::parse(&app.cfg.timezone)) {
+        (Ok(cron), Some(zone)) => cron
+            .next_after(jiff::Timestamp::now(), &zone)
+            .map(|t| rfc3339(t.as_second()))
+            .unwrap_or_else(|| "not within a year".into()),
+        _ => "the schedule does not parse".into(),
+    };
+    format!("last {last}, next {next} ({spec} in {})", app.cfg.timezone)
 }

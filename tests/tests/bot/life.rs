@@ -228,3 +228,46 @@ async fn a_change_summary_survives_an_outage_and_says_its_title_once() {
     assert_eq!(title.matches("Inventory changed").count(), 1, "{title}");
     bot.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_says_why_history_is_off_and_how_the_bot_is_doing() {
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    // A state directory that is a file: the store cannot be opened, the bot runs without it.
+    let state = blocker.path().to_path_buf();
+    let bot = start(move |c| {
+        c.state_dir = state;
+        c.rate = RateConfig::default();
+    })
+    .await;
+    let r = bot
+        .ask(
+            "inventory",
+            json!([{"name": "status", "type": 1, "options": []}]),
+        )
+        .await;
+    let shown = description(&r);
+    let row = |key: &str| {
+        shown
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {key:?} row in {shown}"))
+    };
+    let history = row("history");
+    assert!(
+        history.starts_with("off, running without history: "),
+        "{shown}"
+    );
+    assert!(
+        history.contains(&blocker.path().display().to_string()),
+        "{shown}"
+    );
+    assert!(row("gateway").starts_with("connected (since 20"), "{shown}");
+    assert!(row("watcher").starts_with("not watching"), "{shown}");
+    assert_eq!(row("digest"), "not scheduled", "{shown}");
+    assert!(
+        row("rate limits").starts_with("per user 8 at once, then one every 3 s;"),
+        "{shown}"
+    );
+    bot.shutdown().await;
+}
