@@ -135,7 +135,13 @@ impl Bot {
         panic!("no `{line}` in /metrics within {WAIT:?}:\n{last}");
     }
 
-    async fn shutdown(mut self) {
+    async fn shutdown(self) {
+        self.shutdown_keeping_standin().await;
+    }
+
+    /// Stops the bot and waits until `serve::run` has returned; the stand-in stays up, to look at
+    /// what it saw by then.
+    async fn shutdown_keeping_standin(mut self) -> StandIn {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -144,6 +150,7 @@ impl Bot {
             .expect("bot stops")
             .expect("join");
         r.expect("bot ran cleanly");
+        self.standin
     }
 
     /// Runs a command as the plain user and returns the final reply request.

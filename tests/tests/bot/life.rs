@@ -271,3 +271,62 @@ async fn status_says_why_history_is_off_and_how_the_bot_is_doing() {
     );
     bot.shutdown().await;
 }
+
+/// Waits until serenity has been connected for more than 5 s (four heartbeats at 1.5 s), the
+/// spacing serenity keeps between two identifies of a shard anyway.
+async fn wait_past_identify_spacing(bot: &Bot) {
+    let beats = bot.standin.gateway_state().heartbeats;
+    bot.standin
+        .wait_for_state(WAIT, |g| g.heartbeats >= beats + 4)
+        .await;
+}
+
+/// `/whois` answers: the bot is back on the gateway.
+async fn answers(bot: &Bot) {
+    let r = bot
+        .ask("whois", json!([opt("name", "aie1p-jenkins")]))
+        .await;
+    assert!(embed_text(&r).contains("CI"), "{}", embed_text(&r));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_an_invalid_session_the_bot_identifies_again_at_once_and_closes_cleanly() {
+    let bot = start(|_| {}).await;
+    wait_past_identify_spacing(&bot).await;
+    let sent = bot.standin.invalidate_session(false);
+    let g = bot
+        .standin
+        .wait_for_state(WAIT, |g| g.identifies.len() == 2)
+        .await;
+    let took = g.identified_at[1].saturating_duration_since(sent);
+    // serenity 0.12.5 alone waits 5 s for a notice that never comes.
+    assert!(
+        took < Duration::from_secs(3),
+        "identified again after {took:?}"
+    );
+    answers(&bot).await;
+    let standin_close = bot.standin.gateway_state();
+    assert_eq!(standin_close.close_code, None);
+    let standin = bot.shutdown_keeping_standin().await;
+    // serve::run returned only after the Close handshake.
+    assert_eq!(standin.gateway_state().close_code, Some(1000));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_request_and_a_dropped_connection_are_resumed() {
+    let bot = start(|_| {}).await;
+    bot.standin.request_reconnect();
+    bot.standin
+        .wait_for_state(WAIT, |g| g.resumes == 1 && g.connected)
+        .await;
+    answers(&bot).await;
+    // The network drops the connection without a Close frame.
+    bot.standin.drop_gateway();
+    bot.standin
+        .wait_for_state(WAIT, |g| g.resumes == 2 && g.connected)
+        .await;
+    answers(&bot).await;
+    assert_eq!(bot.standin.gateway_state().identifies.len(), 1);
+    let standin = bot.shutdown_keeping_standin().await;
+    assert_eq!(standin.gateway_state().close_code, Some(1000));
+}
