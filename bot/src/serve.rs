@@ -304,7 +304,7 @@ async fn post_digest(app: &Arc<App>, http: &serenity::http::Http, now: i64) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(now - 7 * 24 * 3600);
     let app2 = app.clone();
-    let change = match tokio::task::spawn_blocking(move || digest(&app2, since)).await {
+    let change = match app.blocking(move || digest(&app2, since)).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("building the digest failed: {e}");

@@ -1,5 +1,5 @@
-//! Admission of work: the rate limits ([`crate::rate`]), and the work in flight that a shutdown
-//! waits for.
+//! Admission of work: the rate limits ([`crate::rate`]), the bounded pool CPU work runs on, and
+//! the work in flight that a shutdown waits for.
 //!
 //! Work is tracked with a [`TaskTracker`]: closing it stops admission, and waiting on it cannot
 //! miss the last piece of work finishing (a count checked before a `Notified` future exists
@@ -24,6 +24,23 @@ impl App {
             Err(p) => p.into_inner(),
         };
         l.admit(user, expensive, Instant::now())
+    }
+
+    /// Runs CPU work (a query with its picture, a load, a diff) on the bounded pool: at most one
+    /// piece per core at a time, so a burst of renders queues instead of taking the CPU from the
+    /// runtime threads that keep the gateway's heartbeat. The slot is held by the work itself,
+    /// so work whose caller gave up still counts until it ends.
+    pub async fn blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, tokio::task::JoinError> {
+        // The semaphore is never closed, so acquiring only fails if it were.
+        let permit = self.pool.clone().acquire_owned().await.ok();
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            f()
+        })
+        .await
     }
 
     /// Registers work in flight; `None` when the bot is shutting down.

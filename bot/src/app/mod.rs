@@ -35,6 +35,8 @@ pub struct App {
     /// Why there is no store, when there is none.
     store_error: Option<String>,
     limiter: Mutex<Limiter>,
+    /// One slot per core for CPU work ([`App::blocking`]).
+    pool: Arc<tokio::sync::Semaphore>,
     work: TaskTracker,
     changes: Mutex<recent::ChangeCache>,
 }
@@ -64,6 +66,9 @@ impl App {
             store: Mutex::new(store),
             store_error,
             limiter,
+            pool: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             work: TaskTracker::new(),
             changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
         };

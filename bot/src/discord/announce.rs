@@ -1,13 +1,14 @@
 //! Announcements: change summaries and the digest, posted to the summary channel with their
 //! diagram; the full detail attached when the summary is cut.
 
-use super::answer::{error_id, png};
+use super::answer::{error_id, rendered};
 use super::deliver::retrying;
 use super::message::{self, no_mentions};
 use super::state::Handler;
 use crate::app::{App, Change};
 use aiops_commands::Reply;
 use serenity::all::{ChannelId, Context, CreateMessage};
+use std::sync::Arc;
 
 impl Handler {
     /// Posts a change summary (with its diagram) to the summary channel.
@@ -17,7 +18,7 @@ impl Handler {
 }
 
 /// Posts a change summary to the summary channel, if one is configured.
-pub async fn post_change(app: &App, http: &serenity::http::Http, change: &Change) {
+pub async fn post_change(app: &Arc<App>, http: &serenity::http::Http, change: &Change) {
     let Some(ch) = app.cfg.summary_channel else {
         return;
     };
@@ -25,7 +26,7 @@ pub async fn post_change(app: &App, http: &serenity::http::Http, change: &Change
     if !change.diagram.nodes.is_empty() {
         reply.diagram = Some(change.diagram.clone());
     }
-    let png = png(app, &reply);
+    let png = rendered(app, &reply).await;
     let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
     let text = out.description.clone();
     if change.summary != change.full {

@@ -51,17 +51,19 @@ impl Handler {
         }
         let app = self.app.clone();
         let ids = known.clone();
-        let built = tokio::task::spawn_blocking(move || {
-            let cur = app.current();
-            let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
-            let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
-            let mut cx = Cx::new(&cur.topo, &cur.source);
-            cx.lang = app.lang;
-            let reply = incident::reply(cx, &sel, &changes);
-            let png = png(&app, &reply);
-            (reply, png)
-        })
-        .await;
+        let built = self
+            .app
+            .blocking(move || {
+                let cur = app.current();
+                let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
+                let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
+                let mut cx = Cx::new(&cur.topo, &cur.source);
+                cx.lang = app.lang;
+                let reply = incident::reply(cx, &sel, &changes);
+                let png = png(&app, &reply);
+                (reply, png)
+            })
+            .await;
         let (reply, png) = match built {
             Ok(x) => x,
             Err(e) => {

@@ -3,7 +3,7 @@
 //! diff shown, until its uploader (or an admin) applies or cancels it, for at most
 //! [`UPLOAD_TTL`](super::uploads::UPLOAD_TTL).
 
-use super::answer::{error_id, png, Answer, Internal};
+use super::answer::{error_id, rendered, Answer, Internal};
 use super::message::{no_mentions, short};
 use super::state::Handler;
 use super::uploads::PendingUpload;
@@ -70,7 +70,7 @@ impl Handler {
 
     async fn reload(&self, ctx: &Context) -> Result<Answer, Internal> {
         let app = self.app.clone();
-        let reply = match tokio::task::spawn_blocking(move || app.reload()).await? {
+        let reply = match self.app.blocking(move || app.reload()).await? {
             Ok(Some(change)) => {
                 self.post_change(ctx, &change).await;
                 Reply::new(format!("Reloaded: {}", change.headline)).text(change.summary)
@@ -97,11 +97,13 @@ impl Handler {
         let opts = self.app.opts.clone();
         let cur = self.app.current();
         let file = name.clone();
-        let (bytes, parsed) = tokio::task::spawn_blocking(move || {
-            let r = aiops_core::load_bytes(&file, &bytes, &opts);
-            (bytes, r)
-        })
-        .await?;
+        let (bytes, parsed) = self
+            .app
+            .blocking(move || {
+                let r = aiops_core::load_bytes(&file, &bytes, &opts);
+                (bytes, r)
+            })
+            .await?;
         let topo = match parsed {
             Ok(t) => t,
             Err(e) => {
@@ -124,7 +126,7 @@ impl Handler {
                 created: Instant::now(),
             },
         );
-        let png = png(&self.app, &reply);
+        let png = rendered(&self.app, &reply).await;
         Ok(Answer {
             reply,
             png,
@@ -156,7 +158,9 @@ impl Handler {
             ("apply", Some(u)) => {
                 let app = self.app.clone();
                 let name = u.name.clone();
-                match tokio::task::spawn_blocking(move || app.install(&u.name, u.bytes, u.topo))
+                match self
+                    .app
+                    .blocking(move || app.install(&u.name, u.bytes, u.topo))
                     .await
                 {
                     Ok(Some(ch)) => {

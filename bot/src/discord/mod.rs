@@ -1,8 +1,9 @@
 //! The Discord bot: slash commands with autocomplete, incident-thread replies, change summaries.
 //! With `serve` and `app`, the only place that knows serenity.
 //!
-//! `state` is the handler's shared state; `events` dispatches the gateway's events; `runner` runs every slash command (admission,
-//! cooldown, defer, time limit, reply, audit); `queries` are the read-only commands,
+//! `state` is the handler's shared state; `events` dispatches the gateway's events; `runner` runs
+//! every slash command (admission, rate limits, defer, time limit, reply, audit), `deliver` gets
+//! each send through Discord's outages; `queries` are the read-only commands,
 //! `inventory` is `/inventory` and its upload buttons, `incident` answers incident threads and
 //! `announce` posts change summaries; `answer` holds what they answer with, `uploads` the
 //! uploads awaiting confirmation. `message` fits a reply into Discord's limits.

@@ -89,7 +89,7 @@ impl Handler {
             _ => {
                 let app = self.app.clone();
                 let cmd2 = cmd.clone();
-                let work = tokio::task::spawn_blocking(move || {
+                let work = self.app.blocking(move || {
                     let reply = run_query(&app, &cmd2, lang);
                     let png = if reply.status == Status::Ok {
                         png(&app, &reply)
