@@ -1,6 +1,7 @@
 //! Bot configuration: a TOML file, every key overridable from the environment. The token only
 //! ever comes from the environment and is never printed.
 
+use crate::rate::{RateConfig, Rule};
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -35,8 +36,8 @@ pub struct Config {
     pub health_addr: String,
     /// Seconds between polls of the inventory file.
     pub watch_interval_secs: u64,
-    /// Seconds a per-user cooldown lasts between commands.
-    pub cooldown_secs: u64,
+    /// Token buckets for commands: per user, per user for expensive work, and global.
+    pub rate: RateConfig,
     /// Font family for rendered diagrams (a CJK-capable one).
     pub font_family: Option<String>,
     #[serde(skip)]
@@ -59,7 +60,7 @@ impl Default for Config {
             discord_proxy: None,
             health_addr: "127.0.0.1:9187".into(),
             watch_interval_secs: 2,
-            cooldown_secs: 2,
+            rate: RateConfig::default(),
             font_family: None,
             token: None,
         }
@@ -137,8 +138,13 @@ impl Config {
         if let Some(v) = get("AIOPS_WATCH_INTERVAL_SECS") {
             self.watch_interval_secs = parse_secs("AIOPS_WATCH_INTERVAL_SECS", &v)?;
         }
-        if let Some(v) = get("AIOPS_COOLDOWN_SECS") {
-            self.cooldown_secs = parse_secs("AIOPS_COOLDOWN_SECS", &v)?;
+        let rules = [
+            ("USER", &mut self.rate.user),
+            ("EXPENSIVE", &mut self.rate.expensive),
+            ("GLOBAL", &mut self.rate.global),
+        ];
+        for (which, rule) in rules {
+            apply_rule(&get, which, rule)?;
         }
         Ok(())
     }
@@ -156,6 +162,19 @@ impl Config {
         if let Some(s) = &self.summary_schedule {
             crate::schedule::Cron::parse(s)
                 .map_err(|e| anyhow::anyhow!("summary_schedule {s:?}: {e}"))?;
+        }
+        for (name, rule) in [
+            ("user", self.rate.user),
+            ("expensive", self.rate.expensive),
+            ("global", self.rate.global),
+        ] {
+            if rule.burst > 0 && rule.per_minute == 0 {
+                bail!(
+                    "rate.{name}: per_minute must be at least 1 when burst is {} (a burst of 0 \
+                     turns the limit off)",
+                    rule.burst
+                );
+            }
         }
         if let Some(p) = &self.discord_proxy {
             if !(p.starts_with("http://") || p.starts_with("https://")) {
@@ -203,6 +222,23 @@ fn parse_secs(name: &str, v: &str) -> Result<u64> {
         .with_context(|| format!("{name}: {v:?} is not a whole number of seconds"))
 }
 
+/// `AIOPS_RATE_{which}_BURST` and `AIOPS_RATE_{which}_PER_MINUTE`.
+fn apply_rule(get: &dyn Fn(&str) -> Option<String>, which: &str, rule: &mut Rule) -> Result<()> {
+    for (field, value) in [
+        ("BURST", &mut rule.burst),
+        ("PER_MINUTE", &mut rule.per_minute),
+    ] {
+        let key = format!("AIOPS_RATE_{which}_{field}");
+        if let Some(v) = get(&key) {
+            *value = v
+                .parse::<u32>()
+                .ok()
+                .with_context(|| format!("{key}: {v:?} is not a whole number"))?;
+        }
+    }
+    Ok(())
+}
+
 fn parse_ids(name: &str, v: &str) -> Result<Vec<u64>> {
     v.split(',')
         .filter(|s| !s.trim().is_empty())
@@ -246,7 +282,10 @@ mod tests {
             ("AIOPS_GUILD", "31"),
             ("AIOPS_DISCORD_PROXY", "http://127.0.0.1:3000"),
             ("AIOPS_WATCH_INTERVAL_SECS", "7"),
-            ("AIOPS_COOLDOWN_SECS", "0"),
+            ("AIOPS_RATE_USER_BURST", "12"),
+            ("AIOPS_RATE_USER_PER_MINUTE", "30"),
+            ("AIOPS_RATE_EXPENSIVE_BURST", "0"),
+            ("AIOPS_RATE_GLOBAL_PER_MINUTE", "1200"),
         ]);
         let c = Config::load(None, &e).unwrap();
         assert_eq!(c.token.as_deref(), Some("secret-token"));
@@ -258,15 +297,18 @@ mod tests {
         assert_eq!(c.admin_roles, [21, 22]);
         assert_eq!(c.guild, Some(31));
         assert_eq!(c.discord_proxy.as_deref(), Some("http://127.0.0.1:3000"));
-        assert_eq!((c.watch_interval_secs, c.cooldown_secs), (7, 0));
+        assert_eq!(c.watch_interval_secs, 7);
+        assert_eq!((c.rate.user.burst, c.rate.user.per_minute), (12, 30));
+        assert_eq!(c.rate.expensive.burst, 0);
+        assert_eq!((c.rate.global.burst, c.rate.global.per_minute), (60, 1200));
         assert!(!c.describe().contains("secret-token"));
         assert!(c.describe().contains("DISCORD_TOKEN: set (hidden)"));
     }
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let e = Config::load(None, &env(&[("AIOPS_COOLDOWN_SECS", "2s")])).unwrap_err();
-        assert!(e.to_string().contains("AIOPS_COOLDOWN_SECS"), "{e}");
+        let e = Config::load(None, &env(&[("AIOPS_RATE_USER_BURST", "8/s")])).unwrap_err();
+        assert!(e.to_string().contains("AIOPS_RATE_USER_BURST"), "{e}");
         let e = Config::load(None, &env(&[("AIOPS_ADMIN_ROLES", "admins")])).unwrap_err();
         assert!(e.to_string().contains("AIOPS_ADMIN_ROLES"), "{e}");
         let e = Config::load(None, &env(&[("AIOPS_SUMMARY_SCHEDULE", "every day")])).unwrap_err();

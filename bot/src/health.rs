@@ -1,7 +1,7 @@
 //! `GET /healthz` and `GET /metrics` on a local port: a minimal HTTP/1.1 responder, enough for
 //! Kubernetes probes and a Prometheus scrape.
 
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, OPENMETRICS_TEXT, PROMETHEUS_TEXT};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -31,11 +31,16 @@ pub async fn serve(
                 };
             let req = String::from_utf8_lossy(&buf[..n]);
             let path = req.split_whitespace().nth(1).unwrap_or("");
+            let openmetrics = req.lines().any(|l| {
+                l.to_ascii_lowercase().starts_with("accept:")
+                    && l.contains("application/openmetrics-text")
+            });
             let (status, ctype, body) = match (req.split_whitespace().next(), path) {
                 (Some("GET"), "/healthz") => ("200 OK", "text/plain", "ok\n".to_string()),
-                (Some("GET"), "/metrics") => {
-                    ("200 OK", "text/plain; version=0.0.4", metrics.export())
+                (Some("GET"), "/metrics") if openmetrics => {
+                    ("200 OK", OPENMETRICS_TEXT, metrics.export_openmetrics())
                 }
+                (Some("GET"), "/metrics") => ("200 OK", PROMETHEUS_TEXT, metrics.export()),
                 _ => ("404 Not Found", "text/plain", "not found\n".to_string()),
             };
             let resp = format!(

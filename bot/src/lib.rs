@@ -3,7 +3,8 @@
 //!
 //! Layers, without cycles: the front ends [`cli`] (clap) and [`serve`] + [`app`] + [`discord`]
 //! (serenity) sit on shared leaves that import neither: [`loading`], [`window`], [`picture`],
-//! [`stamp`], [`store`], [`watch`], [`schedule`], [`metrics`], [`health`], [`config`]. `main.rs`
+//! [`stamp`], [`store`], [`watch`], [`schedule`], [`rate`], [`metrics`], [`health`],
+//! [`config`]. `main.rs`
 //! only parses arguments and exits with the code [`cli::run`] gives; tests drive [`serve::run`]
 //! in-process.
 
@@ -15,6 +16,7 @@ pub mod health;
 pub mod loading;
 pub mod metrics;
 pub mod picture;
+pub mod rate;
 pub mod schedule;
 pub mod serve;
 pub mod stamp;

@@ -1,179 +1,235 @@
-//! Counters and histograms for `/metrics`, in Prometheus text format.
+//! Counters, gauges and histograms for `/metrics`, kept and written by `prometheus-client`: the
+//! Prometheus text format, or OpenMetrics when the scraper asks for it, with label values
+//! escaped by the library.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::time::Duration;
 
 /// Latency buckets in seconds.
 const BUCKETS: [f64; 9] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    total: u64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommandResult {
+    command: String,
+    result: &'static str,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CommandName {
+    command: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabel {
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabel {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabel {
+    limit: &'static str,
+}
+
+type Latency = Family<CommandName, Histogram, fn() -> Histogram>;
+
 pub struct Metrics {
-    commands: Mutex<BTreeMap<(String, &'static str), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
-    renders: AtomicU64,
-    render_failures: AtomicU64,
-    reloads: Mutex<BTreeMap<&'static str, u64>>,
-    thread_events: Mutex<BTreeMap<&'static str, u64>>,
-    inventory_version: AtomicU64,
-    gateway_connected: AtomicBool,
+    registry: Registry,
+    commands: Family<CommandResult, Counter>,
+    latency: Latency,
+    renders: Counter,
+    render_failures: Counter,
+    reloads: Family<ResultLabel, Counter>,
+    thread_events: Family<OutcomeLabel, Counter>,
+    rate_limited: Family<LimitLabel, Counter>,
+    replies: Family<OutcomeLabel, Counter>,
+    inventory_version: Gauge,
+    gateway_connected: Gauge,
+    gateway_connections: Counter,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let commands = Family::<CommandResult, Counter>::default();
+        let latency: Latency = Family::new_with_constructor(latency_histogram);
+        let renders = Counter::default();
+        let render_failures = Counter::default();
+        let reloads = Family::<ResultLabel, Counter>::default();
+        let thread_events = Family::<OutcomeLabel, Counter>::default();
+        let rate_limited = Family::<LimitLabel, Counter>::default();
+        let replies = Family::<OutcomeLabel, Counter>::default();
+        let inventory_version = Gauge::default();
+        let gateway_connected = Gauge::default();
+        let gateway_connections = Counter::default();
+        // Counters are registered without `_total`: the library adds it.
+        registry.register(
+            "aiops_commands",
+            "Commands served, by command and result",
+            commands.clone(),
+        );
+        registry.register(
+            "aiops_command_seconds",
+            "Time from interaction to final reply",
+            latency.clone(),
+        );
+        registry.register("aiops_renders", "Diagrams rendered", renders.clone());
+        registry.register(
+            "aiops_render_failures",
+            "Diagrams that could not be rendered",
+            render_failures.clone(),
+        );
+        registry.register(
+            "aiops_reloads",
+            "Inventory reloads, by result",
+            reloads.clone(),
+        );
+        registry.register(
+            "aiops_thread_events",
+            "New threads, by what became of them",
+            thread_events.clone(),
+        );
+        registry.register(
+            "aiops_rate_limited",
+            "Commands a rate limit refused, by limit",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "aiops_replies",
+            "How final replies reached the user",
+            replies.clone(),
+        );
+        registry.register(
+            "aiops_inventory_version",
+            "History id of the inventory in force (0 without history)",
+            inventory_version.clone(),
+        );
+        registry.register(
+            "aiops_gateway_connected",
+            "Whether the Discord gateway session is up",
+            gateway_connected.clone(),
+        );
+        registry.register(
+            "aiops_gateway_connections",
+            "Gateway sessions started or resumed",
+            gateway_connections.clone(),
+        );
+        Metrics {
+            registry,
+            commands,
+            latency,
+            renders,
+            render_failures,
+            reloads,
+            thread_events,
+            rate_limited,
+            replies,
+            inventory_version,
+            gateway_connected,
+            gateway_connections,
+        }
+    }
 }
 
 impl Metrics {
     pub fn command(&self, name: &str, result: &'static str, took: Duration) {
-        if let Ok(mut m) = self.commands.lock() {
-            *m.entry((name.to_string(), result)).or_default() += 1;
-        }
-        if let Ok(mut m) = self.latency.lock() {
-            let h = m.entry(name.to_string()).or_default();
-            let s = took.as_secs_f64();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if s <= *b {
-                    h.counts[i] += 1;
-                }
-            }
-            h.sum += s;
-            h.total += 1;
-        }
+        self.commands
+            .get_or_create(&CommandResult {
+                command: name.to_string(),
+                result,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&CommandName {
+                command: name.to_string(),
+            })
+            .observe(took.as_secs_f64());
     }
 
     pub fn render(&self, ok: bool) {
-        self.renders.fetch_add(1, Ordering::Relaxed);
+        self.renders.inc();
         if !ok {
-            self.render_failures.fetch_add(1, Ordering::Relaxed);
+            self.render_failures.inc();
         }
     }
 
     pub fn reload(&self, result: &'static str) {
-        if let Ok(mut m) = self.reloads.lock() {
-            *m.entry(result).or_default() += 1;
-        }
+        self.reloads.get_or_create(&ResultLabel { result }).inc();
     }
 
     /// A new thread handled to the end, by what became of it (`incident`, `known`,
     /// `not_incident_channel`, `no_parent`).
     pub fn thread_event(&self, outcome: &'static str) {
-        if let Ok(mut m) = self.thread_events.lock() {
-            *m.entry(outcome).or_default() += 1;
-        }
+        self.thread_events
+            .get_or_create(&OutcomeLabel { outcome })
+            .inc();
+    }
+
+    /// A command a rate limit refused, by which (`user`, `expensive`, `global`).
+    pub fn rate_limited(&self, limit: &'static str) {
+        self.rate_limited.get_or_create(&LimitLabel { limit }).inc();
+    }
+
+    /// How a final reply reached the user: `full`, `text`, `followup`, `lost`.
+    pub fn reply(&self, outcome: &'static str) {
+        self.replies.get_or_create(&OutcomeLabel { outcome }).inc();
+    }
+
+    /// Commands refused by a rate limit so far, all limits together.
+    pub fn rate_limited_total(&self) -> u64 {
+        ["user", "expensive", "global"]
+            .into_iter()
+            .map(|limit| self.rate_limited.get_or_create(&LimitLabel { limit }).get())
+            .sum()
     }
 
     pub fn set_inventory_version(&self, v: u64) {
-        self.inventory_version.store(v, Ordering::Relaxed);
+        self.inventory_version
+            .set(i64::try_from(v).unwrap_or(i64::MAX));
     }
 
     pub fn set_gateway_connected(&self, up: bool) {
-        self.gateway_connected.store(up, Ordering::Relaxed);
+        if up {
+            self.gateway_connections.inc();
+        }
+        self.gateway_connected.set(i64::from(up));
     }
 
     pub fn gateway_connected(&self) -> bool {
-        self.gateway_connected.load(Ordering::Relaxed)
+        self.gateway_connected.get() == 1
     }
 
-    /// Prometheus exposition format.
+    /// The Prometheus text format (version 0.0.4).
     pub fn export(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(
-            o,
-            "# HELP aiops_commands_total Commands served, by command and result."
-        );
-        let _ = writeln!(o, "# TYPE aiops_commands_total counter");
-        if let Ok(m) = self.commands.lock() {
-            for ((name, result), n) in m.iter() {
-                let _ = writeln!(
-                    o,
-                    "aiops_commands_total{{command=\"{}\",result=\"{result}\"}} {n}",
-                    label(name)
-                );
-            }
-        }
-        let _ = writeln!(
-            o,
-            "# HELP aiops_command_seconds Time from interaction to final reply."
-        );
-        let _ = writeln!(o, "# TYPE aiops_command_seconds histogram");
-        if let Ok(m) = self.latency.lock() {
-            for (name, h) in m.iter() {
-                let name = label(name);
-                for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(
-                        o,
-                        "aiops_command_seconds_bucket{{command=\"{name}\",le=\"{b}\"}} {}",
-                        h.counts[i]
-                    );
-                }
-                let _ = writeln!(
-                    o,
-                    "aiops_command_seconds_bucket{{command=\"{name}\",le=\"+Inf\"}} {}",
-                    h.total
-                );
-                let _ = writeln!(
-                    o,
-                    "aiops_command_seconds_sum{{command=\"{name}\"}} {}",
-                    h.sum
-                );
-                let _ = writeln!(
-                    o,
-                    "aiops_command_seconds_count{{command=\"{name}\"}} {}",
-                    h.total
-                );
-            }
-        }
-        let _ = writeln!(o, "# TYPE aiops_renders_total counter");
-        let _ = writeln!(
-            o,
-            "aiops_renders_total {}",
-            self.renders.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(o, "# TYPE aiops_render_failures_total counter");
-        let _ = writeln!(
-            o,
-            "aiops_render_failures_total {}",
-            self.render_failures.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(o, "# TYPE aiops_reloads_total counter");
-        if let Ok(m) = self.reloads.lock() {
-            for (result, n) in m.iter() {
-                let _ = writeln!(o, "aiops_reloads_total{{result=\"{result}\"}} {n}");
-            }
-        }
-        let _ = writeln!(o, "# TYPE aiops_thread_events_total counter");
-        if let Ok(m) = self.thread_events.lock() {
-            for (outcome, n) in m.iter() {
-                let _ = writeln!(o, "aiops_thread_events_total{{outcome=\"{outcome}\"}} {n}");
-            }
-        }
-        let _ = writeln!(o, "# HELP aiops_inventory_version History id of the inventory in force (0 without history).");
-        let _ = writeln!(o, "# TYPE aiops_inventory_version gauge");
-        let _ = writeln!(
-            o,
-            "aiops_inventory_version {}",
-            self.inventory_version.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(o, "# TYPE aiops_gateway_connected gauge");
-        let _ = writeln!(
-            o,
-            "aiops_gateway_connected {}",
-            u8::from(self.gateway_connected())
-        );
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut o, &self.registry);
+        o
+    }
+
+    /// OpenMetrics text, for scrapers that ask for it.
+    pub fn export_openmetrics(&self) -> String {
+        let mut o = String::new();
+        let _ = prometheus_client::encoding::text::encode(&mut o, &self.registry);
         o
     }
 }
 
-fn label(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ' ')
-        .collect()
-}
+/// The `Content-Type` of [`Metrics::export`] and of [`Metrics::export_openmetrics`].
+pub const PROMETHEUS_TEXT: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+pub const OPENMETRICS_TEXT: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 #[cfg(test)]
 mod tests {
@@ -199,8 +255,23 @@ mod tests {
             t.contains("aiops_command_seconds_bucket{command=\"deps\",le=\"0.025\"} 0"),
             "{t}"
         );
-        assert!(t.contains("aiops_reloads_total{result=\"failed\"} 1"));
-        assert!(t.contains("aiops_inventory_version 7"));
-        assert!(t.contains("aiops_gateway_connected 0"));
+        assert!(
+            t.contains("aiops_reloads_total{result=\"failed\"} 1"),
+            "{t}"
+        );
+        assert!(t.contains("aiops_inventory_version 7"), "{t}");
+        assert!(t.contains("aiops_gateway_connected 0"), "{t}");
+        assert!(m.export_openmetrics().ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        let m = Metrics::default();
+        m.command("a\"b\\c\nd", "ok", Duration::ZERO);
+        let t = m.export();
+        assert!(
+            t.contains(r#"aiops_commands_total{command="a\"b\\c\nd",result="ok"} 1"#),
+            "{t}"
+        );
     }
 }

@@ -3,6 +3,12 @@
 //! Grammar per field: `*`, a number, a range `a-b`, a step `*/n` or `a-b/n`, and lists `a,b`.
 //! Months take `JAN`…`DEC`, weekdays `SUN`…`SAT` (0 or 7 is Sunday). As in cron, when both
 //! day-of-month and day-of-week are restricted, either one matching is enough.
+//!
+//! Kept by hand after looking for a crate (issue 13): `cron`, `croner` and `saffron` work on
+//! chrono, a second date library beside jiff; `jiff-cron` (a fork of `cron` on jiff) reads 6- or
+//! 7-field expressions with seconds and years, so the documented 5-field schedules would need
+//! translating, and follows `cron`'s own field semantics rather than Vixie cron's. What is here is
+//! a hundred lines with the cron rules tested below.
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;

@@ -162,35 +162,16 @@ fn start_watcher(
         Watcher::new(path.clone(), app.opts.clone(), settle).with_current(&app.current().bytes);
     let (tx, rx) = std::sync::mpsc::channel();
     let app = app.clone();
+    let interval_secs = interval.as_secs();
     let spawned = std::thread::Builder::new()
         .name("inventory-watch".into())
         .spawn(move || {
-            watch::run(watcher, interval, &rx, |ev| match ev {
-                Event::Loaded { bytes, topo } => {
-                    app.metrics.reload("ok");
-                    if let Some(change) = app.install(&path.display().to_string(), bytes, *topo) {
-                        post(&changes, change);
-                    }
-                }
-                Event::Failed { error } => {
-                    tracing::warn!(
-                        "inventory reload failed, keeping the version in force: {error}"
-                    );
-                    app.metrics.reload("failed");
-                    app.set_last_error(Some(error.clone()));
-                    post(
-                        &changes,
-                        Change {
-                            kind: ChangeKind::Failed,
-                            headline: "reload failed; the inventory in force is unchanged".into(),
-                            summary: error.clone(),
-                            full: error,
-                            diagram: Default::default(),
-                            version: None,
-                        },
-                    );
-                }
-            })
+            let on_event = |ev| on_watch_event(&app, &changes, ev);
+            let polled = |w: &Watcher| {
+                let problem = w.problem().map(|p| p.describe(w.path()));
+                app.watch_polled(interval_secs, problem);
+            };
+            watch::run(watcher, interval, &rx, on_event, polled)
         });
     match spawned {
         Ok(thread) => Some((tx, thread)),
@@ -200,6 +181,82 @@ fn start_watcher(
             );
             None
         }
+    }
+}
+
+/// What the watcher saw, acted on: a new version comes into force; a problem is logged once,
+/// becomes the last error and is posted once; its end clears the error and is posted too.
+fn on_watch_event(app: &App, changes: &mpsc::UnboundedSender<Change>, ev: Event) {
+    let path = app.cfg.inventory.clone().unwrap_or_default();
+    let in_force = |app: &App| match app.current().version {
+        Some(v) => format!("v{v} is in force"),
+        None => "the last good version is in force".to_string(),
+    };
+    match ev {
+        Event::Loaded { bytes, topo, ended } => {
+            app.metrics.reload("ok");
+            let change = app.install(&path.display().to_string(), bytes, *topo);
+            if let Some(problem) = ended {
+                let was = problem.describe(&path);
+                tracing::info!("inventory file usable again, with a new version (was: {was})");
+                app.set_last_error(None);
+                post(
+                    changes,
+                    Change::note(
+                        ChangeKind::Recovered,
+                        "a new version loaded".into(),
+                        format!("It was: {was}."),
+                    ),
+                );
+            }
+            if let Some(change) = change {
+                post(changes, change);
+            }
+        }
+        Event::Problem(problem) => {
+            let what = problem.describe(&path);
+            tracing::warn!("inventory file problem, keeping the version in force: {what}");
+            app.metrics.reload("failed");
+            app.set_last_error(Some(what.clone()));
+            post(
+                changes,
+                Change::note(
+                    ChangeKind::FileProblem,
+                    format!(
+                        "{}; {} and keeps answering",
+                        short_problem(&problem),
+                        in_force(app)
+                    ),
+                    what,
+                ),
+            );
+        }
+        Event::Recovered(problem) => {
+            let was = problem.describe(&path);
+            tracing::info!("inventory file usable again, same content as in force (was: {was})");
+            app.set_last_error(None);
+            post(
+                changes,
+                Change::note(
+                    ChangeKind::Recovered,
+                    format!(
+                        "the file holds the version in force again; {}",
+                        in_force(app)
+                    ),
+                    format!("It was: {was}."),
+                ),
+            );
+        }
+    }
+}
+
+/// A problem in a few words, for a summary's title.
+fn short_problem(p: &watch::Problem) -> &'static str {
+    match p {
+        watch::Problem::Missing => "the file is missing",
+        watch::Problem::Unreadable(_) => "the file cannot be read",
+        watch::Problem::NotAFile => "the path is a directory",
+        watch::Problem::DoesNotLoad(_) => "the file does not load",
     }
 }
 
@@ -247,7 +304,7 @@ async fn post_digest(app: &Arc<App>, http: &serenity::http::Http, now: i64) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(now - 7 * 24 * 3600);
     let app2 = app.clone();
-    let change = match tokio::task::spawn_blocking(move || digest(&app2, since)).await {
+    let change = match app.blocking(move || digest(&app2, since)).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("building the digest failed: {e}");

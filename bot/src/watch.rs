@@ -2,14 +2,22 @@
 //!
 //! A new version is taken only when two reads at least the settle interval apart give the same
 //! bytes and those bytes parse: a half-written file (an editor saving in place) is still changing
-//! or does not parse, so it is never taken. A file that stays unparsable is reported once, with
-//! the file/sheet/row of the error, and the last good version stays in force. Polling needs no
-//! new dependencies and behaves the same on every filesystem, network mounts included.
+//! or does not parse, so it is never taken. A file that cannot be used — missing, unreadable, a
+//! directory, or content that does not load — is a [`Problem`], reported once when it has lasted
+//! the settle interval (an editor replacing the file is missing for a moment, which is no
+//! problem), while the last good version stays in force. The problem is over when the file is
+//! usable again: with the content in force ([`Event::Recovered`]) or a new one
+//! ([`Event::Loaded`]). The file's inode is part of what is compared, so a symlink switched to
+//! another file (how Kubernetes updates a mounted ConfigMap) is read even when size and time
+//! match. Polling needs no new dependencies and behaves the same on every filesystem, network
+//! mounts included.
 //!
 //! [`Watcher::poll`] takes the time as an argument, so tests drive it without sleeping;
 //! [`run`] is the loop a thread runs, with a stop channel.
 
 use aiops_core::{LoadOptions, Topology};
+use std::io::ErrorKind;
+use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
@@ -17,10 +25,43 @@ use std::time::{Duration, Instant, SystemTime};
 /// What a poll noticed.
 #[derive(Debug)]
 pub enum Event {
-    /// A new version: it parsed cleanly and stayed the same for the settle interval.
-    Loaded { bytes: Vec<u8>, topo: Box<Topology> },
-    /// The file changed and settled, but does not load; the last good version stays in force.
-    Failed { error: String },
+    /// A new version: it parsed cleanly and stayed the same for the settle interval. Ends a
+    /// problem, if there was one.
+    Loaded {
+        bytes: Vec<u8>,
+        topo: Box<Topology>,
+        /// The problem this ends.
+        ended: Option<Problem>,
+    },
+    /// The file cannot be used; the last good version stays in force.
+    Problem(Problem),
+    /// The file is usable again and holds the version in force: the problem is over.
+    Recovered(Problem),
+}
+
+/// Why the file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Missing,
+    /// It exists but cannot be read (permissions, I/O); the system's words.
+    Unreadable(String),
+    /// A directory or another thing that is not a file.
+    NotAFile,
+    /// It reads but does not load: the file/sheet/row of the error.
+    DoesNotLoad(String),
+}
+
+impl Problem {
+    /// What an operator reads, naming the file.
+    pub fn describe(&self, path: &std::path::Path) -> String {
+        let file = path.display();
+        match self {
+            Problem::Missing => format!("{file} is missing"),
+            Problem::Unreadable(e) => format!("{file} cannot be read: {e}"),
+            Problem::NotAFile => format!("{file} is a directory, not a file"),
+            Problem::DoesNotLoad(e) => format!("{file} does not load: {e}"),
+        }
+    }
 }
 
 /// The file's metadata, to skip reading a file that has not changed.
@@ -28,12 +69,14 @@ pub enum Event {
 struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
+    dev: u64,
+    ino: u64,
 }
 
-/// Content seen once, waiting to be seen again after the settle interval.
+/// Something seen once, waiting to be seen again after the settle interval.
 #[derive(Debug)]
-struct Pending {
-    hash: String,
+struct Pending<T> {
+    what: T,
     since: Duration,
 }
 
@@ -45,7 +88,9 @@ pub struct Watcher {
     stamp: Option<Stamp>,
     good: Option<String>,
     failed: Option<String>,
-    pending: Option<Pending>,
+    pending: Option<Pending<String>>,
+    pending_problem: Option<Pending<Problem>>,
+    problem: Option<Problem>,
 }
 
 impl Watcher {
@@ -58,6 +103,8 @@ impl Watcher {
             good: None,
             failed: None,
             pending: None,
+            pending_problem: None,
+            problem: None,
         }
     }
 
@@ -67,32 +114,57 @@ impl Watcher {
         self
     }
 
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The problem reported and not over yet.
+    pub fn problem(&self) -> Option<&Problem> {
+        self.problem.as_ref()
+    }
+
     /// Looks at the file once; `now` is the time since the watch started.
     pub fn poll(&mut self, now: Duration) -> Option<Event> {
-        // A file missing or unreadable for a moment (an editor replacing it) is in flux.
-        let Ok(meta) = std::fs::metadata(&self.path) else {
-            self.pending = None;
-            return None;
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) if m.is_file() => m,
+            Ok(_) => return self.trouble(Problem::NotAFile, now),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return self.trouble(Problem::Missing, now)
+            }
+            Err(e) => return self.trouble(Problem::Unreadable(e.to_string()), now),
         };
         let stamp = Stamp {
             modified: meta.modified().ok(),
             len: meta.len(),
+            dev: meta.dev(),
+            ino: meta.ino(),
         };
-        if self.pending.is_none() && self.stamp.as_ref() == Some(&stamp) {
+        if self.pending.is_none()
+            && self.pending_problem.is_none()
+            && self.stamp.as_ref() == Some(&stamp)
+        {
             return None;
         }
-        self.stamp = Some(stamp);
-        let Ok(bytes) = std::fs::read(&self.path) else {
-            self.pending = None;
-            return None;
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return self.trouble(Problem::Missing, now)
+            }
+            Err(e) => return self.trouble(Problem::Unreadable(e.to_string()), now),
         };
+        self.stamp = Some(stamp);
+        self.pending_problem = None;
         let hash = crate::stamp::sha256_hex(&bytes);
-        if self.good.as_ref() == Some(&hash) || self.failed.as_ref() == Some(&hash) {
+        if self.good.as_ref() == Some(&hash) {
+            self.pending = None;
+            return self.problem.take().map(Event::Recovered);
+        }
+        if self.failed.as_ref() == Some(&hash) {
             self.pending = None;
             return None;
         }
         match &self.pending {
-            Some(p) if p.hash == hash && now.saturating_sub(p.since) >= self.settle => {
+            Some(p) if p.what == hash && now.saturating_sub(p.since) >= self.settle => {
                 self.pending = None;
                 let file = self.path.display().to_string();
                 match aiops_core::load_bytes(&file, &bytes, &self.opts) {
@@ -102,19 +174,50 @@ impl Watcher {
                         Some(Event::Loaded {
                             bytes,
                             topo: Box::new(topo),
+                            ended: self.problem.take(),
                         })
                     }
                     Err(e) => {
                         self.failed = Some(hash);
-                        Some(Event::Failed {
-                            error: e.to_string(),
-                        })
+                        let problem = Problem::DoesNotLoad(e.to_string());
+                        self.problem = Some(problem.clone());
+                        Some(Event::Problem(problem))
                     }
                 }
             }
-            Some(p) if p.hash == hash => None,
+            Some(p) if p.what == hash => None,
             _ => {
-                self.pending = Some(Pending { hash, since: now });
+                self.pending = Some(Pending {
+                    what: hash,
+                    since: now,
+                });
+                None
+            }
+        }
+    }
+
+    /// The file cannot be used now: a problem once it has lasted the settle interval.
+    fn trouble(&mut self, problem: Problem, now: Duration) -> Option<Event> {
+        self.pending = None;
+        // Read the file again when it is back, whatever its metadata.
+        self.stamp = None;
+        if self.problem.as_ref() == Some(&problem) {
+            return None;
+        }
+        match &self.pending_problem {
+            Some(p) if p.what == problem && now.saturating_sub(p.since) >= self.settle => {
+                self.pending_problem = None;
+                // Content that failed before is reported again when it comes back.
+                self.failed = None;
+                self.problem = Some(problem.clone());
+                Some(Event::Problem(problem))
+            }
+            Some(p) if p.what == problem => None,
+            _ => {
+                self.pending_problem = Some(Pending {
+                    what: problem,
+                    since: now,
+                });
                 None
             }
         }
@@ -122,18 +225,20 @@ impl Watcher {
 }
 
 /// Polls every `interval` until `stop` receives or its sender is dropped, handing each event to
-/// `on_event`. Meant for a thread of its own.
+/// `on_event` and calling `polled` after every poll. Meant for a thread of its own.
 pub fn run(
     mut watcher: Watcher,
     interval: Duration,
     stop: &Receiver<()>,
     mut on_event: impl FnMut(Event),
+    mut polled: impl FnMut(&Watcher),
 ) {
     let start = Instant::now();
     loop {
         if let Some(ev) = watcher.poll(start.elapsed()) {
             on_event(ev);
         }
+        polled(&watcher);
         match stop.recv_timeout(interval) {
             Err(RecvTimeoutError::Timeout) => continue,
             Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
@@ -193,17 +298,104 @@ mod tests {
         std::fs::write(&path, &SEED[..SEED.len() / 2]).expect("write");
         assert!(w.poll(ms(0)).is_none());
         match w.poll(ms(1000)) {
-            Some(Event::Failed { error }) => assert!(error.contains("ai-ops-list.xlsx"), "{error}"),
+            Some(Event::Problem(Problem::DoesNotLoad(error))) => {
+                assert!(error.contains("ai-ops-list.xlsx"), "{error}")
+            }
             other => panic!("expected a failure report, got {other:?}"),
         }
         assert!(
             w.poll(ms(2000)).is_none(),
             "the same bad file is reported once"
         );
-        // Saving the last good content again is no new version.
+        // Saving the last good content again is no new version, and ends the problem.
         std::fs::write(&path, SEED).expect("write");
-        assert!(w.poll(ms(3000)).is_none());
+        assert!(matches!(
+            w.poll(ms(3000)),
+            Some(Event::Recovered(Problem::DoesNotLoad(_)))
+        ));
+        assert!(w.problem().is_none());
         assert!(w.poll(ms(4000)).is_none());
+    }
+
+    #[test]
+    fn a_missing_file_is_reported_once_after_the_settle_interval_and_its_return_ends_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut w, path) = watcher(&dir, "ai-ops-list.xlsx");
+        std::fs::write(&path, SEED).expect("write");
+        assert!(w.poll(ms(0)).is_none());
+        std::fs::remove_file(&path).expect("remove");
+        assert!(w.poll(ms(500)).is_none(), "missing for a moment: in flux");
+        assert!(matches!(
+            w.poll(ms(1500)),
+            Some(Event::Problem(Problem::Missing))
+        ));
+        assert!(w.poll(ms(2500)).is_none(), "reported once");
+        assert_eq!(w.problem(), Some(&Problem::Missing));
+        std::fs::write(&path, SEED).expect("write");
+        assert!(matches!(
+            w.poll(ms(3500)),
+            Some(Event::Recovered(Problem::Missing))
+        ));
+    }
+
+    #[test]
+    fn a_directory_and_an_unreadable_path_are_problems() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut w, path) = watcher(&dir, "inventory.xlsx");
+        std::fs::create_dir(&path).expect("mkdir");
+        assert!(w.poll(ms(0)).is_none());
+        assert!(matches!(
+            w.poll(ms(1000)),
+            Some(Event::Problem(Problem::NotAFile))
+        ));
+        // Permissions do not stop root, who runs the tests; a symlink loop fails to open the
+        // same way (any error but "not found").
+        std::fs::remove_dir(&path).expect("rmdir");
+        std::os::unix::fs::symlink(&path, &path).expect("symlink");
+        assert!(w.poll(ms(2000)).is_none());
+        match w.poll(ms(3000)) {
+            Some(Event::Problem(Problem::Unreadable(e))) => assert!(!e.is_empty()),
+            other => panic!("expected an unreadable file, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_symlink_switched_to_another_file_is_read_even_with_the_same_size_and_time() {
+        // How Kubernetes updates a ConfigMap: `inventory.md` -> `..data/inventory.md`, and
+        // `..data` is switched atomically to a new directory.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let md = aiops_core::SEED_MARKDOWN;
+        let edited = md.replacen("CI 构建服务器", "CI 构建服务甲", 1);
+        assert_eq!(md.len(), edited.len());
+        let (v1, v2) = (dir.path().join("v1"), dir.path().join("v2"));
+        for (d, text) in [(&v1, md), (&v2, edited.as_str())] {
+            std::fs::create_dir(d).expect("mkdir");
+            std::fs::write(d.join("inventory.md"), text).expect("write");
+        }
+        let when = std::fs::metadata(v1.join("inventory.md"))
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::fs::File::options()
+            .write(true)
+            .open(v2.join("inventory.md"))
+            .and_then(|f| f.set_modified(when))
+            .expect("set mtime");
+        let data = dir.path().join("..data");
+        std::os::unix::fs::symlink(&v1, &data).expect("symlink");
+        let path = dir.path().join("inventory.md");
+        std::os::unix::fs::symlink(data.join("inventory.md"), &path).expect("symlink");
+        let mut w =
+            Watcher::new(path.clone(), LoadOptions::default(), SETTLE).with_current(md.as_bytes());
+        assert!(w.poll(ms(0)).is_none());
+        let tmp = dir.path().join("..data_tmp");
+        std::os::unix::fs::symlink(&v2, &tmp).expect("symlink");
+        std::fs::rename(&tmp, &data).expect("switch");
+        assert!(w.poll(ms(1000)).is_none(), "first sight");
+        let topo = loaded(w.poll(ms(2000))).expect("the switched file is loaded");
+        assert!(topo
+            .nodes()
+            .iter()
+            .any(|n| n.role.contains("CI 构建服务甲")));
     }
 
     #[test]
@@ -215,7 +407,9 @@ mod tests {
         std::fs::write(&path, format!("实例名称,服务角色\naie1p-a,{huge}\n")).expect("write");
         assert!(w.poll(ms(0)).is_none());
         match w.poll(ms(1000)) {
-            Some(Event::Failed { error }) => assert!(error.contains("row 2"), "{error}"),
+            Some(Event::Problem(Problem::DoesNotLoad(error))) => {
+                assert!(error.contains("row 2"), "{error}")
+            }
             other => panic!("expected a failure report, got {other:?}"),
         }
     }
@@ -227,7 +421,7 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         tx.send(()).expect("send");
         let mut events = 0;
-        run(w, ms(10), &rx, |_| events += 1);
+        run(w, ms(10), &rx, |_| events += 1, |_| {});
         assert_eq!(events, 0);
     }
 }

@@ -28,7 +28,7 @@ fn latency(c: &mut Criterion) {
             discord_proxy: Some(standin.rest_proxy_url()),
             state_dir: state.path().to_path_buf(),
             guild: Some(ids.guild.get()),
-            cooldown_secs: 0,
+            rate: aiops_bot::rate::RateConfig::unlimited(),
             ..Config::default()
         };
         let health = tokio::net::TcpListener::bind("127.0.0.1:0")

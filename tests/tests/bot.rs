@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 
+#[path = "bot/life.rs"]
+mod life;
+
 const WAIT: Duration = Duration::from_secs(20);
 
 struct Bot {
@@ -91,7 +94,7 @@ async fn start(tweak: impl FnOnce(&mut Config)) -> Bot {
         incident_channels: vec![ids.incident_forum.get(), ids.incident_text.get()],
         summary_channel: Some(ids.summary.get()),
         admin_roles: vec![ids.admin_role.get()],
-        cooldown_secs: 0,
+        rate: aiops_bot::rate::RateConfig::unlimited(),
         ..Config::default()
     };
     tweak(&mut cfg);
@@ -132,7 +135,13 @@ impl Bot {
         panic!("no `{line}` in /metrics within {WAIT:?}:\n{last}");
     }
 
-    async fn shutdown(mut self) {
+    async fn shutdown(self) {
+        self.shutdown_keeping_standin().await;
+    }
+
+    /// Stops the bot and waits until `serve::run` has returned; the stand-in stays up, to look at
+    /// what it saw by then.
+    async fn shutdown_keeping_standin(mut self) -> StandIn {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -141,6 +150,7 @@ impl Bot {
             .expect("bot stops")
             .expect("join");
         r.expect("bot ran cleanly");
+        self.standin
     }
 
     /// Runs a command as the plain user and returns the final reply request.
@@ -199,6 +209,27 @@ fn assert_no_pings(r: &Request) {
         "allowed_mentions must allow nothing: {am}"
     );
     assert!(!embed_text(r).contains("@everyone"), "{}", embed_text(r));
+}
+
+/// Starts the bot on the seed as `inventory.xlsx` in `dir`, polled every `interval` seconds;
+/// returns it with the file's path.
+async fn start_watching(dir: &tempfile::TempDir, interval: u64) -> (Bot, std::path::PathBuf) {
+    let inv = dir.path().join("inventory.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let inv2 = inv.clone();
+    let bot = start(move |c| {
+        c.inventory = Some(inv2);
+        c.watch_interval_secs = interval;
+    })
+    .await;
+    (bot, inv)
+}
+
+/// An incident reply that arrived in full and names spotdb.
+fn assert_full_spotdb_answer(r: &Request) {
+    assert_eq!(r.status, 200);
+    assert!(embed_text(r).contains("Aurora spotdb"), "{}", embed_text(r));
+    assert!(r.file("diagram.png").is_some());
 }
 
 /// Where messages in `channel` are posted.
@@ -512,13 +543,7 @@ async fn a_refused_incident_reply_is_posted_as_text_and_later_updated_in_full() 
     assert_no_pings(&text_only);
     // The thread is answered: a later message edits that reply, now in full.
     let edit = spotdb_follow_up(&bot, thread, &path, &text_only).await;
-    assert_eq!(edit.status, 200);
-    assert!(
-        embed_text(&edit).contains("Aurora spotdb"),
-        "{}",
-        embed_text(&edit)
-    );
-    assert!(edit.file("diagram.png").is_some());
+    assert_full_spotdb_answer(&edit);
     bot.shutdown().await;
 }
 
@@ -780,14 +805,7 @@ async fn a_refused_summary_is_still_posted_as_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_reload_keeps_the_old_inventory_and_reports_the_error() {
     let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("inventory.xlsx");
-    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
-    let inv2 = inv.clone();
-    let bot = start(move |c| {
-        c.inventory = Some(inv2);
-        c.watch_interval_secs = 3600;
-    })
-    .await;
+    let (bot, inv) = start_watching(&dir, 3600).await;
     std::fs::write(&inv, b"PK\x03\x04 not really a workbook").unwrap();
     let ids = bot.standin.ids().clone();
     let h = bot.standin.slash_command(

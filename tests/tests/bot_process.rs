@@ -3,16 +3,22 @@
 //! inventory file is replaced, and on SIGTERM closes the gateway and exits 0 within 5 seconds.
 
 use aiops_tests::aiops_command;
-use aiops_tests::discord::StandIn;
+use aiops_tests::discord::{Request, StandIn};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn spawn_bot(standin: &StandIn, state: &std::path::Path, inventory: &std::path::Path) -> Child {
+fn spawn_bot(
+    standin: &StandIn,
+    state: &std::path::Path,
+    inventory: &std::path::Path,
+    env: &[(&str, &str)],
+) -> Child {
     let ids = standin.ids();
     aiops_command()
+        .envs(env.iter().copied())
         .arg("serve")
         .env("DISCORD_TOKEN", "test-token")
         .env("AIOPS_DISCORD_PROXY", standin.rest_proxy_url())
@@ -44,31 +50,21 @@ async fn wait_exit(mut child: Child, limit: Duration) -> std::process::ExitStatu
     status
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
-    let standin = StandIn::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("AI Ops List.xlsx");
-    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
-    let child = spawn_bot(&standin, &dir.path().join("state"), &inv);
-    let pid = child.id();
-
-    standin.wait_for_identify(WAIT).await;
-    standin
-        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
+/// Runs a command as the plain user; returns the final reply.
+async fn ask(standin: &StandIn, name: &str, options: serde_json::Value) -> Request {
     let ids = standin.ids().clone();
-    let h = standin.slash_command(
-        "whois",
-        json!([{"name": "name", "type": 3, "value": "aie1p-jenkins"}]),
-        ids.plain_user,
-        &[ids.plain_role],
-        "en-US",
-    );
-    let reply = h.wait_final(WAIT).await;
-    assert!(reply.json.to_string().contains("CI 构建服务器"));
+    let h = standin.slash_command(name, options, ids.plain_user, &[ids.plain_role], "en-US");
+    h.wait_final(WAIT).await
+}
 
-    // Replace the inventory file: the watcher picks it up and the summary is posted.
+/// `/whois aie1p-jenkins`: the reply as JSON text.
+async fn whois_jenkins(standin: &StandIn) -> String {
+    let options = json!([{"name": "name", "type": 3, "value": "aie1p-jenkins"}]);
+    ask(standin, "whois", options).await.json.to_string()
+}
+
+/// The seed as a workbook, with aie1p-jenkins's role changed to "CI 构建服务器（v2）".
+fn seed_with_jenkins_v2() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in aiops_core::synth::HEADER.iter().enumerate() {
@@ -76,17 +72,33 @@ async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
     }
     for (r, row) in aiops_core::synth::seed_rows().iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let cell = if cell == "CI 构建服务器" {
-                "CI 构建服务器（v2）"
-            } else {
-                cell.as_str()
-            };
-            ws.write_string(r as u32 + 1, c as u16, cell).unwrap();
+            let cell = cell.replace("CI 构建服务器", "CI 构建服务器（v2）");
+            ws.write_string(r as u32 + 1, c as u16, &cell).unwrap();
         }
     }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("AI Ops List.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let child = spawn_bot(&standin, &dir.path().join("state"), &inv, &[]);
+    let pid = child.id();
+
+    standin.wait_for_identify(WAIT).await;
+    standin
+        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let ids = standin.ids().clone();
+    assert!(whois_jenkins(&standin).await.contains("CI 构建服务器"));
+
+    // Replace the inventory file: the watcher picks it up and the summary is posted.
     // Atomic replace, as an editor saving a new copy would do.
     let tmp = dir.path().join("incoming.xlsx.part");
-    std::fs::write(&tmp, wb.save_to_buffer().unwrap()).unwrap();
+    std::fs::write(&tmp, seed_with_jenkins_v2()).unwrap();
     std::fs::rename(&tmp, &inv).unwrap();
     let summary = format!("/api/v10/channels/{}/messages", ids.summary.get());
     let posted = standin
@@ -129,4 +141,167 @@ fn check_config_prints_settings_without_the_token() {
     assert!(stdout.contains("timezone = \"Asia/Shanghai\""), "{stdout}");
     assert!(stdout.contains("DISCORD_TOKEN: set (hidden)"));
     assert!(!stdout.contains("super-secret-token"));
+}
+
+/// The titles of the summaries posted for each state of the file.
+const PROBLEM_MISSING: &str = "Inventory file problem: the file is missing";
+const PROBLEM_GARBAGE: &str = "Inventory file problem: the file does not load";
+const PROBLEM_DIR: &str = "Inventory file problem: the path is a directory";
+const PROBLEM_UNREADABLE: &str = "Inventory file problem: the file cannot be read";
+
+/// The messages posted to the summary channel so far whose text contains `needle`.
+fn summaries_with(standin: &StandIn, needle: &str) -> usize {
+    let path = format!("/api/v10/channels/{}/messages", standin.ids().summary.get());
+    standin
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == path && r.json.to_string().contains(needle))
+        .count()
+}
+
+/// Waits for the `n`th summary containing `needle`.
+async fn wait_summary(standin: &StandIn, needle: &str, n: usize) {
+    let path = format!("/api/v10/channels/{}/messages", standin.ids().summary.get());
+    standin
+        .wait_for_nth(WAIT, n, |r| {
+            r.method == "POST" && r.path == path && r.json.to_string().contains(needle)
+        })
+        .await;
+}
+
+/// The value in the `key` row of `/inventory status`'s table.
+fn row(status: &str, key: &str) -> String {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| panic!("no {key:?} row in {status}"))
+}
+
+/// `/inventory status` as the plain user: the reply's text.
+async fn status(standin: &StandIn) -> String {
+    let r = ask(
+        standin,
+        "inventory",
+        json!([{"name": "status", "type": 1, "options": []}]),
+    )
+    .await;
+    r.json["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a status embed: {}", r.json))
+        .to_string()
+}
+
+/// Switches the ConfigMap-style `..data` link in `dir` to `target` atomically.
+fn switch_data(dir: &std::path::Path, target: &std::path::Path) {
+    let tmp = dir.join("..data_tmp");
+    std::os::unix::fs::symlink(target, &tmp).unwrap();
+    std::fs::rename(&tmp, dir.join("..data")).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_state_of_the_inventory_file_is_reported_once_and_its_end_too() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Laid out as Kubernetes mounts a ConfigMap: inventory.xlsx -> ..data/inventory.xlsx, and
+    // ..data -> one directory per version.
+    let version = |name: &str, bytes: Option<&[u8]>| {
+        let v = d.join(name);
+        std::fs::create_dir(&v).unwrap();
+        if let Some(b) = bytes {
+            std::fs::write(v.join("inventory.xlsx"), b).unwrap();
+        }
+        v
+    };
+    let good = version("v1", Some(aiops_core::SEED_XLSX));
+    let empty = version("v-empty", None);
+    let garbage = version("v-garbage", Some(b"PK\x03\x04 not really a workbook"));
+    let as_dir = version("v-dir", None);
+    std::fs::create_dir(as_dir.join("inventory.xlsx")).unwrap();
+    let looped = version("v-loop", None);
+    std::os::unix::fs::symlink(looped.join("inventory.xlsx"), looped.join("inventory.xlsx"))
+        .unwrap();
+    std::os::unix::fs::symlink(&good, d.join("..data")).unwrap();
+    let inv = d.join("inventory.xlsx");
+    std::os::unix::fs::symlink(d.join("..data").join("inventory.xlsx"), &inv).unwrap();
+
+    let env = [
+        ("AIOPS_WATCH_INTERVAL_SECS", "1"),
+        ("AIOPS_RATE_USER_BURST", "0"),
+    ];
+    let mut child = spawn_bot(&standin, &d.join("state"), &inv, &env);
+    let mut stderr = child.stderr.take().expect("stderr");
+    let log = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    standin.wait_for_identify(WAIT).await;
+    standin
+        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+
+    // Missing: reported once, shown with since-when, and the last good inventory answers.
+    switch_data(d, &empty);
+    wait_summary(&standin, PROBLEM_MISSING, 1).await;
+    let shown = status(&standin).await;
+    let watcher = row(&shown, "watcher");
+    assert!(watcher.starts_with("FILE PROBLEM"), "{shown}");
+    assert!(
+        watcher.contains("inventory.xlsx is missing (since 20"),
+        "{shown}"
+    );
+    assert!(
+        row(&shown, "last error").contains("is missing (since 20"),
+        "{shown}"
+    );
+    assert!(whois_jenkins(&standin).await.contains("CI 构建服务器"));
+    // Back with the same bytes: the error clears and the recovery is posted.
+    switch_data(d, &good);
+    wait_summary(&standin, "Inventory file recovered", 1).await;
+    let shown = status(&standin).await;
+    assert_eq!(row(&shown, "last error"), "none", "{shown}");
+    assert!(row(&shown, "watcher").starts_with("file ok"), "{shown}");
+    // Garbage, then the good bytes again: the stale error clears (it used to stay).
+    switch_data(d, &garbage);
+    wait_summary(&standin, PROBLEM_GARBAGE, 1).await;
+    switch_data(d, &good);
+    wait_summary(&standin, "Inventory file recovered", 2).await;
+    assert_eq!(row(&status(&standin).await, "last error"), "none");
+    // A directory where the file should be, then a file that cannot be opened.
+    switch_data(d, &as_dir);
+    wait_summary(&standin, PROBLEM_DIR, 1).await;
+    switch_data(d, &looped);
+    wait_summary(&standin, PROBLEM_UNREADABLE, 1).await;
+    // A new version switched in: loaded, and the problem is over.
+    let edited = version("v2", None);
+    std::fs::write(edited.join("inventory.xlsx"), seed_with_jenkins_v2()).unwrap();
+    switch_data(d, &edited);
+    wait_summary(&standin, "Inventory changed", 1).await;
+    wait_summary(&standin, "Inventory file recovered", 3).await;
+
+    // Each state was posted once.
+    for needle in [
+        PROBLEM_MISSING,
+        PROBLEM_GARBAGE,
+        PROBLEM_DIR,
+        PROBLEM_UNREADABLE,
+    ] {
+        assert_eq!(summaries_with(&standin, needle), 1, "{needle}");
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = wait_exit(child, Duration::from_secs(5)).await;
+    assert!(exit.success(), "exit status {exit:?}");
+    // And logged once.
+    let log = log.join().expect("stderr reader");
+    assert_eq!(
+        log.matches("inventory file problem").count(),
+        4,
+        "one line per problem:\n{log}"
+    );
 }

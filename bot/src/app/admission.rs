@@ -1,10 +1,12 @@
-//! Admission of work: the per-user cooldown, and the work in flight that a shutdown waits for.
+//! Admission of work: the rate limits ([`crate::rate`]), the bounded pool CPU work runs on, and
+//! the work in flight that a shutdown waits for.
 //!
 //! Work is tracked with a [`TaskTracker`]: closing it stops admission, and waiting on it cannot
 //! miss the last piece of work finishing (a count checked before a `Notified` future exists
 //! could).
 
 use super::App;
+use crate::rate::Refusal;
 use std::time::{Duration, Instant};
 use tokio_util::task::task_tracker::TaskTrackerToken;
 
@@ -14,22 +16,31 @@ pub struct InFlight {
 }
 
 impl App {
-    /// Starts a per-user cooldown; returns the time left when the user is still cooling down.
-    pub fn cooldown(&self, user: u64) -> Option<Duration> {
-        let span = Duration::from_secs(self.cfg.cooldown_secs);
-        let mut m = self.cooldowns.lock().ok()?;
-        let now = Instant::now();
-        if let Some(at) = m.get(&user) {
-            let since = now.duration_since(*at);
-            if since < span {
-                return Some(span - since);
-            }
-        }
-        m.insert(user, now);
-        if m.len() > 10_000 {
-            m.retain(|_, t| now.duration_since(*t) < span);
-        }
-        None
+    /// Charges a command of `user` to the rate limits; says which one refused it and for how
+    /// long.
+    pub fn admit(&self, user: u64, expensive: bool) -> Result<(), Refusal> {
+        let mut l = match self.limiter.lock() {
+            Ok(l) => l,
+            Err(p) => p.into_inner(),
+        };
+        l.admit(user, expensive, Instant::now())
+    }
+
+    /// Runs CPU work (a query with its picture, a load, a diff) on the bounded pool: at most one
+    /// piece per core at a time, so a burst of renders queues instead of taking the CPU from the
+    /// runtime threads that keep the gateway's heartbeat. The slot is held by the work itself,
+    /// so work whose caller gave up still counts until it ends.
+    pub async fn blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, tokio::task::JoinError> {
+        // The semaphore is never closed, so acquiring only fails if it were.
+        let permit = self.pool.clone().acquire_owned().await.ok();
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            f()
+        })
+        .await
     }
 
     /// Registers work in flight; `None` when the bot is shutting down.

@@ -12,6 +12,11 @@ pub enum ChangeKind {
     Digest,
     /// A new file did not load; nothing changed.
     Failed,
+    /// The inventory file cannot be used (missing, unreadable, a directory, does not load); the
+    /// last good version stays in force.
+    FileProblem,
+    /// The inventory file is usable again.
+    Recovered,
 }
 
 impl ChangeKind {
@@ -20,6 +25,8 @@ impl ChangeKind {
             ChangeKind::Update => "Inventory changed",
             ChangeKind::Digest => "Inventory digest",
             ChangeKind::Failed => "Inventory reload failed",
+            ChangeKind::FileProblem => "Inventory file problem",
+            ChangeKind::Recovered => "Inventory file recovered",
         }
     }
 }
@@ -32,4 +39,57 @@ pub struct Change {
     pub full: String,
     pub diagram: Diagram,
     pub version: Option<i64>,
+}
+
+impl Change {
+    /// A change that is only a headline and a sentence: no diagram, nothing attached.
+    pub fn note(kind: ChangeKind, headline: String, summary: String) -> Change {
+        Change {
+            kind,
+            headline,
+            full: summary.clone(),
+            summary,
+            diagram: Diagram::default(),
+            version: None,
+        }
+    }
+
+    /// The summary's title: the kind, then the headline, without saying the kind twice when the
+    /// headline starts with it already (core's diff headline reads "Inventory changed: …").
+    pub fn title(&self) -> String {
+        let kind = self.kind.title();
+        match self.headline.strip_prefix(kind) {
+            Some(rest) if rest.is_empty() || rest.starts_with(':') => self.headline.clone(),
+            _ => format!("{kind}: {}", self.headline),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: ChangeKind, headline: &str) -> Change {
+        Change {
+            kind,
+            headline: headline.into(),
+            summary: String::new(),
+            full: String::new(),
+            diagram: Diagram::default(),
+            version: None,
+        }
+    }
+
+    #[test]
+    fn the_title_says_the_kind_once() {
+        let c = change(ChangeKind::Update, "Inventory changed: instances +1 −0");
+        assert_eq!(c.title(), "Inventory changed: instances +1 −0");
+        let c = change(ChangeKind::Update, "No change after resolution.");
+        assert_eq!(c.title(), "Inventory changed: No change after resolution.");
+        let c = change(ChangeKind::Digest, "since 2026-11-30: Inventory changed: x");
+        assert_eq!(
+            c.title(),
+            "Inventory digest: since 2026-11-30: Inventory changed: x"
+        );
+    }
 }

@@ -49,16 +49,6 @@ impl App {
         }
     }
 
-    pub fn last_error(&self) -> Option<String> {
-        self.last_error.lock().ok().and_then(|g| g.clone())
-    }
-
-    pub fn set_last_error(&self, e: Option<String>) {
-        if let Ok(mut g) = self.last_error.lock() {
-            *g = e;
-        }
-    }
-
     /// Records the inventory loaded at start-up in the history and notes its version.
     pub(super) fn record_in_force(&self) {
         let cur = self.current();

@@ -1,23 +1,25 @@
 //! The bot's shared state: the inventory in force ([`inventory`]), change records
 //! ([`change`]), the recent-changes cache ([`recent`]) and admission of work with the drain on
-//! shutdown ([`admission`]). Every change of inventory goes through [`App::install`], so history,
+//! shutdown ([`admission`]), and what `/inventory status` reports besides ([`status`]). Every change of inventory goes through [`App::install`], so history,
 //! metrics and the change summary never disagree.
 
 mod admission;
 mod change;
 mod inventory;
 mod recent;
+mod status;
 
 pub use admission::InFlight;
 pub use change::{Change, ChangeKind};
 pub use inventory::{Loaded, ReloadError};
+pub use status::{Since, WatchState};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::rate::Limiter;
 use crate::store::Store;
 use aiops_commands::Lang;
 use aiops_core::{LoadError, LoadOptions};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio_util::task::TaskTracker;
@@ -28,9 +30,13 @@ pub struct App {
     pub lang: Lang,
     pub metrics: Arc<Metrics>,
     current: RwLock<Arc<Loaded>>,
-    last_error: Mutex<Option<String>>,
+    status: status::Status,
     store: Mutex<Option<Store>>,
-    cooldowns: Mutex<HashMap<u64, Instant>>,
+    /// Why there is no store, when there is none.
+    store_error: Option<String>,
+    limiter: Mutex<Limiter>,
+    /// One slot per core for CPU work ([`App::blocking`]).
+    pool: Arc<tokio::sync::Semaphore>,
     work: TaskTracker,
     changes: Mutex<recent::ChangeCache>,
 }
@@ -41,23 +47,28 @@ impl App {
     pub fn new(cfg: Config) -> Result<App, LoadError> {
         let opts = crate::loading::options(cfg.aliases.as_deref(), false)?;
         let loaded = crate::loading::inventory(cfg.inventory.as_deref(), &opts)?;
-        let store = match Store::open(&cfg.state_dir) {
-            Ok(s) => Some(s),
+        let (store, store_error) = match Store::open(&cfg.state_dir) {
+            Ok(s) => (Some(s), None),
             Err(e) => {
                 tracing::error!("history store unavailable, running without history: {e:#}");
-                None
+                (None, Some(format!("{e:#}")))
             }
         };
         let lang = Lang::parse(&cfg.language).unwrap_or_default();
+        let limiter = Mutex::new(Limiter::new(cfg.rate, Instant::now()));
         let app = App {
             cfg,
             opts,
             lang,
             metrics: Arc::new(Metrics::default()),
             current: RwLock::new(Arc::new(Loaded::new(loaded, None))),
-            last_error: Mutex::new(None),
+            status: Default::default(),
             store: Mutex::new(store),
-            cooldowns: Mutex::new(HashMap::new()),
+            store_error,
+            limiter,
+            pool: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             work: TaskTracker::new(),
             changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
         };

@@ -138,12 +138,13 @@ pub fn watch(args: &Args, interval_ms: u64, settle_ms: u64) -> Result<Outcome, S
         )),
         args.format,
     );
-    let watcher = Watcher::new(path, opts, settle).with_current(&first.bytes);
+    let watcher = Watcher::new(path.clone(), opts, settle).with_current(&first.bytes);
     let mut last = first;
     // The sender stays alive for the life of the process: the CLI watch ends with Ctrl-C.
     let (_stop_tx, stop_rx) = std::sync::mpsc::channel();
-    watch::run(watcher, interval, &stop_rx, |event| match event {
-        Event::Loaded { bytes, topo } => {
+    let file = path;
+    let on_event = |event| match event {
+        Event::Loaded { bytes, topo, .. } => {
             let next = Loaded {
                 topo: *topo,
                 source: last.source.clone(),
@@ -159,14 +160,23 @@ pub fn watch(args: &Args, interval_ms: u64, settle_ms: u64) -> Result<Outcome, S
             record_if_configured(args, &next);
             last = next;
         }
-        Event::Failed { error } => {
+        Event::Problem(problem) => {
             let reply = Reply::user_error(
                 Status::UserError,
-                format!("reload failed, keeping the last good version: {error}"),
+                format!("keeping the last good version: {}", problem.describe(&file)),
             );
             output::stopped(Stop::User(Box::new(reply)), Format::Text);
         }
-    });
+        Event::Recovered(problem) => {
+            let line = format!(
+                "\n[{}] usable again, with the last good version (was: {})\n",
+                rfc3339(now_unix()),
+                problem.describe(&file)
+            );
+            output::emit(Outcome::Stdout(line), args.format);
+        }
+    };
+    watch::run(watcher, interval, &stop_rx, on_event, |_| {});
     Ok(Outcome::Done(String::new()))
 }
 

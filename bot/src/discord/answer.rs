@@ -7,6 +7,7 @@ use crate::stamp::now_unix;
 use aiops_commands::Reply;
 use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a command may take before the user is told it failed.
@@ -68,6 +69,19 @@ pub fn png(app: &App, reply: &Reply) -> Option<Vec<u8>> {
         Ok(png) => Some(png),
         Err(e) => {
             tracing::warn!("diagram not rendered: {e}");
+            None
+        }
+    }
+}
+
+/// [`png`] on the bounded pool, for async callers.
+pub async fn rendered(app: &Arc<App>, reply: &Reply) -> Option<Vec<u8>> {
+    reply.diagram.as_ref()?;
+    let (app2, reply) = (app.clone(), reply.clone());
+    match app.blocking(move || png(&app2, &reply)).await {
+        Ok(png) => png,
+        Err(e) => {
+            tracing::error!("rendering the diagram failed: {e}");
             None
         }
     }

@@ -5,14 +5,16 @@ use super::commands as defs;
 use super::state::Handler;
 use aiops_commands as cmds;
 use serenity::all::{
-    Command, CommandInteraction, Context, CreateAutocompleteResponse, CreateInteractionResponse,
-    EventHandler, GuildChannel, GuildId, Interaction, Message, MessageId, Ready,
+    Command, CommandInteraction, ConnectionStage, Context, CreateAutocompleteResponse,
+    CreateInteractionResponse, EventHandler, GuildChannel, GuildId, Interaction, Message,
+    MessageId, Ready, ResumedEvent, ShardStageUpdateEvent,
 };
 
 #[serenity::async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         self.app.metrics.set_gateway_connected(true);
+        self.app.set_gateway_state("connected".into());
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "gateway ready");
         let defs = defs::definitions();
         let result = match self.app.cfg.guild {
@@ -27,6 +29,19 @@ impl EventHandler for Handler {
         match result {
             Ok(n) => tracing::info!(commands = n, "slash commands registered"),
             Err(e) => tracing::error!("registering slash commands failed: {e}"),
+        }
+    }
+
+    async fn resume(&self, _ctx: Context, _: ResumedEvent) {
+        self.app.metrics.set_gateway_connected(true);
+        self.app.set_gateway_state("connected (resumed)".into());
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, ev: ShardStageUpdateEvent) {
+        tracing::info!(from = %ev.old, to = %ev.new, "gateway");
+        if ev.new != ConnectionStage::Connected {
+            self.app.metrics.set_gateway_connected(false);
+            self.app.set_gateway_state(ev.new.to_string());
         }
     }
 

@@ -3,6 +3,7 @@
 //! components update that answer in place.
 
 use super::answer::{error_id, png};
+use super::deliver::{retrying, Failed};
 use super::message::{self, no_mentions};
 use super::state::Handler;
 use aiops_commands::{incident, Context as Cx};
@@ -50,17 +51,19 @@ impl Handler {
         }
         let app = self.app.clone();
         let ids = known.clone();
-        let built = tokio::task::spawn_blocking(move || {
-            let cur = app.current();
-            let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
-            let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
-            let mut cx = Cx::new(&cur.topo, &cur.source);
-            cx.lang = app.lang;
-            let reply = incident::reply(cx, &sel, &changes);
-            let png = png(&app, &reply);
-            (reply, png)
-        })
-        .await;
+        let built = self
+            .app
+            .blocking(move || {
+                let cur = app.current();
+                let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
+                let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
+                let mut cx = Cx::new(&cur.topo, &cur.source);
+                cx.lang = app.lang;
+                let reply = incident::reply(cx, &sel, &changes);
+                let png = png(&app, &reply);
+                (reply, png)
+            })
+            .await;
         let (reply, png) = match built {
             Ok(x) => x,
             Err(e) => {
@@ -74,16 +77,35 @@ impl Handler {
         let out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
         let text = out.description.clone();
         let http = &ctx.http;
-        let sent = put_in_thread(http, thread, reply_msg, out.content, out.embed, out.files).await;
+        let full = Post {
+            content: out.content,
+            embed: out.embed,
+            files: out.files,
+        };
+        let sent = deliver_in_thread(http, thread, reply_msg, &full).await;
         // Refused in full (an embed or picture Discord would not take): the text still goes.
         let sent = match sent {
             Ok(mid) => Ok(mid),
             Err(e) => {
                 let id = error_id();
-                tracing::error!(error_id = %id, thread = thread.get(), "incident reply refused: {e}");
+                tracing::error!(error_id = %id, thread = thread.get(), "incident reply not delivered in full: {e}");
                 let why = format!("the diagram could not be posted; error id {id}");
                 let content = message::fallback(&reply.title, &text, &why);
-                put_in_thread(http, thread, reply_msg, content, None, Vec::new()).await
+                let text = Post {
+                    content,
+                    embed: None,
+                    files: Vec::new(),
+                };
+                let sent = deliver_in_thread(http, thread, reply_msg, &text).await;
+                match &sent {
+                    Ok(_) => {
+                        tracing::info!(error_id = %id, thread = thread.get(), "incident reply delivered as text")
+                    }
+                    Err(e) => {
+                        tracing::error!(error_id = %id, thread = thread.get(), "the text incident reply failed too: {e}")
+                    }
+                }
+                sent
             }
         };
         match sent {
@@ -91,8 +113,41 @@ impl Handler {
                 self.app
                     .with_store(|s| s.set_incident_thread(thread.get(), Some(mid), &known));
             }
-            Err(e) => tracing::error!(thread = thread.get(), "incident reply failed: {e}"),
+            Err(_) => self.app.metrics.reply("lost"),
         }
+    }
+}
+
+/// A message for an incident thread.
+#[derive(Clone)]
+struct Post {
+    content: String,
+    embed: Option<CreateEmbed>,
+    files: Vec<CreateAttachment>,
+}
+
+/// [`put_in_thread`] through outages; an edit of a message that is gone (deleted by a moderator)
+/// becomes a new message.
+async fn deliver_in_thread(
+    http: &serenity::http::Http,
+    thread: ChannelId,
+    existing: Option<u64>,
+    post: &Post,
+) -> Result<u64, Failed> {
+    let put = |target: Option<u64>| {
+        retrying("the incident reply", move || {
+            put_in_thread(http, thread, target, post.clone())
+        })
+    };
+    match put(existing).await {
+        Err(f) if f.gone && existing.is_some() => {
+            tracing::warn!(
+                thread = thread.get(),
+                "the incident reply is gone, posting a new one: {f}"
+            );
+            put(None).await
+        }
+        other => other,
     }
 }
 
@@ -103,10 +158,13 @@ async fn put_in_thread(
     http: &serenity::http::Http,
     thread: ChannelId,
     existing: Option<u64>,
-    content: String,
-    embed: Option<CreateEmbed>,
-    files: Vec<CreateAttachment>,
+    post: Post,
 ) -> serenity::Result<u64> {
+    let Post {
+        content,
+        embed,
+        files,
+    } = post;
     let embeds: Vec<CreateEmbed> = embed.into_iter().collect();
     match existing {
         Some(mid) => {

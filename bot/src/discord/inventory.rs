@@ -3,11 +3,12 @@
 //! diff shown, until its uploader (or an admin) applies or cancels it, for at most
 //! [`UPLOAD_TTL`](super::uploads::UPLOAD_TTL).
 
-use super::answer::{error_id, png, Answer, Internal};
+use super::answer::{error_id, rendered, Answer, Internal};
 use super::message::{no_mentions, short};
 use super::state::Handler;
 use super::uploads::PendingUpload;
-use crate::app::ReloadError;
+use crate::app::{ReloadError, Since};
+use crate::schedule::{Cron, Zone};
 use crate::stamp::{now_unix, rfc3339};
 use aiops_commands::{self as cmds, Context as Cx, Lang, Msg, Reply, Status};
 use serenity::all::{
@@ -69,7 +70,7 @@ impl Handler {
 
     async fn reload(&self, ctx: &Context) -> Result<Answer, Internal> {
         let app = self.app.clone();
-        let reply = match tokio::task::spawn_blocking(move || app.reload()).await? {
+        let reply = match self.app.blocking(move || app.reload()).await? {
             Ok(Some(change)) => {
                 self.post_change(ctx, &change).await;
                 Reply::new(format!("Reloaded: {}", change.headline)).text(change.summary)
@@ -96,11 +97,13 @@ impl Handler {
         let opts = self.app.opts.clone();
         let cur = self.app.current();
         let file = name.clone();
-        let (bytes, parsed) = tokio::task::spawn_blocking(move || {
-            let r = aiops_core::load_bytes(&file, &bytes, &opts);
-            (bytes, r)
-        })
-        .await?;
+        let (bytes, parsed) = self
+            .app
+            .blocking(move || {
+                let r = aiops_core::load_bytes(&file, &bytes, &opts);
+                (bytes, r)
+            })
+            .await?;
         let topo = match parsed {
             Ok(t) => t,
             Err(e) => {
@@ -123,7 +126,7 @@ impl Handler {
                 created: Instant::now(),
             },
         );
-        let png = png(&self.app, &reply);
+        let png = rendered(&self.app, &reply).await;
         Ok(Answer {
             reply,
             png,
@@ -155,7 +158,9 @@ impl Handler {
             ("apply", Some(u)) => {
                 let app = self.app.clone();
                 let name = u.name.clone();
-                match tokio::task::spawn_blocking(move || app.install(&u.name, u.bytes, u.topo))
+                match self
+                    .app
+                    .blocking(move || app.install(&u.name, u.bytes, u.topo))
                     .await
                 {
                     Ok(Some(ch)) => {
@@ -203,6 +208,43 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
     let app = &handler.app;
     let cur = app.current();
     let diags = cur.topo.diagnostics();
+    let since = |s: &Since| format!("{} (since {})", s.what, rfc3339(s.since));
+    let history = match (cur.version, app.store_error()) {
+        (_, Some(why)) => format!("off, running without history: {why}"),
+        (Some(v), None) => format!("on, v{v} in force"),
+        (None, None) => "on, nothing recorded".into(),
+    };
+    let watch = app.watch_state();
+    let watcher = match (&app.cfg.inventory, watch.interval_secs) {
+        (None, _) => "not watching (the built-in sample is in force)".to_string(),
+        (Some(_), None) => "not started".to_string(),
+        (Some(_), Some(every)) => {
+            let last = watch
+                .last_poll
+                .map(|t| format!(", last looked {}", rfc3339(t)))
+                .unwrap_or_default();
+            let state = match &watch.problem {
+                Some(p) => format!(
+                    "FILE PROBLEM: {}; the version in force keeps answering",
+                    since(p)
+                ),
+                None => "file ok".to_string(),
+            };
+            format!("{state} (every {every} s{last})")
+        }
+    };
+    let gateway = app
+        .gateway_state()
+        .map(|g| since(&g))
+        .unwrap_or_else(|| "not connected yet".into());
+    let rate = app.cfg.rate;
+    let limits = format!(
+        "per user {}; diagrams, reloads and uploads {}; everyone {}; {} refused so far",
+        rate.user.describe(),
+        rate.expensive.describe(),
+        rate.global.describe(),
+        app.metrics.rate_limited_total()
+    );
     let mut r = Reply::new(format!(
         "{}: {} instances, {} relations",
         cur.source,
@@ -221,8 +263,15 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
         vec!["diagnostics".into(), diags.len().to_string()],
         vec![
             "last error".into(),
-            app.last_error().unwrap_or_else(|| "none".into()),
+            app.last_error()
+                .map(|e| since(&e))
+                .unwrap_or_else(|| "none".into()),
         ],
+        vec!["history".into(), history],
+        vec!["watcher".into(), watcher],
+        vec!["digest".into(), digest_times(app)],
+        vec!["gateway".into(), gateway],
+        vec!["rate limits".into(), limits],
     ]);
     if !diags.is_empty() {
         let lines: Vec<String> = diags.iter().take(15).map(|d| d.to_string()).collect();
@@ -231,4 +280,25 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
             .text(lines.join("\n"));
     }
     r
+}
+
+/// "last …, next …" of the scheduled digest.
+fn digest_times(app: &crate::app::App) -> String {
+    let (Some(spec), Some(_)) = (&app.cfg.summary_schedule, app.cfg.summary_channel) else {
+        return "not scheduled".into();
+    };
+    let last = app
+        .with_store(|s| s.get_kv("digest.last"))
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(rfc3339)
+        .unwrap_or_else(|| "never".into());
+    let next = match (Cron::parse(spec), Zone::parse(&app.cfg.timezone)) {
+        (Ok(cron), Some(zone)) => cron
+            .next_after(jiff::Timestamp::now(), &zone)
+            .map(|t| rfc3339(t.as_second()))
+            .unwrap_or_else(|| "not within a year".into()),
+        _ => "the schedule does not parse".into(),
+    };
+    format!("last {last}, next {next} ({spec} in {})", app.cfg.timezone)
 }

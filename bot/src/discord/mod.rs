@@ -1,8 +1,9 @@
 //! The Discord bot: slash commands with autocomplete, incident-thread replies, change summaries.
 //! With `serve` and `app`, the only place that knows serenity.
 //!
-//! `state` is the handler's shared state; `events` dispatches the gateway's events; `runner` runs every slash command (admission,
-//! cooldown, defer, time limit, reply, audit); `queries` are the read-only commands,
+//! `state` is the handler's shared state; `events` dispatches the gateway's events; `runner` runs
+//! every slash command (admission, rate limits, defer, time limit, reply, audit), `deliver` gets
+//! each send through Discord's outages; `queries` are the read-only commands,
 //! `inventory` is `/inventory` and its upload buttons, `incident` answers incident threads and
 //! `announce` posts change summaries; `answer` holds what they answer with, `uploads` the
 //! uploads awaiting confirmation. `message` fits a reply into Discord's limits.
@@ -10,6 +11,7 @@
 mod announce;
 mod answer;
 pub mod commands;
+mod deliver;
 mod events;
 mod incident;
 mod inventory;
@@ -24,7 +26,7 @@ pub use state::Handler;
 
 use crate::app::App;
 use anyhow::{Context as _, Result};
-use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder};
+use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder, ShardId};
 use std::sync::Arc;
 
 /// The gateway intents the bot needs: guilds (threads), guild messages and their content (to
@@ -43,7 +45,21 @@ pub fn http(app: &App, token: &str) -> serenity::http::Http {
     b.build()
 }
 
+/// The one shard the bot runs.
+const SHARD: ShardId = ShardId(0);
+/// A shard id no runner has: shutting it down only takes a notice off serenity's queue.
+const SPARE_TAKER: ShardId = ShardId(u32::MAX);
+
 /// Runs the gateway client until `shutdown` resolves, then closes the gateway.
+///
+/// A workaround for serenity 0.12.5's shard manager, which tells "a shard has shut down" through
+/// one queue of notices: when a shard re-identifies (after an op 9 Invalid Session, a failed
+/// heartbeat or resume), the manager shuts the old runner down and waits up to 5 s for its
+/// notice, which never comes (that runner is the one waiting), and then queues a notice nobody
+/// waits for. The reconnect takes 5 s, and the stale notice ends the next shutdown's wait before
+/// the shard has sent its Close frame: the process exits without one. Keeping exactly one spare
+/// notice on the queue from the start fixes both: a restart takes the spare at once and leaves
+/// one behind, and the shutdown takes the spare before it waits for the real notice.
 pub async fn run(
     app: Arc<App>,
     token: &str,
@@ -56,10 +72,16 @@ pub async fn run(
         .await
         .context("building the Discord client")?;
     let shards = client.shard_manager.clone();
+    // Before the shard starts, so the count below holds from the first restart on.
+    shards.shutdown_finished(SHARD);
     let app2 = app.clone();
     tokio::spawn(async move {
         shutdown.await;
         app2.drain(std::time::Duration::from_secs(4)).await;
+        // Take the spare notice, so shutting the shard down waits for its real one: the notice
+        // comes after the shard has sent its Close frame and seen Discord's reply.
+        tracing::info!("closing the gateway (taking serenity's spare shutdown notice first)");
+        shards.shutdown(SPARE_TAKER, 1000).await;
         shards.shutdown_all().await;
     });
     let r = client.start().await.context("Discord gateway");

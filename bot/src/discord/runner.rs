@@ -1,15 +1,18 @@
-//! The command runner: admission and the cooldown, the deferred first response, the work on a
+//! The command runner: admission and the rate limits, the deferred first response, the work on a
 //! blocking thread under a time limit, the final reply with its fallback, error ids, metrics and
 //! the audit log. Every slash command goes through [`Handler::command`].
 
 use super::answer::{ephemeral, error_id, png, Answer, Internal, COMMAND_TIME_LIMIT};
+use super::deliver::{retrying, retrying_after, FIRST_RESPONSE_DELAYS};
 use super::message::{self, no_mentions, short};
 use super::queries::{describe, run_query};
 use super::state::Handler;
+use crate::rate::{Limit, Refusal};
 use aiops_commands::Status;
 use serenity::all::{
     ButtonStyle, CommandInteraction, Context, CreateActionRow, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    EditInteractionResponse,
 };
 use std::time::Instant;
 
@@ -39,26 +42,40 @@ impl Handler {
             }
             return;
         };
-        if let Some(left) = self.app.cooldown(cmd.user.id.get()) {
-            let wait = ephemeral(&format!(
-                "Slow down: try again in {:.1} s.",
-                left.as_secs_f32()
-            ));
-            if let Err(e) = cmd.create_response(&ctx.http, wait).await {
+        if let Err(refusal) = self.app.admit(cmd.user.id.get(), is_expensive(&cmd)) {
+            let limit = refusal.limit.label();
+            if let Err(e) = cmd
+                .create_response(&ctx.http, ephemeral(&self.refusal_text(refusal)))
+                .await
+            {
                 tracing::warn!(command = %what, "telling the user to slow down failed: {e}");
             }
-            self.audit(cmd.user.id.get(), place, &what, "cooldown");
+            tracing::info!(command = %what, limit, "rate limited");
+            // The audit line first: a test that sees the count can read the line.
+            self.audit(
+                cmd.user.id.get(),
+                place,
+                &what,
+                &format!("rate_limited:{limit}"),
+            );
+            self.app.metrics.rate_limited(limit);
+            self.app
+                .metrics
+                .command(&name, "rate_limited", started.elapsed());
             return;
         }
         // First response at once; the work and the diagram follow in an edit.
-        if let Err(e) = cmd
-            .create_response(
-                &ctx.http,
-                CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
-            )
-            .await
+        let defer = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
+        if let Err(f) = retrying_after("deferring", &FIRST_RESPONSE_DELAYS, || {
+            cmd.create_response(&ctx.http, defer.clone())
+        })
+        .await
         {
-            tracing::error!(command = %name, "deferring failed: {e}");
+            // Without a first response Discord takes no reply at all for this interaction.
+            let id = error_id();
+            tracing::error!(command = %what, error_id = %id, "deferring failed, the command is dropped: {f}");
+            self.app.metrics.reply("lost");
+            self.audit(cmd.user.id.get(), place, &what, "lost");
             return;
         }
         let lang = self.lang(&cmd.locale);
@@ -72,7 +89,7 @@ impl Handler {
             _ => {
                 let app = self.app.clone();
                 let cmd2 = cmd.clone();
-                let work = tokio::task::spawn_blocking(move || {
+                let work = self.app.blocking(move || {
                     let reply = run_query(&app, &cmd2, lang);
                     let png = if reply.status == Status::Ok {
                         png(&app, &reply)
@@ -96,13 +113,11 @@ impl Handler {
             Err(internal) => {
                 let id = error_id();
                 tracing::error!(command = %what, error_id = %id, "{internal}");
-                let edit = EditInteractionResponse::new()
-                    .content(format!("Something went wrong on our side (error id {id})."))
-                    .allowed_mentions(no_mentions());
-                if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
-                    tracing::error!(error_id = %id, "telling the user about it failed: {e}");
+                let text = format!("Something went wrong on our side (error id {id}).");
+                match self.say(ctx, &cmd, text, &id).await {
+                    Delivered::Lost => "lost",
+                    _ => "error",
                 }
-                "error"
             }
         };
         self.app.metrics.command(&name, result, started.elapsed());
@@ -125,13 +140,10 @@ impl Handler {
         // A failure that is only a sentence is a line of text; one with detail (why an upload
         // does not load, why a reload failed) is a full reply.
         if reply.status != Status::Ok && reply.blocks.is_empty() {
-            let edit = EditInteractionResponse::new()
-                .content(short(&reply.title))
-                .allowed_mentions(no_mentions());
-            if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
-                tracing::error!(command = %cmd.data.name, "sending a user error failed: {e}");
-            }
-            return label;
+            return match self.say(ctx, cmd, short(&reply.title), "").await {
+                Delivered::Lost => "lost",
+                _ => label,
+            };
         }
         let limit = usize::try_from(cmd.attachment_size_limit)
             .ok()
@@ -149,20 +161,124 @@ impl Handler {
         if let Some(token) = &confirm {
             edit = edit.components(vec![confirm_buttons(token)]);
         }
-        match cmd.edit_response(&ctx.http, edit).await {
-            Ok(_) => label,
-            Err(e) => {
-                let id = error_id();
-                tracing::error!(error_id = %id, "final reply refused: {e}");
-                let why = format!("the full answer could not be sent; error id {id}");
-                let edit = EditInteractionResponse::new()
-                    .content(message::fallback(&reply.title, &text, &why))
+        let full = retrying("the final reply", || {
+            cmd.edit_response(&ctx.http, edit.clone())
+        })
+        .await;
+        let Err(failed) = full else {
+            self.app.metrics.reply("full");
+            return label;
+        };
+        let id = error_id();
+        tracing::error!(command = %cmd.data.name, error_id = %id, "the full reply was not delivered: {failed}");
+        let why = format!("the full answer could not be sent; error id {id}");
+        let fallback = message::fallback(&reply.title, &text, &why);
+        match self.say(ctx, cmd, fallback, &id).await {
+            Delivered::Lost => "lost",
+            _ => "fallback",
+        }
+    }
+
+    /// Sends `text` as the reply: the deferred reply edited to it, or, when that edit fails, a
+    /// follow-up message. Every outcome is logged with `id` (an error id, or empty when the text
+    /// is not about an error) and counted.
+    async fn say(
+        &self,
+        ctx: &Context,
+        cmd: &CommandInteraction,
+        text: String,
+        id: &str,
+    ) -> Delivered {
+        let command = cmd.data.name.as_str();
+        let edit = EditInteractionResponse::new()
+            .content(text.clone())
+            .allowed_mentions(no_mentions());
+        let edited = retrying("the text reply", || {
+            cmd.edit_response(&ctx.http, edit.clone())
+        })
+        .await;
+        let outcome = match edited {
+            Ok(_) => Delivered::Text,
+            Err(f) => {
+                tracing::error!(command, error_id = %id, "editing the reply to text failed, sending a follow-up: {f}");
+                let followup = CreateInteractionResponseFollowup::new()
+                    .content(text)
                     .allowed_mentions(no_mentions());
-                if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
-                    tracing::error!(error_id = %id, "the text fallback was refused too: {e}");
+                match retrying("the follow-up", || {
+                    cmd.create_followup(&ctx.http, followup.clone())
+                })
+                .await
+                {
+                    Ok(_) => Delivered::FollowUp,
+                    Err(f) => {
+                        tracing::error!(command, error_id = %id, "the follow-up failed too; the user has no answer: {f}");
+                        Delivered::Lost
+                    }
                 }
-                "fallback"
             }
+        };
+        if !id.is_empty() && outcome != Delivered::Lost {
+            tracing::info!(command, error_id = %id, "the user was told as {}", outcome.label());
+        }
+        self.app.metrics.reply(outcome.label());
+        outcome
+    }
+}
+
+/// How a reply reached the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivered {
+    /// The deferred reply edited to text.
+    Text,
+    /// A follow-up message, because the deferred reply could not be edited.
+    FollowUp,
+    /// Nothing arrived.
+    Lost,
+}
+
+impl Delivered {
+    fn label(self) -> &'static str {
+        match self {
+            Delivered::Text => "text",
+            Delivered::FollowUp => "followup",
+            Delivered::Lost => "lost",
+        }
+    }
+}
+
+/// Work charged to the expensive budget as well: whole diagrams, reloads and uploads.
+fn is_expensive(cmd: &CommandInteraction) -> bool {
+    match cmd.data.name.as_str() {
+        "diagram" => true,
+        "inventory" => cmd
+            .data
+            .options()
+            .first()
+            .is_some_and(|o| matches!(o.name, "reload" | "upload")),
+        _ => false,
+    }
+}
+
+impl Handler {
+    /// What a user is told when a budget refuses a command: which, and when to try again.
+    fn refusal_text(&self, r: Refusal) -> String {
+        let rate = self.app.cfg.rate;
+        let secs = r.wait_secs();
+        match r.limit {
+            Limit::User => format!(
+                "You are sending commands faster than aiops takes them ({}). Your next command \
+                 is accepted in {secs} s.",
+                rate.user.describe()
+            ),
+            Limit::Expensive => format!(
+                "Diagrams, reloads and uploads have their own budget ({}). Your next one is \
+                 accepted in {secs} s; other commands work now.",
+                rate.expensive.describe()
+            ),
+            Limit::Global => format!(
+                "aiops is busy with everyone's commands. The next command is accepted in \
+                 {secs} s."
+            ),
         }
     }
 }

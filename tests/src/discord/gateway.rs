@@ -1,6 +1,7 @@
 //! The stand-in's gateway: Hello on connect, READY after Identify, RESUMED after a Resume of the
 //! stand-in's session (an Invalid Session for any other), an ACK for every heartbeat, and a reply
-//! to the client's Close frame, which serenity waits for before a shutdown completes.
+//! to the client's Close frame, which serenity waits for before a shutdown completes. A test can
+//! send op 7 (Reconnect) and op 9 (Invalid Session) and drop the connection without a Close frame.
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     };
     let (mut sink, mut source) = ws.split();
     let (queue, mut outgoing) = mpsc::unbounded_channel::<Message>();
+    let (kill, mut killed) = mpsc::unbounded_channel::<()>();
     {
         let mut state = shared.lock();
         state.gateway.connections += 1;
@@ -44,6 +46,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
 
     loop {
         tokio::select! {
+            Some(()) = killed.recv() => break,
             Some(message) = outgoing.recv() => {
                 if sink.send(message).await.is_err() {
                     break;
@@ -54,7 +57,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
                     let frame: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
                         panic!("Discord stand-in: gateway frame is not JSON ({e}): {text}")
                     });
-                    on_frame(&shared, &queue, frame);
+                    on_frame(&shared, &queue, &kill, frame);
                 }
                 Some(Ok(Message::Close(frame))) => {
                     shared.lock().gateway.close_code = frame.map(|f| u16::from(f.code));
@@ -78,12 +81,18 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
             .is_some_and(|q| q.same_channel(&queue))
         {
             state.session = None;
+            state.kill = None;
         }
     }
     shared.notify();
 }
 
-fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<Message>, frame: Value) {
+fn on_frame(
+    shared: &Shared,
+    queue: &mpsc::UnboundedSender<Message>,
+    kill: &mpsc::UnboundedSender<()>,
+    frame: Value,
+) {
     let send = |json: Value| {
         let _ = queue.send(Message::Text(json.to_string()));
     };
@@ -107,8 +116,10 @@ fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<Message>, frame: Valu
                 // test that waited for the Identify dispatches after READY.
                 send(payloads::dispatch_frame("READY", 1, ready));
                 state.session = Some(queue.clone());
+                state.kill = Some(kill.clone());
                 state.seq = 1;
                 state.gateway.identifies.push(frame["d"].clone());
+                state.gateway.identified_at.push(std::time::Instant::now());
             }
             shared.notify();
         }
@@ -118,6 +129,7 @@ fn on_frame(shared: &Shared, queue: &mpsc::UnboundedSender<Message>, frame: Valu
                 state.seq += 1;
                 send(payloads::dispatch_frame("RESUMED", state.seq, json!({})));
                 state.session = Some(queue.clone());
+                state.kill = Some(kill.clone());
                 state.gateway.resumes += 1;
             }
             shared.notify();

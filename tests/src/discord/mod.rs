@@ -4,7 +4,9 @@
 //! another (announced by `GET /api/v10/gateway`).
 //!
 //! Every REST request is recorded, answered or not; tests wait on the record with
-//! [`StandIn::wait_for`] instead of sleeping. Every payload the stand-in sends is checked against
+//! [`StandIn::wait_for`] (or [`StandIn::wait_for_nth`]) instead of sleeping; a test can make a
+//! request fail ([`StandIn::refuse_next`], e.g. a 500 on a chosen edit) and disturb the gateway
+//! ([`StandIn::invalidate_session`], [`StandIn::request_reconnect`], [`StandIn::drop_gateway`]). Every payload the stand-in sends is checked against
 //! serenity's own model types first (see `payloads`), so a malformed one panics here instead of
 //! becoming a silent `Event::Unknown` in the bot.
 //!
@@ -22,7 +24,7 @@ mod state;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use serenity::model::id::{ApplicationId, ChannelId, GuildId, MessageId, RoleId, UserId};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -63,6 +65,8 @@ pub struct GatewayState {
     pub connections: u32,
     /// The `d` of every Identify (op 2), in order.
     pub identifies: Vec<Value>,
+    /// When each Identify arrived.
+    pub identified_at: Vec<std::time::Instant>,
     /// Resumes (op 6) answered with RESUMED.
     pub resumes: u32,
     /// Heartbeats (op 1) received and acknowledged.
@@ -185,6 +189,25 @@ impl StandIn {
             .await
     }
 
+    /// The `n`th recorded request (counting from 1) that `predicate` accepts; panics with the
+    /// requests seen so far if there are not that many within `timeout`.
+    pub async fn wait_for_nth(
+        &self,
+        timeout: Duration,
+        n: usize,
+        predicate: impl Fn(&Request) -> bool,
+    ) -> Request {
+        self.shared
+            .wait_until(&format!("{n} matching requests"), timeout, |s| {
+                s.requests
+                    .iter()
+                    .filter(|r| predicate(r))
+                    .nth(n.saturating_sub(1))
+                    .cloned()
+            })
+            .await
+    }
+
     /// Waits for the client to identify; READY has been queued by the time this returns, so
     /// dispatches made afterwards reach the client after it.
     pub async fn wait_for_identify(&self, timeout: Duration) -> Value {
@@ -244,6 +267,31 @@ impl StandIn {
             code: CloseCode::from(code),
             reason: "".into(),
         })));
+    }
+
+    /// Sends an Invalid Session (op 9): not `resumable`, the client must identify anew (after
+    /// waiting, as Discord asks, but serenity does not). Returns when it was queued.
+    pub fn invalidate_session(&self, resumable: bool) -> std::time::Instant {
+        self.send_op(json!({ "op": 9, "s": null, "t": null, "d": resumable }))
+    }
+
+    /// Sends a Reconnect (op 7): the client should reconnect and resume.
+    pub fn request_reconnect(&self) -> std::time::Instant {
+        self.send_op(json!({ "op": 7, "s": null, "t": null, "d": null }))
+    }
+
+    fn send_op(&self, frame: Value) -> std::time::Instant {
+        let queue = self.shared.lock().session.clone();
+        let queue = queue.expect("Discord stand-in: no identified gateway client");
+        let _ = queue.send(Message::Text(frame.to_string()));
+        std::time::Instant::now()
+    }
+
+    /// Drops the identified connection without a Close frame, as a network failure does.
+    pub fn drop_gateway(&self) {
+        let kill = self.shared.lock().kill.take();
+        let kill = kill.expect("Discord stand-in: drop_gateway with no identified client");
+        let _ = kill.send(());
     }
 
     /// Sends a dispatch (op 0) with the next sequence number; returns that number. `data` is

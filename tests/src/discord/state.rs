@@ -43,6 +43,8 @@ pub(crate) struct State {
     pub gateway: GatewayState,
     /// The identified (or resumed) connection's outgoing queue.
     pub session: Option<mpsc::UnboundedSender<Message>>,
+    /// Drops the identified (or resumed) connection without a Close frame.
+    pub kill: Option<mpsc::UnboundedSender<()>>,
     pub open_connections: u32,
     /// The last sequence number dispatched in this session; a Resume continues it.
     pub seq: u64,
