@@ -317,6 +317,14 @@ async fn every_read_only_command_answers() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("impact", json!([opt("pattern", "spotdb")]), "customers hit"),
         (
+            "impact",
+            json!([
+                opt("pattern", "aie1p-apisix-*"),
+                {"name": "one_node", "type": 5, "value": true}
+            ]),
+            "one node of each selected pool is lost",
+        ),
+        (
             "whois",
             json!([opt("name", "aie1p-jenkins")]),
             "CI 构建服务器",

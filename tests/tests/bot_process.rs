@@ -126,10 +126,22 @@ async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
 
 #[test]
 fn check_config_prints_settings_without_the_token() {
+    // The example names the production path of the sheet, which this machine does not have:
+    // check-config says so, as the bot could not serve it.
+    let missing = aiops_command()
+        .args(["check-config", "--config"])
+        .arg(aiops_tests::fixture("../../deploy/aiops.example.toml"))
+        .output()
+        .expect("run");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file"));
+    let state = aiops_tests::temp_dir();
     let out = aiops_command()
         .args(["check-config", "--config"])
         .arg(aiops_tests::fixture("../../deploy/aiops.example.toml"))
         .env("DISCORD_TOKEN", "super-secret-token")
+        .env("AIOPS_INVENTORY", aiops_tests::fixture("ai-ops-list.xlsx"))
+        .env("AIOPS_STATE_DIR", state.path())
         .output()
         .expect("run");
     assert!(

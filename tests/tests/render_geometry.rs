@@ -122,7 +122,7 @@ fn diagrams() -> Vec<(&'static str, Diagram, usize)> {
             diagram(commands::impact(ctx, "kafka-server-01", None)),
             8,
         ),
-        ("the whole seed", Diagram::whole(&topo), 82),
+        ("the whole seed", Diagram::whole(&topo), 90),
         (
             "deps 'aie1p-ces-c52*'",
             diagram(commands::deps(ctx, "aie1p-ces-c52*", Direction::Both, 1)),

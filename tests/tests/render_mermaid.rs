@@ -278,8 +278,9 @@ fn every_diagram_kind_renders_in_process_with_the_same_nodes_edges_and_classes()
             .iter()
             .map(|e| {
                 format!(
-                    "edge{} n{}->n{}",
+                    "edge{}{} n{}->n{}",
                     if e.dashed { " dashed" } else { "" },
+                    if e.doubtful { " doubtful" } else { "" },
                     e.from + 1,
                     e.to + 1
                 )
@@ -405,15 +406,16 @@ fn svg_structure_of_the_ces_neighbourhood() {
     let svg = render::to_svg(&d, &fonts(), &budget()).unwrap_or_else(|e| panic!("{e}"));
     expect![[r#"
         legend-item sel | selected / suspect
+        legend-item doubtful-edge | doubtful relation
         group load balancer n8,n9 | load balancer
         edge n1->n2
         edge n2->n3
         edge n2->n4
-        edge n2->n5
+        edge dashed doubtful n2->n5 | 存疑
         edge n2->n10
         edge n2->n11
         edge n3->n4
-        edge n3->n5
+        edge dashed doubtful n3->n5 | 存疑
         edge n3->n10
         edge n3->n11
         edge n4->n12
@@ -543,7 +545,7 @@ fn cli_render_writes_a_png_of_the_deps_diagram() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(run.status.success());
     let svg = std::fs::read_to_string(&svg_out).unwrap_or_else(|e| panic!("{e}"));
-    assert!(svg.contains(r#"class="node imp""#) && svg.contains(r#"class="legend""#));
+    assert!(svg.contains(r#"class="node brk""#) && svg.contains(r#"class="legend""#));
 }
 
 #[test]

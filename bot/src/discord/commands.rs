@@ -1,7 +1,7 @@
 //! The slash commands: their definitions for registration, and how each maps onto the
 //! platform-neutral handlers.
 //!
-//! `/deps pattern [direction] [depth]`, `/impact pattern [depth]`, `/whois name`, `/role text`,
+//! `/deps pattern [direction] [depth]`, `/impact pattern [depth] [one_node]`, `/whois name`, `/role text`,
 //! `/owner team`, `/path from to`, `/spof`, `/diagram pattern [depth]`,
 //! `/changes [since] [pattern]`, `/lint`, `/inventory status|reload|upload file`, `/help`.
 
@@ -45,9 +45,14 @@ pub fn definitions() -> Vec<CreateCommand> {
             )
             .add_option(depth_opt()),
         CreateCommand::new("impact")
-            .description("If this fails: who breaks, who starves, which entry points are hit")
+            .description("If this fails: are customers hit, who breaks, who is cut off")
             .add_option(pattern_opt("pattern", "What fails"))
-            .add_option(depth_opt()),
+            .add_option(depth_opt())
+            .add_option(CreateCommandOption::new(
+                CommandOptionType::Boolean,
+                "one_node",
+                "Lose one node of each pool (capacity) instead of the whole pool",
+            )),
         CreateCommand::new("whois")
             .description("What is this box: role, owner, pool size, neighbours")
             .add_option(pattern_opt("name", "Instance or resource")),

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::stamp::now_unix;
 use crate::window::{self, Start, WindowError};
 use aiops_commands::{self as cmds, Context as Cx, Lang, Reply, Status};
-use aiops_core::query::Direction;
+use aiops_core::query::{Direction, ImpactOptions};
 use serenity::all::{CommandInteraction, ResolvedOption, ResolvedValue};
 
 fn opt_str<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
@@ -24,6 +24,12 @@ fn opt_int(opts: &[ResolvedOption<'_>], name: &str) -> Option<i64> {
             ResolvedValue::Integer(i) => Some(i),
             _ => None,
         })
+}
+
+fn opt_bool(opts: &[ResolvedOption<'_>], name: &str) -> bool {
+    opts.iter()
+        .find(|o| o.name == name)
+        .is_some_and(|o| matches!(o.value, ResolvedValue::Boolean(true)))
 }
 
 pub fn describe(cmd: &CommandInteraction) -> String {
@@ -61,7 +67,15 @@ pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
             };
             cmds::deps(cx, s("pattern"), dir, depth.unwrap_or(1))
         }
-        "impact" => cmds::impact(cx, s("pattern"), depth),
+        "impact" => cmds::impact_with(
+            cx,
+            s("pattern"),
+            ImpactOptions {
+                depth,
+                one_node: opt_bool(&opts, "one_node"),
+                ..ImpactOptions::default()
+            },
+        ),
         "whois" => cmds::whois(cx, s("name")),
         "role" => cmds::role(cx, s("text")),
         "owner" => cmds::owner(cx, s("team")),

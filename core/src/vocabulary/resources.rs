@@ -184,6 +184,15 @@ const KIND_PHRASES: &[(&str, ResourceKind)] = {
         ("告警", Observability),
         ("后端服务", Platform),
         ("配置", Platform),
+        ("config", Platform),
+        ("registry", Platform),
+        ("discovery", Platform),
+        ("nacos", Platform),
+        ("etcd", Platform),
+        ("zookeeper", Platform),
+        ("consul", Platform),
+        ("messagequeue", Queue),
+        ("database", Database),
     ]
 };
 
