@@ -184,6 +184,8 @@ const KIND_PHRASES: &[(&str, ResourceKind)] = {
         ("告警", Observability),
         ("后端服务", Platform),
         ("配置", Platform),
+        // English counterparts of the Chinese marks above, so a role typed in English says
+        // the same kind (`Nacos config center` is platform as `Nacos 配置中心` is).
         ("config", Platform),
         ("registry", Platform),
         ("discovery", Platform),
@@ -191,8 +193,11 @@ const KIND_PHRASES: &[(&str, ResourceKind)] = {
         ("etcd", Platform),
         ("zookeeper", Platform),
         ("consul", Platform),
-        ("messagequeue", Queue),
+        ("message", Queue),
+        ("queue", Queue),
         ("database", Database),
+        ("monitoring", Observability),
+        ("logging", Observability),
     ]
 };
 
