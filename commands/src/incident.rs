@@ -190,28 +190,9 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             shown.join(", ")
         }
     };
-    let verdict = if im.customers_hit {
-        match im.customer_routes.first() {
-            Some(route) => format!(
-                "{} ({} {})",
-                Msg::CustomersHitYes.text(ctx.lang),
-                Msg::Via.text(ctx.lang),
-                route.join(" → ")
-            ),
-            None => Msg::CustomersHitYes.text(ctx.lang).to_string(),
-        }
-    } else {
-        Msg::CustomersHitNo.text(ctx.lang).to_string()
-    };
+    let verdict = crate::handlers::verdict(&im, ctx.lang);
     let mut rows = Vec::new();
-    for effect in [
-        Effect::Broken,
-        Effect::Exposed,
-        Effect::Degraded,
-        Effect::CutOff,
-        Effect::PartlyFed,
-        Effect::Doubtful,
-    ] {
+    for effect in Effect::BY_HARM {
         let v: Vec<&query::Impacted> = im.impacted.iter().filter(|i| i.effect == effect).collect();
         if !v.is_empty() {
             rows.push(vec![

@@ -43,17 +43,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
             .collect();
     }
     let im = query::impact(ctx.topo, &sel.nodes, &opts);
-    let verdict = if im.customers_hit {
-        let route = im
-            .customer_routes
-            .first()
-            .map(|r| format!(" ({} {})", Msg::Via.text(lang), r.join(" → ")))
-            .unwrap_or_default();
-        format!("{}{route}", Msg::CustomersHitYes.text(lang))
-    } else {
-        Msg::CustomersHitNo.text(lang).to_string()
-    };
-    let mut r = Reply::new(format!("impact {pattern}: {verdict}"));
+    let mut r = Reply::new(format!("impact {pattern}: {}", verdict(&im, lang)));
     r = r.text(counts_line(&im, lang));
     if let Some(note) = selection_note(ctx.topo, &sel, lang) {
         r = r.text(note);
@@ -121,14 +111,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
                 .join("\n"),
         );
     }
-    for effect in [
-        Effect::Broken,
-        Effect::Exposed,
-        Effect::Degraded,
-        Effect::CutOff,
-        Effect::PartlyFed,
-        Effect::Doubtful,
-    ] {
+    for effect in Effect::BY_HARM {
         let list: Vec<&query::Impacted> =
             im.impacted.iter().filter(|i| i.effect == effect).collect();
         if list.is_empty() {
@@ -194,6 +177,20 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
         m.insert("also_matches".into(), also_ids(ctx.topo, &sel).into());
     }
     r
+}
+
+/// `customers hit: YES (through A → B → C)`, by the first (shortest) route, or `customers hit:
+/// no`. The impact reply and the incident reply lead with it.
+pub(crate) fn verdict(im: &query::Impact, lang: Lang) -> String {
+    if !im.customers_hit {
+        return Msg::CustomersHitNo.text(lang).into_owned();
+    }
+    let route = im
+        .customer_routes
+        .first()
+        .map(|r| format!(" ({} {})", Msg::Via.text(lang), r.join(" → ")))
+        .unwrap_or_default();
+    format!("{}{route}", Msg::CustomersHitYes.text(lang))
 }
 
 /// `broken 5 · exposed 7 · … — our services 9, managed resources 1, entry points 7`

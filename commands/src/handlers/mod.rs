@@ -16,6 +16,7 @@ mod whois;
 
 pub use deps::deps;
 pub use export::{export, write_export_json};
+pub(crate) use impact::verdict;
 pub use impact::{impact, impact_with};
 pub use lint::lint;
 pub use path::{path, PATH_LIMIT};

@@ -55,6 +55,18 @@ pub enum Effect {
     Doubtful,
 }
 
+impl Effect {
+    /// Every effect, most harmful first: the order replies list them in.
+    pub const BY_HARM: [Effect; 6] = [
+        Effect::Broken,
+        Effect::Exposed,
+        Effect::Degraded,
+        Effect::CutOff,
+        Effect::PartlyFed,
+        Effect::Doubtful,
+    ];
+}
+
 /// What kind of thing an impacted node is, for the headline's counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -288,15 +300,15 @@ fn has_alternative(
     let Some(kind) = alternative_kind(topo, x) else {
         return false;
     };
-    let siblings: Vec<String> = parse_cell(&e.source.text)
-        .into_iter()
+    let mentions = parse_cell(&e.source.text);
+    let siblings: Vec<&str> = mentions
+        .iter()
         .filter(|m| m.text == *e.source.word)
         .flat_map(|m| {
-            let item = m.item.clone();
-            parse_cell(&e.source.text)
-                .into_iter()
-                .filter(move |o| o.item == item && o.text != m.text)
-                .map(|o| o.text)
+            mentions
+                .iter()
+                .filter(move |o| o.item == m.item && o.text != m.text)
+                .map(|o| o.text.as_str())
         })
         .collect();
     if siblings.is_empty() {
@@ -309,7 +321,7 @@ fn has_alternative(
             && f.sources().any(|p| {
                 p.row == e.source.row
                     && p.column == e.source.column
-                    && siblings.iter().any(|s| **s == *p.word)
+                    && siblings.iter().any(|s| *s == &*p.word)
             })
             && alternative_kind(topo, y).as_deref() == Some(kind.as_str())
     })

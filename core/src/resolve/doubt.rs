@@ -156,7 +156,7 @@ fn copy_paste(
             })
             .collect();
         let first = &nodes[group[0] as usize];
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             Severity::Warning,
             DiagKind::CopyPaste,
             format!(
@@ -165,14 +165,7 @@ fn copy_paste(
                 lines.join("; ")
             ),
         );
-        if let Some(&row) = first.rows.first() {
-            d = d.at(Location {
-                sheet: sheet.to_string(),
-                row,
-                column: None,
-            });
-        }
-        diags.push(d);
+        diags.push(at_first_row(d, first, sheet));
     }
 }
 
@@ -250,7 +243,7 @@ fn direction_conflicts(
         } else {
             "neither direction is certain; both are doubtful".to_string()
         };
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             Severity::Warning,
             DiagKind::DirectionConflict,
             format!(
@@ -259,14 +252,19 @@ fn direction_conflicts(
                 s.id
             ),
         );
-        if let Some(&row) = s.rows.first() {
-            d = d.at(Location {
-                sheet: sheet.to_string(),
-                row,
-                column: None,
-            });
-        }
-        diags.push(d);
+        diags.push(at_first_row(d, s, sheet));
+    }
+}
+
+/// The finding, placed at the node's first sheet row.
+fn at_first_row(d: Diagnostic, node: &Node, sheet: &str) -> Diagnostic {
+    match node.rows.first() {
+        Some(&row) => d.at(Location {
+            sheet: sheet.to_string(),
+            row,
+            column: None,
+        }),
+        None => d,
     }
 }
 
