@@ -161,6 +161,12 @@ fn copy_pasted_rows_contradicted_by_the_other_end_are_doubtful() {
         .all(|r| !r.contains(&NARWHAL.to_string())));
     let findings = lint(&t).findings;
     assert_eq!(findings[0].kind, DiagKind::CopyPaste, "doubts lead lint");
+    // deps lists the doubtful relation and says it is doubtful; the certain one is not marked.
+    let ces = t.index(CES_CORE).expect("ces core");
+    let down = &query::deps(&t, &[ces], query::Direction::Down, 1)[0].downstream;
+    let doubtful = |id: &str| down.iter().find(|n| n.id == id).map(|n| n.doubtful);
+    assert_eq!(doubtful(KAFKANEW), Some(true), "{down:?}");
+    assert_eq!(doubtful(KAFKA), Some(false), "{down:?}");
 }
 
 // 6. Being fed by some other node is not redundancy.
@@ -351,6 +357,13 @@ fn on_another_inventory_impact_reads_domains_doubts_and_customers() {
     let e = edge(&t, "qx7-beta-api-01", "qx7-alpha-kafka-01");
     assert!(e.doubt.is_some(), "{e:?}");
     assert_eq!(effect_of(&im, "qx7-beta-api-01"), Some(Effect::Doubtful));
+    let beta_api = t.index("qx7-beta-api-01").expect("beta api");
+    let down = &query::deps(&t, &[beta_api], query::Direction::Down, 1)[0].downstream;
+    assert!(
+        down.iter()
+            .any(|n| n.id == "qx7-alpha-kafka-01" && n.doubtful),
+        "{down:?}"
+    );
     // Beta's worker only consumes: losing its cache-less database breaks it and no customer.
     let beta = whole(&t, "betadb");
     assert_eq!(effect_of(&beta, "qx7-beta-worker-01"), Some(Effect::Broken));

@@ -182,3 +182,26 @@ fn check_config_fails_on_what_would_stop_the_bot_and_warns_about_the_token() {
         .run()
         .stdout_has("warning: DISCORD_TOKEN is not set");
 }
+
+#[test]
+fn deps_marks_the_relations_the_sheet_contradicts() {
+    let j = Test::new()
+        .args(["deps", CES_ACCESS, "--depth", "1"])
+        .json();
+    let down = j["matched"][0]["downstream"].as_array().unwrap();
+    let doubtful = |id: &str| {
+        down.iter()
+            .find(|n| n["id"] == id)
+            .map(|n| n["doubtful"].clone())
+            .unwrap_or_else(|| panic!("{id} not downstream: {j}"))
+    };
+    assert_eq!(doubtful("aie1p-morph-kafkanew-0425"), true);
+    assert_eq!(doubtful("aie1p-kafka-server-01"), false);
+    let out = Test::new().args(["deps", CES_ACCESS, "--depth", "1"]).run();
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("morph-kafkanew"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(line.contains("doubtful"), "{line}");
+}

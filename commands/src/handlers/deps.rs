@@ -10,7 +10,7 @@ use crate::{Context, Msg, Reply};
 use aiops_core::diagram::Highlights;
 use aiops_core::graph::NodeKind;
 use aiops_core::query::{self, Direction};
-use aiops_core::vocabulary::{FlagWord, AMBIGUOUS, ON_DEMAND, OPTIONAL, VIA};
+use aiops_core::vocabulary::{FlagWord, AMBIGUOUS, DOUBTFUL, ON_DEMAND, OPTIONAL, VIA};
 use serde_json::json;
 
 /// `deps PATTERN [--up|--down] [--depth N]`
@@ -65,6 +65,9 @@ pub fn deps(ctx: Context, pattern: &str, dir: Direction, depth: u32) -> Reply {
                     }
                     if n.ambiguous {
                         flags.push(flag(&AMBIGUOUS));
+                    }
+                    if n.doubtful {
+                        flags.push(flag(&DOUBTFUL));
                     }
                     if n.hops > 1 {
                         flags.push(Msg::Hops(n.hops).text(lang).into_owned());

@@ -23,6 +23,8 @@ pub struct Neighbor {
     pub on_demand: bool,
     pub via: Vec<String>,
     pub ambiguous: bool,
+    /// The sheet contradicts this relation (a copied row, a direction conflict).
+    pub doubtful: bool,
     pub hops: u32,
 }
 
@@ -77,6 +79,7 @@ fn neighbor(topo: &Topology, s: &Step) -> Neighbor {
         on_demand: s.on_demand,
         via: s.via.clone(),
         ambiguous: s.ambiguous,
+        doubtful: s.doubtful,
         hops: s.hops,
     }
 }

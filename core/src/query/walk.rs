@@ -13,6 +13,8 @@ pub(super) struct Step {
     pub(super) on_demand: bool,
     pub(super) via: Vec<String>,
     pub(super) ambiguous: bool,
+    /// The relation that reached this node is one the sheet contradicts (`Edge::is_doubtful`).
+    pub(super) doubtful: bool,
     /// Some edge on the way here is optional or on demand.
     pub(super) soft: bool,
     /// Reached through a relation that passes through a failed node and another via node that
@@ -80,6 +82,7 @@ pub(super) fn walk(
                 on_demand: e.on_demand,
                 via: e.via.clone(),
                 ambiguous: e.ambiguous,
+                doubtful: e.is_doubtful(),
                 soft,
                 partial,
             });
