@@ -317,3 +317,61 @@ async fn every_state_of_the_inventory_file_is_reported_once_and_its_end_too() {
         "one line per problem:\n{log}"
     );
 }
+
+/// On a machine without font packages (the font directories point at an empty folder), the bot
+/// still posts the diagram, drawn with the font built into the binary, and says so in its log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_any_font_package_the_bot_still_posts_the_diagram() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("AI Ops List.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let no_fonts = dir.path().join("no-fonts");
+    std::fs::create_dir(&no_fonts).unwrap();
+    let mut child = spawn_bot(
+        &standin,
+        &dir.path().join("state"),
+        &inv,
+        &[
+            ("AIOPS_FONT_DIRS", no_fonts.to_str().unwrap()),
+            ("AIOPS_LOG", "info"),
+        ],
+    );
+    let mut stderr = child.stderr.take().expect("stderr piped");
+    let log = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    standin.wait_for_identify(WAIT).await;
+    standin
+        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let options = json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]);
+    let reply = ask(&standin, "deps", options).await;
+    let png = reply.file("diagram.png").unwrap_or_else(|| {
+        panic!("no diagram.png in the reply: {}", reply.json);
+    });
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let info = decoder.read_info().expect("a decodable PNG").info().clone();
+    assert!(
+        info.width > 400 && info.height > 100,
+        "{}x{}",
+        info.width,
+        info.height
+    );
+    assert_eq!(
+        reply.json["embeds"][0]["image"]["url"],
+        "attachment://diagram.png"
+    );
+    assert!(reply.file("diagram.mmd").is_some());
+
+    let pid = child.id();
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(wait_exit(child, Duration::from_secs(5)).await.success());
+    let log = log.join().expect("stderr reader");
+    assert!(log.contains("using the built-in one"), "{log}");
+}
