@@ -157,7 +157,8 @@ fn start_watcher(
 ) -> Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)> {
     let path = app.cfg.inventory.clone()?;
     let interval = Duration::from_secs(app.cfg.watch_interval_secs.max(1));
-    let settle = interval.min(Duration::from_secs(2));
+    // Half the interval at most, so a change is seen and settled within one interval.
+    let settle = (interval / 2).min(Duration::from_secs(2));
     let watcher =
         Watcher::new(path.clone(), app.opts.clone(), settle).with_current(&app.current().bytes);
     let (tx, rx) = std::sync::mpsc::channel();

@@ -73,6 +73,9 @@ struct Stamp {
     ino: u64,
 }
 
+/// The shortest wait between two polls.
+const MIN_POLL: Duration = Duration::from_millis(50);
+
 /// Something seen once, waiting to be seen again after the settle interval.
 #[derive(Debug)]
 struct Pending<T> {
@@ -121,6 +124,25 @@ impl Watcher {
     /// The problem reported and not over yet.
     pub fn problem(&self) -> Option<&Problem> {
         self.problem.as_ref()
+    }
+
+    /// How long to wait before the next poll, so that whatever happens to the file is reported
+    /// within `interval`: the rest of the settle interval while something waits to be seen
+    /// again, else `interval` less the settle interval (what the next poll sees first still has
+    /// time to settle).
+    pub fn next_poll(&self, now: Duration, interval: Duration) -> Duration {
+        let first_seen = [
+            self.pending.as_ref().map(|p| p.since),
+            self.pending_problem.as_ref().map(|p| p.since),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        match first_seen {
+            Some(since) => (since + self.settle).saturating_sub(now),
+            None => interval.saturating_sub(self.settle),
+        }
+        .max(MIN_POLL)
     }
 
     /// Looks at the file once; `now` is the time since the watch started.
@@ -224,7 +246,7 @@ impl Watcher {
     }
 }
 
-/// Polls every `interval` until `stop` receives or its sender is dropped, handing each event to
+/// Polls, as often as [`Watcher::next_poll`] says for `interval`, until `stop` receives or its sender is dropped, handing each event to
 /// `on_event` and calling `polled` after every poll. Meant for a thread of its own.
 pub fn run(
     mut watcher: Watcher,
@@ -239,7 +261,7 @@ pub fn run(
             on_event(ev);
         }
         polled(&watcher);
-        match stop.recv_timeout(interval) {
+        match stop.recv_timeout(watcher.next_poll(start.elapsed(), interval)) {
             Err(RecvTimeoutError::Timeout) => continue,
             Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -423,5 +445,62 @@ mod tests {
         let mut events = 0;
         run(w, ms(10), &rx, |_| events += 1, |_| {});
         assert_eq!(events, 0);
+    }
+
+    /// Polls on the schedule [`Watcher::next_poll`] gives, from `from` until an event or `until`;
+    /// the time of the event.
+    fn first_event_between(
+        w: &mut Watcher,
+        from: Duration,
+        until: Duration,
+        interval: Duration,
+    ) -> Option<(Duration, Event)> {
+        let mut now = from;
+        while now <= until {
+            if let Some(ev) = w.poll(now) {
+                return Some((now, ev));
+            }
+            now += w.next_poll(now, interval);
+        }
+        None
+    }
+
+    #[test]
+    fn every_change_is_reported_within_one_interval() {
+        let interval = ms(4000);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inventory.xlsx");
+        std::fs::write(&path, SEED).expect("write");
+        let mut w =
+            Watcher::new(path.clone(), LoadOptions::default(), interval / 2).with_current(SEED);
+        // Quiet: polls every interval less the settle time, never more often.
+        assert!(w.poll(ms(0)).is_none());
+        assert_eq!(w.next_poll(ms(0), interval), ms(2000));
+        // The file vanishes just after a poll: reported within one interval of vanishing.
+        let mut now = ms(0);
+        std::fs::remove_file(&path).expect("remove");
+        let (at, ev) = first_event_between(&mut w, now + ms(1), now + interval * 3, interval)
+            .expect("reported");
+        assert!(matches!(ev, Event::Problem(Problem::Missing)), "{ev:?}");
+        assert!(at <= now + interval, "missing reported at {at:?}");
+        // It comes back with the same bytes: recovered within one interval.
+        now = at;
+        std::fs::write(&path, SEED).expect("write");
+        let (at, ev) = first_event_between(&mut w, now + ms(1), now + interval * 3, interval)
+            .expect("recovered");
+        assert!(matches!(ev, Event::Recovered(Problem::Missing)), "{ev:?}");
+        assert!(at <= now + interval, "recovery reported at {at:?}");
+        now = at;
+        // A new version (another file, as a new watch sees it): taken within one interval.
+        let mut w2 = Watcher::new(
+            dir.path().join("seed.md"),
+            LoadOptions::default(),
+            interval / 2,
+        );
+        std::fs::write(dir.path().join("seed.md"), aiops_core::SEED_MARKDOWN).expect("write");
+        let (at2, ev) =
+            first_event_between(&mut w2, now, now + interval * 3, interval).expect("loaded");
+        assert!(matches!(ev, Event::Loaded { .. }), "{ev:?}");
+        assert!(at2 <= now + interval, "new version taken at {at2:?}");
     }
 }
