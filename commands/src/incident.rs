@@ -2,8 +2,8 @@
 //! [`aiops_core::query::mentions`], the finder alerts use too), and write the first answer.
 
 use crate::handlers::{kind_text_in, name_with_count};
-use crate::{Context, Msg, Reply};
-use aiops_core::diagram::{Highlights, NodeClass};
+use crate::{Context, Lang, Msg, Reply};
+use aiops_core::diagram::{Diagram, Highlights, NodeClass};
 use aiops_core::query::{self, Effect};
 use serde_json::json;
 
@@ -26,29 +26,50 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
         Msg::Components.text(ctx.lang),
         names.join(", ")
     ));
-    r = r.heading(Msg::Components.text(ctx.lang)).table(
-        suspects
-            .iter()
-            .map(|&i| {
-                let n = &topo.nodes()[i];
-                let what = kind_text_in(ctx.lang, topo, &n.id);
-                let owner = if n.owner.is_empty() {
-                    "—".to_string()
-                } else {
-                    n.owner.clone()
-                };
-                let mut row = vec![
-                    format!("  {}", name_with_count(&n.id, n.count)),
-                    what,
-                    owner,
-                ];
-                if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
-                    row.push(running);
-                }
-                row
-            })
-            .collect(),
-    );
+    r = r
+        .heading(Msg::Components.text(ctx.lang))
+        .table(components_table(ctx, suspects));
+    r = r
+        .heading(Msg::BlastRadius.text(ctx.lang))
+        .text(crate::handlers::verdict(&im, ctx.lang))
+        .table(effect_rows(&im, ctx.lang));
+    r = r
+        .heading(Msg::RecentChangesNearby.text(ctx.lang))
+        .text(changes_text(recent_changes));
+    r.diagram = Some(suspects_diagram(ctx, suspects, &im));
+    r.json = json!({ "suspects": names, "impact": im, "recent_changes": recent_changes });
+    r
+}
+
+/// One row per suspect: name (with its pool size), role or kind, owner, and what runs in EC2
+/// when known. Shared with the alert reply.
+pub(crate) fn components_table(ctx: Context, suspects: &[usize]) -> Vec<Vec<String>> {
+    let topo = ctx.topo;
+    suspects
+        .iter()
+        .map(|&i| {
+            let n = &topo.nodes()[i];
+            let what = kind_text_in(ctx.lang, topo, &n.id);
+            let owner = if n.owner.is_empty() {
+                "—".to_string()
+            } else {
+                n.owner.clone()
+            };
+            let mut row = vec![
+                format!("  {}", name_with_count(&n.id, n.count)),
+                what,
+                owner,
+            ];
+            if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
+                row.push(running);
+            }
+            row
+        })
+        .collect()
+}
+
+/// One row per effect, most harmful first: the effect, how many, the first few names.
+pub(crate) fn effect_rows(im: &query::Impact, lang: Lang) -> Vec<Vec<String>> {
     let list = |v: &[&query::Impacted]| {
         let shown: Vec<String> = v.iter().take(6).map(|i| i.id.clone()).collect();
         let more = v.len().saturating_sub(6);
@@ -58,28 +79,32 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             shown.join(", ")
         }
     };
-    let verdict = crate::handlers::verdict(&im, ctx.lang);
     let mut rows = Vec::new();
     for effect in Effect::BY_HARM {
         let v: Vec<&query::Impacted> = im.impacted.iter().filter(|i| i.effect == effect).collect();
         if !v.is_empty() {
             rows.push(vec![
-                format!("  {}", Msg::Effect(effect).text(ctx.lang)),
+                format!("  {}", Msg::Effect(effect).text(lang)),
                 v.len().to_string(),
                 list(&v),
             ]);
         }
     }
-    r = r
-        .heading(Msg::BlastRadius.text(ctx.lang))
-        .text(verdict)
-        .table(rows);
-    r = r.heading(Msg::RecentChangesNearby.text(ctx.lang));
-    r = if recent_changes.is_empty() {
-        r.text("—")
+    rows
+}
+
+/// Recent change lines, or a dash.
+pub(crate) fn changes_text(recent_changes: &[String]) -> String {
+    if recent_changes.is_empty() {
+        "—".into()
     } else {
-        r.text(recent_changes.join("\n"))
-    };
+        recent_changes.join("\n")
+    }
+}
+
+/// The suspects red and what their failure does styled by effect, nearest first.
+pub(crate) fn suspects_diagram(ctx: Context, suspects: &[usize], im: &query::Impact) -> Diagram {
+    let topo = ctx.topo;
     let effects: Vec<(usize, NodeClass)> = {
         let mut v: Vec<&query::Impacted> = im.impacted.iter().collect();
         v.sort_by_key(|i| i.hops);
@@ -89,7 +114,7 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
     };
     let mut order = suspects.to_vec();
     order.extend(effects.iter().map(|&(n, _)| n));
-    r.diagram = Some(crate::handlers::capped_view(
+    crate::handlers::capped_view(
         topo,
         ctx.lang,
         order,
@@ -98,9 +123,7 @@ pub fn reply(ctx: Context, suspects: &[usize], recent_changes: &[String]) -> Rep
             effects,
             ..Default::default()
         },
-    ));
-    r.json = json!({ "suspects": names, "impact": im, "recent_changes": recent_changes });
-    r
+    )
 }
 
 #[cfg(test)]
