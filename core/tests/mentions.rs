@@ -71,3 +71,13 @@ fn generic_text_matches_nothing() {
     assert!(mentions(&t, "API error rate high on the server").is_empty());
     assert!(mentions(&t, "节点池 服务器 告警").is_empty());
 }
+
+#[test]
+fn emphasis_is_not_a_glob() {
+    let t = seed(&LoadOptions::default()).unwrap();
+    assert!(mentions(&t, "disk *x* on **bold** ?").is_empty());
+    assert_eq!(
+        ids(&t, &mentions(&t, "ces-* restarting")).len(),
+        ids(&t, &mentions(&t, "aie1p-ces-*")).len()
+    );
+}

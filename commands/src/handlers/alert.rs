@@ -86,19 +86,18 @@ pub fn alert(
     r = r.heading(Msg::Alerts.text(lang)).table(rows);
 
     let suspects = &found.components;
-    r = r.heading(Msg::Components.text(lang));
-    if suspects.is_empty() {
-        r = r.text(Msg::NoComponentMatched.text(lang));
-    } else {
-        r = r.table(components_table(ctx, suspects));
-    }
     let unmatched = found
         .unmatched
         .iter()
         .map(|u| one_line(u, MAX_VALUE_CHARS))
         .collect::<Vec<_>>();
+    r = r
+        .heading(Msg::Components.text(lang))
+        .table(components_table(ctx, suspects));
     if !unmatched.is_empty() {
         r = r.text(Msg::UnmatchedLabels(&unmatched.join(", ")).text(lang));
+    } else if suspects.is_empty() {
+        r = r.text(Msg::NoComponentMatched.text(lang));
     }
 
     let im = (!suspects.is_empty())

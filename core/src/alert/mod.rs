@@ -30,6 +30,15 @@ pub enum Source {
 impl Source {
     pub const ALL: [Source; 3] = [Source::Alertmanager, Source::Grafana, Source::PagerDuty];
 
+    /// The sender's own name, for people: `Alertmanager`, `Grafana`, `PagerDuty`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Alertmanager => "Alertmanager",
+            Source::Grafana => "Grafana",
+            Source::PagerDuty => "PagerDuty",
+        }
+    }
+
     /// The name used on the command line, in routes and in stored state.
     pub fn name(self) -> &'static str {
         match self {

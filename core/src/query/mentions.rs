@@ -19,6 +19,9 @@ use std::collections::BTreeSet;
 /// Longest text scanned; incident titles and first messages are short.
 pub const MAX_MENTION_TEXT_CHARS: usize = 4_000;
 
+/// Letters and digits a glob in free text must spell (`ces-*` has 3).
+pub const MIN_GLOB_LETTERS: usize = 3;
+
 /// The components a text mentions, as node positions in topology order.
 pub fn mentions(topo: &Topology, text: &str) -> Vec<usize> {
     let text: String = fold_width(text)
@@ -61,7 +64,15 @@ pub fn mentions(topo: &Topology, text: &str) -> Vec<usize> {
             }
         }
     }
-    for w in text.split_whitespace().filter(|w| w.contains(['*', '?'])) {
+    // A glob names components only when it spells enough of a name: `*x*` or `**bold**` in a
+    // title or an alert's summary is emphasis, not a pattern.
+    let spelled =
+        |w: &&str| w.chars().filter(char::is_ascii_alphanumeric).count() >= MIN_GLOB_LETTERS;
+    for w in text
+        .split_whitespace()
+        .filter(|w| w.contains(['*', '?']))
+        .filter(spelled)
+    {
         if let Ok(sel) = query::select(topo, w.trim_matches(|c: char| !c.is_ascii_graphic())) {
             hits.extend(sel);
         }
