@@ -595,3 +595,18 @@ async fn an_alert_acknowledged_before_a_restart_is_posted_after_it() {
     bot.shutdown().await;
     drop(state);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inventory_that_is_not_the_seed_gets_its_own_components_named() {
+    let inv = aiops_tests::fixture("alerts/other-inventory.csv");
+    let bot = start_alerting_in(0, move |c| c.inventory = Some(inv)).await;
+    let body = std::fs::read(aiops_tests::fixture("alerts/am-other.json")).unwrap();
+    let a = webhook::post(&hook_url(bot.health, "alertmanager"), &bearer(), body).await;
+    assert_eq!(a.status, 202, "{a:?}");
+    let post = nth_post(&bot, 1).await;
+    let text = post_text(&post);
+    assert!(text.contains("qx7-billing-01"), "{text}");
+    assert!(!text.contains("aie1p"), "{text}");
+    assert_png(&post);
+    bot.shutdown().await;
+}
