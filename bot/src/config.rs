@@ -1,6 +1,10 @@
 //! Bot configuration: a TOML file, every key overridable from the environment. The token only
 //! ever comes from the environment and is never printed.
 
+mod alerts;
+
+pub use alerts::{AlertsConfig, Secret, GRAFANA_SIGNATURE_HEADER};
+
 use crate::rate::{RateConfig, Rule};
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
@@ -40,6 +44,8 @@ pub struct Config {
     pub rate: RateConfig,
     /// Font family for rendered diagrams (a CJK-capable one).
     pub font_family: Option<String>,
+    /// Alert webhooks and alert messages.
+    pub alerts: AlertsConfig,
     #[serde(skip)]
     pub token: Option<String>,
 }
@@ -62,6 +68,7 @@ impl Default for Config {
             watch_interval_secs: 2,
             rate: RateConfig::default(),
             font_family: None,
+            alerts: AlertsConfig::default(),
             token: None,
         }
     }
@@ -146,6 +153,7 @@ impl Config {
         for (which, rule) in rules {
             apply_rule(&get, which, rule)?;
         }
+        self.alerts.apply_env(&get)?;
         Ok(())
     }
 
@@ -189,6 +197,7 @@ impl Config {
                     self.health_addr
                 )
             })?;
+        self.alerts.validate()?;
         Ok(())
     }
 
@@ -203,6 +212,7 @@ impl Config {
                 "not set"
             }
         ));
+        shown.push_str(&self.alerts.describe_secrets());
         shown
     }
 }

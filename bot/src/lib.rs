@@ -3,16 +3,17 @@
 //!
 //! Layers, without cycles: the front ends [`cli`] (clap) and [`serve`] + [`app`] + [`discord`]
 //! (serenity) sit on shared leaves that import neither: [`loading`], [`window`], [`picture`],
-//! [`stamp`], [`store`], [`watch`], [`schedule`], [`rate`], [`metrics`], [`health`],
-//! [`config`]. `main.rs`
+//! [`stamp`], [`store`], [`watch`], [`schedule`], [`rate`], [`metrics`], [`http`] (the HTTP
+//! server: health, metrics, alert webhooks), [`alerts`] (the alert inbox), [`config`]. `main.rs`
 //! only parses arguments and exits with the code [`cli::run`] gives; tests drive [`serve::run`]
 //! in-process.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod discord;
-pub mod health;
+pub mod http;
 pub mod loading;
 pub mod metrics;
 pub mod picture;

@@ -2,6 +2,10 @@
 //! Prometheus text format, or OpenMetrics when the scraper asks for it, with label values
 //! escaped by the library.
 
+mod alerts;
+
+pub use alerts::AlertMetrics;
+
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -54,6 +58,7 @@ pub struct Metrics {
     inventory_version: Gauge,
     gateway_connected: Gauge,
     gateway_connections: Counter,
+    pub alerts: AlertMetrics,
 }
 
 fn latency_histogram() -> Histogram {
@@ -126,8 +131,10 @@ impl Default for Metrics {
             "Gateway sessions started or resumed",
             gateway_connections.clone(),
         );
+        let alerts = AlertMetrics::register(&mut registry);
         Metrics {
             registry,
+            alerts,
             commands,
             latency,
             renders,

@@ -1,5 +1,6 @@
-//! `aiops serve`: the bot and everything it starts — the health server, the inventory watcher,
-//! the change poster and the digest schedule — until shutdown.
+//! `aiops serve`: the bot and everything it starts — the HTTP server (health, metrics, alert
+//! webhooks), the alert poster, the inventory watcher, the change poster and the digest
+//! schedule — until shutdown.
 //!
 //! The caller passes the health listener, the clock and the shutdown signal, so tests run the
 //! whole bot on `127.0.0.1:0` with a clock they move by hand.
@@ -104,9 +105,22 @@ pub async fn run(
         }
     };
     let tasks = TaskTracker::new();
-    tasks.spawn(crate::health::serve(health, app.metrics.clone(), stopped()));
+    let inbox = open_inbox(&app);
+    tasks.spawn(crate::http::serve(
+        health,
+        http_routes(&app, &inbox),
+        stopped(),
+    ));
 
     let http = Arc::new(discord::http(&app, &token));
+    if let Some(inbox) = inbox {
+        tasks.spawn(discord::alerts::run(
+            app.clone(),
+            http.clone(),
+            inbox,
+            stopped(),
+        ));
+    }
     let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
     {
         let app = app.clone();
@@ -144,6 +158,28 @@ pub async fn run(
         );
     }
     result
+}
+
+/// The alert inbox in the state directory; without it the webhooks answer 503.
+fn open_inbox(app: &App) -> Option<Arc<crate::alerts::Inbox>> {
+    match crate::alerts::Inbox::open(&app.cfg.state_dir) {
+        Ok(inbox) => Some(Arc::new(inbox)),
+        Err(e) => {
+            tracing::error!("the alert queue is unavailable, webhooks will answer 503: {e:#}");
+            None
+        }
+    }
+}
+
+fn http_routes(app: &App, inbox: &Option<Arc<crate::alerts::Inbox>>) -> Arc<crate::http::Routes> {
+    Arc::new(crate::http::Routes {
+        metrics: app.metrics.clone(),
+        hooks: Some(crate::http::Hooks {
+            cfg: app.cfg.alerts.clone(),
+            inbox: inbox.clone(),
+            metrics: app.metrics.clone(),
+        }),
+    })
 }
 
 /// How long shutdown waits for background tasks (posting queued change summaries) to finish.

@@ -1,6 +1,6 @@
 //! The store, SQLite at `<state-dir>/aiops.sqlite3`: the history of inventory versions, the
 //! audit log, the incident threads already answered, and small key-value state (the digest's
-//! last run). Each inventory version aiops loads is kept with its SHA-256, when it was first seen (unix seconds, UTC), where
+//! last run), and the alert queue and groups (`alerts.rs`). Each inventory version aiops loads is kept with its SHA-256, when it was first seen (unix seconds, UTC), where
 //! it came from, its raw bytes (so it can be re-resolved with newer rules) and a summary.
 //!
 //! A load whose bytes equal the latest version's adds nothing; a return to older content (a
@@ -8,6 +8,10 @@
 //! mode and readers wait up to [`BUSY_TIMEOUT`], so the bot and a CLI can use the store at once.
 //! A file SQLite cannot read is moved aside (`aiops.sqlite3.corrupt-<unix-ts>`) with a warning,
 //! and a fresh store is started: the store must never cost anyone the current inventory.
+
+mod alerts;
+
+pub use alerts::{AlertGroupRow, GroupUpdate, QueuedAlert};
 
 use crate::stamp::{now_unix, rfc3339, sha256_hex};
 use aiops_commands::VersionInfo;
@@ -298,6 +302,7 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
              v TEXT NOT NULL
          );",
     )?;
+    alerts::create(&conn)?;
     conn.query_row("SELECT count(*) FROM versions", [], |r| r.get::<_, i64>(0))?;
     Ok(conn)
 }

@@ -6,6 +6,7 @@
 //! ([`Lang::flags`]), shared with the diagrams.
 
 use crate::Lang;
+use aiops_core::alert::Status as AlertStatus;
 use aiops_core::graph::ResourceKind;
 use aiops_core::query::{Effect, Reach};
 use aiops_core::DiagKind;
@@ -216,6 +217,33 @@ pub enum Msg<'a> {
     Components,
     BlastRadius,
     RecentChangesNearby,
+
+    // alert
+    /// An alert's or a group's status: `firing`, `acknowledged`, `resolved`.
+    AlertStatus(AlertStatus),
+    /// `since 2026-12-02T04:26:49Z`
+    Since(&'a str),
+    /// `resolved at 2026-12-02T05:12:19Z, after 45m`
+    ResolvedAfter {
+        at: &'a str,
+        took: &'a str,
+    },
+    /// `1h 5m`, `2d 3h`, `45s`.
+    Duration(i64),
+    /// `2 of 3 alerts firing`
+    AlertsFiring {
+        firing: usize,
+        total: usize,
+    },
+    /// `4 more alert(s) left out by the sender`
+    AlertsTruncated(u64),
+    Alerts,
+    Link,
+    NoComponentMatched,
+    /// `no inventory component matched labels instance=10.0.3.7:9100, job=node`
+    UnmatchedLabels(&'a str),
+    /// `also firing: …`
+    AlsoFiring(&'a str),
 }
 
 /// Both languages of a phrase that embeds values: `tr!(lang, "{n} hops", "{n} 跳")`.
@@ -583,8 +611,76 @@ impl Msg<'_> {
             Msg::Components => fixed("Components", "相关组件"),
             Msg::BlastRadius => fixed("Blast radius", "影响范围"),
             Msg::RecentChangesNearby => fixed("Recent changes nearby", "附近的近期变更"),
+
+            Msg::AlertStatus(st) => match st {
+                AlertStatus::Firing => fixed("firing", "告警中"),
+                AlertStatus::Acknowledged => fixed("acknowledged", "已确认"),
+                AlertStatus::Resolved => fixed("resolved", "已恢复"),
+            },
+            Msg::Since(t) => tr!(lang, "since {t}", "开始于 {t}"),
+            Msg::ResolvedAfter { at, took } => tr!(
+                lang,
+                "resolved at {at}, after {took}",
+                "已于 {at} 恢复，持续 {took}"
+            ),
+            Msg::Duration(secs) => duration(secs.max(0), lang),
+            Msg::AlertsFiring { firing, total } => {
+                let plural = s(total);
+                tr!(
+                    lang,
+                    "{firing} of {total} alert{plural} firing",
+                    "{total} 条告警中 {firing} 条仍在告警"
+                )
+            }
+            Msg::AlertsTruncated(n) => tr!(
+                lang,
+                "{n} more alert(s) left out by the sender",
+                "发送方另外省略了 {n} 条告警"
+            ),
+            Msg::Alerts => fixed("Alerts", "告警"),
+            Msg::Link => fixed("link", "链接"),
+            Msg::NoComponentMatched => fixed(
+                "no inventory component matched this alert",
+                "没有清单组件与此告警对应",
+            ),
+            Msg::UnmatchedLabels(labels) => tr!(
+                lang,
+                "no inventory component matched labels {labels}",
+                "没有清单组件与标签 {labels} 对应"
+            ),
+            Msg::AlsoFiring(list) => tr!(lang, "also firing: {list}", "同时在告警：{list}"),
         }
     }
+}
+
+/// `45s`, `12m`, `1h 5m`, `2d 3h`: the two largest units.
+fn duration(secs: i64, lang: Lang) -> Cow<'static, str> {
+    let (d, h, m, sec) = (
+        secs / 86_400,
+        secs % 86_400 / 3_600,
+        secs % 3_600 / 60,
+        secs % 60,
+    );
+    let units: [(i64, &str, &str); 4] = [
+        (d, "d", "天"),
+        (h, "h", "小时"),
+        (m, "m", "分"),
+        (sec, "s", "秒"),
+    ];
+    let first = units.iter().position(|u| u.0 > 0).unwrap_or(3);
+    let parts: Vec<String> = units[first..(first + 2).min(4)]
+        .iter()
+        .enumerate()
+        .filter(|(i, u)| *i == 0 || u.0 > 0)
+        .map(|(_, (n, en, zh))| match lang {
+            Lang::En => format!("{n}{en}"),
+            Lang::Zh => format!("{n}{zh}"),
+        })
+        .collect();
+    Cow::Owned(match lang {
+        Lang::En => parts.join(" "),
+        Lang::Zh => parts.concat(),
+    })
 }
 
 fn resource_zh(r: ResourceKind) -> &'static str {

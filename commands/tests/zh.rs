@@ -68,6 +68,8 @@ struct Case {
     typo: &'static str,
     /// A thread title that names components.
     incident: &'static str,
+    /// An alert label value that names a component.
+    alert_host: &'static str,
 }
 
 const SEED: Case = Case {
@@ -83,6 +85,7 @@ const SEED: Case = Case {
     no_path: ("jenkins", "ETCD"),
     typo: "apisx",
     incident: "spotdb 故障，现货下单失败",
+    alert_host: "aie1p-kafka-server-01:9308",
 };
 
 const OTHER_CASE: Case = Case {
@@ -98,6 +101,7 @@ const OTHER_CASE: Case = Case {
     no_path: ("report-01", "paygw-01"),
     typo: "ledgr",
     incident: "qz7 支付网关 超时，pay-kafka 积压",
+    alert_host: "qz7-ledger-01:8080",
 };
 
 fn other() -> Topology {
@@ -242,6 +246,8 @@ fn queries(topo: &Topology, case: &Case, lang: Lang) -> Vec<Rendered> {
     let recent = ["v2 · 2026-11-22T09:00:00Z".to_string()];
     out.push(("incident", incident::reply(ctx, &suspects, &recent)));
     out.push(("incident, no changes", incident::reply(ctx, &suspects, &[])));
+    let (alerts, alert_texts) = alert_replies(ctx, case);
+    out.extend(alerts);
     let typed = [
         case.short,
         case.resource,
@@ -269,7 +275,9 @@ fn queries(topo: &Topology, case: &Case, lang: Lang) -> Vec<Rendered> {
         &recent[0],
     ]
     .map(str::to_string)
-    .to_vec();
+    .into_iter()
+    .chain(alert_texts)
+    .collect::<Vec<_>>();
     out.into_iter()
         .map(|(what, reply)| Rendered {
             what: format!("{}: {what}", case.source),
@@ -277,6 +285,67 @@ fn queries(topo: &Topology, case: &Case, lang: Lang) -> Vec<Rendered> {
             foreign: typed.clone(),
         })
         .collect()
+}
+
+/// The alert reply for a group of two, one naming a component and one naming nothing: firing,
+/// then resolved. Returns the replies and the texts the sender wrote (labels, annotations,
+/// title, link, times), which are not ours to translate.
+fn alert_replies(ctx: Context, case: &Case) -> (Vec<(&'static str, Reply)>, Vec<String>) {
+    use aiops_core::alert::{find, parse, utc, Group, LabelKeys, Source};
+    let body = |status: &str, end: &str| {
+        format!(
+            r#"{{"version":"4","groupKey":"{{}}:{{alertname=\"ServiceDown\"}}","status":"{status}",
+            "externalURL":"http://127.0.0.1:19093","groupLabels":{{"alertname":"ServiceDown"}},
+            "alerts":[{{"status":"{status}","labels":{{"alertname":"ServiceDown","instance":"{}",
+            "severity":"critical"}},"annotations":{{"summary":"probe failed"}},
+            "startsAt":"2026-12-02T04:00:00Z","endsAt":"{end}",
+            "generatorURL":"http://prometheus.example/graph"}},
+            {{"status":"{status}","labels":{{"alertname":"ServiceDown","instance":"10.0.3.7:9100",
+            "job":"node"}},"startsAt":"2026-12-02T04:00:00Z","endsAt":"{end}"}}]}}"#,
+            case.alert_host
+        )
+    };
+    let firing = parse(
+        Source::Alertmanager,
+        body("firing", "0001-01-01T00:00:00Z").as_bytes(),
+    )
+    .expect("firing body");
+    let resolved = parse(
+        Source::Alertmanager,
+        body("resolved", "2026-12-02T05:05:00Z").as_bytes(),
+    )
+    .expect("resolved body");
+    let mut g = Group::new(&firing, 1_796_187_000);
+    let found = find(ctx.topo, &g, &LabelKeys::default());
+    assert_eq!(found.components.len(), 1, "{}", case.alert_host);
+    let open = commands::alert(
+        ctx,
+        &g,
+        &found,
+        &["v2 · 2026-11-22T09:00:00Z".into()],
+        &["DiskFull".into()],
+    );
+    g.apply(&resolved, 1_796_190_000);
+    let closed = commands::alert(ctx, &g, &found, &[], &[]);
+    let mut texts: Vec<String> = Vec::new();
+    for a in g.alerts.iter().map(|a| &a.alert) {
+        for (k, v) in a.labels.iter().chain(&a.annotations) {
+            texts.extend([format!("{k}={v}"), k.clone(), v.clone()]);
+        }
+        texts.extend(a.link.clone());
+    }
+    texts.extend([
+        g.title.clone(),
+        "http://127.0.0.1:19093".into(),
+        utc(g.opened_at),
+        utc(g.resolved_at.expect("resolved")),
+        "DiskFull".into(),
+        "v2 · 2026-11-22T09:00:00Z".into(),
+    ]);
+    (
+        vec![("alert firing", open), ("alert resolved", closed)],
+        texts,
+    )
 }
 
 fn version(id: i64, summary: &str) -> VersionInfo {

@@ -3,6 +3,7 @@
 //! Pure: no network, no async runtime, no environment variables. The only I/O is [`open`],
 //! a convenience that reads a file's bytes and hands them to [`load_bytes`].
 
+pub mod alert;
 pub mod alias;
 pub mod cell;
 pub mod diag;

@@ -17,6 +17,7 @@
 //! neither what a test sees nor a real store.
 
 pub mod discord;
+pub mod webhook;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -15,6 +15,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 
+#[path = "bot/alertmanager.rs"]
+mod alertmanager;
+#[path = "bot/alerts.rs"]
+mod alerts;
 #[path = "bot/life.rs"]
 mod life;
 

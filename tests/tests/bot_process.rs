@@ -8,6 +8,9 @@ use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "bot/alert_process.rs"]
+mod alert_process;
+
 const WAIT: Duration = Duration::from_secs(30);
 
 fn spawn_bot(

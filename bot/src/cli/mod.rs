@@ -4,6 +4,7 @@
 //!
 //! Exit codes: 0 answered; 1 nothing matched; 2 bad input, or our side failed.
 
+mod alert;
 mod history;
 mod output;
 mod query;
@@ -82,6 +83,23 @@ impl From<LangArg> for aiops_commands::Lang {
         match l {
             LangArg::En => aiops_commands::Lang::En,
             LangArg::Zh => aiops_commands::Lang::Zh,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    Alertmanager,
+    Grafana,
+    Pagerduty,
+}
+
+impl From<SourceArg> for aiops_core::alert::Source {
+    fn from(s: SourceArg) -> Self {
+        match s {
+            SourceArg::Alertmanager => aiops_core::alert::Source::Alertmanager,
+            SourceArg::Grafana => aiops_core::alert::Source::Grafana,
+            SourceArg::Pagerduty => aiops_core::alert::Source::PagerDuty,
         }
     }
 }
@@ -196,6 +214,20 @@ pub enum Command {
         /// A duration (30m, 12h, 7d) or a version id.
         #[arg(long, default_value = "30d")]
         since: String,
+    },
+    /// What the bot would post for an alert webhook body (Alertmanager, Grafana, PagerDuty v3):
+    /// the alert, its components, what breaks, the diagram. Several files are later
+    /// deliveries of the same group, applied in order.
+    Alert {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Which sender wrote the body; default: told by its shape.
+        #[arg(long, value_enum)]
+        source: Option<SourceArg>,
+        /// Label names read for component names, in order (repeat the flag). Default:
+        /// instance, host, hostname, nodename, ec2_name, name, service, job, pod, node.
+        #[arg(long = "label-key")]
+        label_keys: Vec<String>,
     },
     /// Watch the inventory file; print each new version's summary.
     Watch {
@@ -336,6 +368,11 @@ fn dispatch(args: &Args) -> Result<Outcome, Stop> {
         }
         Command::History => history::history(args),
         Command::Changes { pattern, since } => history::changes(args, pattern, since),
+        Command::Alert {
+            files,
+            source,
+            label_keys,
+        } => alert::alert(args, files, source.map(Into::into), label_keys),
         Command::Watch {
             interval_ms,
             settle_ms,

@@ -107,7 +107,7 @@ fn answer(args: &Args, handler: impl FnOnce(Context) -> Reply) -> Result<Outcome
 }
 
 /// The reconciliation against `--ec2` files, when given.
-fn ec2_report(
+pub(super) fn ec2_report(
     args: &Args,
     topo: &aiops_core::Topology,
 ) -> Result<Option<aiops_core::reconcile::Report>, Stop> {

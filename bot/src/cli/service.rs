@@ -75,7 +75,11 @@ pub fn serve(config: Option<&Path>) -> Result<Outcome, Stop> {
         let health = tokio::net::TcpListener::bind(&cfg.health_addr)
             .await
             .with_context(|| format!("binding the health port {}", cfg.health_addr))?;
-        tracing::info!(addr = %cfg.health_addr, "health and metrics listening");
+        // The bound address, so port 0 (tests, a quick local run) says which port it got.
+        let addr = health
+            .local_addr()
+            .map_or_else(|_| cfg.health_addr.clone(), |a| a.to_string());
+        tracing::info!(addr = %addr, "HTTP (health, metrics, alert webhooks) listening");
         crate::serve::run(
             cfg,
             health,

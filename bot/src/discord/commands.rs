@@ -3,7 +3,8 @@
 //!
 //! `/deps pattern [direction] [depth]`, `/impact pattern [depth] [one_node]`, `/whois name`, `/role text`,
 //! `/owner team`, `/path from to`, `/spof`, `/diagram pattern [depth]`,
-//! `/changes [since] [pattern]`, `/lint`, `/inventory status|reload|upload file`, `/help`.
+//! `/changes [since] [pattern]`, `/lint`, `/inventory status|reload|upload file`, `/help`,
+//! `/alerts list|silence group [for]` (defined in `alerts_command.rs`).
 
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
 
@@ -131,11 +132,12 @@ pub fn definitions() -> Vec<CreateCommand> {
                 ),
             ),
         CreateCommand::new("help").description("How to use aiops"),
+        super::alerts_command::definition(),
     ]
 }
 
 /// The names of all commands, for tests and help.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "deps",
     "impact",
     "whois",
@@ -148,4 +150,5 @@ pub const NAMES: [&str; 12] = [
     "lint",
     "inventory",
     "help",
+    "alerts",
 ];

@@ -15,6 +15,7 @@ impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         self.app.metrics.set_gateway_connected(true);
         self.app.set_gateway_state("connected".into());
+        let _same_user_on_every_ready = self.bot_user.set(ready.user.id.get());
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "gateway ready");
         let defs = defs::definitions();
         let result = match self.app.cfg.guild {
@@ -87,6 +88,10 @@ impl Handler {
         };
         if !self.app.cfg.incident_channels.contains(&parent.get()) {
             return "not_incident_channel";
+        }
+        if thread.owner_id.map(|u| u.get()) == self.bot_user.get().copied() {
+            // An alert thread the bot opened: its message is the answer already.
+            return "own_thread";
         }
         let lock = self.thread_lock(thread.id.get());
         let _held = lock.lock().await;

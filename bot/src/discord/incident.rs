@@ -118,17 +118,17 @@ impl Handler {
     }
 }
 
-/// A message for an incident thread.
+/// A message for an incident thread (or an alert message).
 #[derive(Clone)]
-struct Post {
-    content: String,
-    embed: Option<CreateEmbed>,
-    files: Vec<CreateAttachment>,
+pub(super) struct Post {
+    pub content: String,
+    pub embed: Option<CreateEmbed>,
+    pub files: Vec<CreateAttachment>,
 }
 
 /// [`put_in_thread`] through outages; an edit of a message that is gone (deleted by a moderator)
 /// becomes a new message.
-async fn deliver_in_thread(
+pub(super) async fn deliver_in_thread(
     http: &serenity::http::Http,
     thread: ChannelId,
     existing: Option<u64>,

@@ -17,7 +17,8 @@ use serenity::all::{
 };
 use std::time::Instant;
 
-const ADMIN_ONLY: &str = "This command requires an admin role. Ask an aiops admin to run it.";
+pub(super) const ADMIN_ONLY: &str =
+    "This command requires an admin role. Ask an aiops admin to run it.";
 
 impl Handler {
     pub(super) async fn inventory(

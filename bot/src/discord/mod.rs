@@ -5,9 +5,13 @@
 //! every slash command (admission, rate limits, defer, time limit, reply, audit), `deliver` gets
 //! each send through Discord's outages; `queries` are the read-only commands,
 //! `inventory` is `/inventory` and its upload buttons, `incident` answers incident threads and
-//! `announce` posts change summaries; `answer` holds what they answer with, `uploads` the
+//! `announce` posts change summaries, `alerts` keeps one message per alert group up to date
+//! (`alerts_post` puts it in Discord, `alerts_command` is `/alerts`); `answer` holds what they answer with, `uploads` the
 //! uploads awaiting confirmation. `message` fits a reply into Discord's limits.
 
+pub mod alerts;
+mod alerts_command;
+mod alerts_post;
 mod announce;
 mod answer;
 pub mod commands;

@@ -86,6 +86,11 @@ impl Handler {
             .unwrap_or_default();
         let outcome = match name.as_str() {
             "inventory" => self.inventory(ctx, &cmd, &roles, lang).await,
+            "alerts" => {
+                let (app, cmd2, admin) = (self.app.clone(), cmd.clone(), self.is_admin(&roles));
+                let work = move || super::alerts_command::answer(&app, admin, &cmd2, lang);
+                self.app.blocking(work).await.map_err(Internal::from)
+            }
             _ => {
                 let app = self.app.clone();
                 let cmd2 = cmd.clone();

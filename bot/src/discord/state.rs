@@ -14,6 +14,9 @@ pub struct Handler {
     /// One lock per incident thread: a forum post's THREAD_CREATE and the messages that follow
     /// it arrive together, and only one of them may answer at a time.
     threads: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    /// The bot's own user id, from READY: threads it opens itself (alert threads) are not
+    /// incident threads to answer.
+    pub(super) bot_user: std::sync::OnceLock<u64>,
 }
 
 impl Handler {
@@ -22,6 +25,7 @@ impl Handler {
             app,
             uploads: Uploads::default(),
             threads: Default::default(),
+            bot_user: std::sync::OnceLock::new(),
         }
     }
 

@@ -1,8 +1,9 @@
 //! The command handlers, one module per command (`changes.rs` and `incident.rs` hold the
-//! change and incident ones), and the wording they share: names with their pool size, and what
+//! change and incident ones; `alert.rs` answers alert webhooks with the incident's pieces), and the wording they share: names with their pool size, and what
 //! kind of node a name is. Each handler validates its input, runs the query against the
 //! [`Context`](crate::Context), and builds the [`Reply`](crate::Reply).
 
+mod alert;
 mod deps;
 mod export;
 mod impact;
@@ -14,6 +15,7 @@ mod spof;
 mod view;
 mod whois;
 
+pub use alert::{alert, ALERTS_LISTED, MAX_VALUE_CHARS};
 pub use deps::deps;
 pub use export::{export, write_export_json};
 pub(crate) use impact::verdict;

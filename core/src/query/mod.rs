@@ -1,8 +1,9 @@
 //! Questions about a topology: selection patterns, deps, impact, paths, single points of failure,
-//! and role/owner search. Results are plain data with node ids, ready to serialise.
+//! role/owner search, and the components a free text mentions. Results are plain data with node ids, ready to serialise.
 
 mod deps;
 mod impact;
+mod mentions;
 mod paths;
 mod search;
 mod select;
@@ -11,6 +12,7 @@ mod walk;
 
 pub use deps::{deps, DepsEntry, Direction, Neighbor};
 pub use impact::{impact, Effect, Impact, ImpactOptions, Impacted, Reach, Side};
+pub use mentions::{mentions, MAX_MENTION_TEXT_CHARS};
 pub use paths::paths;
 pub use search::{by_owner, by_role};
 pub use select::{

@@ -31,6 +31,7 @@ pub(crate) fn message_body<'r>(req: &'r Request, segments: &[&str]) -> Option<&'
         ("POST", ["channels", _, "messages"]) | ("PATCH", ["channels", _, "messages", _]) => {
             Some(&req.json)
         }
+        ("POST", ["channels", _, "threads"]) => req.json.get("message"),
         _ => None,
     }
 }

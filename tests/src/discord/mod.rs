@@ -244,6 +244,12 @@ impl StandIn {
         self.shared.lock().gateway.clone()
     }
 
+    /// The threads the bot opened (forum posts and threads started from its messages), as
+    /// Discord answered them, in order.
+    pub fn threads_opened(&self) -> Vec<Value> {
+        self.shared.lock().threads_opened.clone()
+    }
+
     /// The commands registered by the last bulk overwrite (guild or global), as answered.
     pub fn registered_commands(&self) -> Vec<Value> {
         self.shared.lock().commands.clone()

@@ -38,6 +38,13 @@ pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) {
                     state.requests.push(request);
                     response
                 };
+                // Events a request causes (a thread the bot opened) go out after the lock.
+                let events = std::mem::take(&mut handler.lock().events);
+                for (event, data) in events {
+                    if handler.lock().session.is_some() {
+                        handler.dispatch(&event, data);
+                    }
+                }
                 handler.notify();
                 response
             })
@@ -177,6 +184,40 @@ fn answer(shared: &Shared, state: &mut State, req: &Request) -> Response {
             }
             _ => not_found(10008, "Unknown Message"),
         },
+        // A forum post: a thread whose starter message has the thread's id.
+        ("POST", ["channels", c, "threads"]) => match id(c).and_then(|c| state.channels.get(&c)) {
+            Some(parent) if parent["type"] == 15 => {
+                let forum = id(c).unwrap_or_default();
+                let thread = state.next_id();
+                let name = req.json["name"].as_str().unwrap_or_default().to_string();
+                let body = req.json["message"].clone();
+                let message = store_message(shared, state, thread, None, &body, req, false);
+                let message = rekey_message(state, thread, &message, thread);
+                let json = open_thread(shared, state, thread, forum, &name);
+                let mut answer = json.clone();
+                answer["message"] = message;
+                Response::json(201, answer)
+            }
+            Some(_) => Response::json(
+                400,
+                json!({ "message": "Cannot start a forum post outside a forum channel", "code": 50024 }),
+            ),
+            None => not_found(10003, "Unknown Channel"),
+        },
+        // A thread started from a message: the thread has the message's id.
+        ("POST", ["channels", c, "messages", m, "threads"]) => match (id(c), id(m)) {
+            (Some(c), Some(m)) if state.messages.contains_key(&(c, m)) => {
+                if state.channels.contains_key(&m) {
+                    return Response::json(
+                        400,
+                        json!({ "message": "A thread has already been created for this message", "code": 160004 }),
+                    );
+                }
+                let name = req.json["name"].as_str().unwrap_or_default().to_string();
+                Response::json(201, open_thread(shared, state, m, c, &name))
+            }
+            _ => not_found(10008, "Unknown Message"),
+        },
         ("GET", ["guilds", g, "members", u]) if id(g) == Some(guild) => {
             match id(u).and_then(|u| state.members.get(&u).map(|m| (u, m))) {
                 Some((u, (name, roles))) => Response::json(
@@ -188,6 +229,39 @@ fn answer(shared: &Shared, state: &mut State, req: &Request) -> Response {
         }
         _ => not_found(0, "404: Not Found"),
     }
+}
+
+/// Makes a public thread the bot owns, keeps it, and queues its THREAD_CREATE, as Discord sends
+/// one to the bot for threads it opens.
+fn open_thread(shared: &Shared, state: &mut State, thread: u64, parent: u64, name: &str) -> Value {
+    let ids = &shared.ids;
+    let json = payloads::thread(
+        thread,
+        ids.guild.get(),
+        parent,
+        name,
+        ids.bot_user.get(),
+        true,
+    );
+    state.channels.insert(thread, json.clone());
+    state.threads_opened.push(json.clone());
+    state.events.push(("THREAD_CREATE".into(), json.clone()));
+    json
+}
+
+/// Gives a stored message another id (a forum post's starter message has the thread's id).
+fn rekey_message(state: &mut State, channel: u64, message: &Value, to: u64) -> Value {
+    let from = message["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
+    let mut m = state
+        .messages
+        .remove(&(channel, from))
+        .unwrap_or_else(|| message.clone());
+    m["id"] = json!(to.to_string());
+    state.messages.insert((channel, to), m.clone());
+    m
 }
 
 fn not_found(code: u32, message: &str) -> Response {

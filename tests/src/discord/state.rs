@@ -52,6 +52,10 @@ pub(crate) struct State {
     pub upload_limit: u64,
     /// Refusals a test asked for, each used by the first request it matches.
     pub faults: Vec<Fault>,
+    /// Gateway events requests caused, dispatched once the request is answered.
+    pub events: Vec<(String, Value)>,
+    /// Threads the bot opened (forum posts and threads from messages), in order.
+    pub threads_opened: Vec<Value>,
 }
 
 /// One refusal a test asked for ([`super::StandIn::refuse_next`]).
