@@ -437,3 +437,36 @@ fn groups_sharing_a_blast_radius_are_related() {
         &s("aie1p-elasticsearch-01")
     ));
 }
+
+#[test]
+fn a_big_group_on_a_generated_inventory_finds_every_instance_once() {
+    let csv = aiops_core::synth::csv(2_000);
+    let topo = load_bytes("big.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let instances: Vec<&str> = topo
+        .nodes()
+        .iter()
+        .filter(|n| n.is_instance())
+        .map(|n| n.id.as_str())
+        .collect();
+    let alerts: Vec<String> = instances
+        .iter()
+        .flat_map(|id| {
+            // Every instance twice, as two exporters of the same host would fire.
+            [9100, 9308].map(|port| {
+                format!(
+                    r#"{{"status":"firing","labels":{{"alertname":"Down","instance":"{id}:{port}","job":"node"}},
+                    "annotations":{{"summary":"target down"}}}}"#
+                )
+            })
+        })
+        .collect();
+    let body = format!(
+        r#"{{"groupKey":"{{}}:{{alertname=\"Down\"}}","status":"firing","alerts":[{}]}}"#,
+        alerts.join(",")
+    );
+    let g = Group::new(&am(body.as_bytes()), 1);
+    assert_eq!(g.alerts.len(), 2 * instances.len());
+    let f = find(&topo, &g, &LabelKeys::default());
+    assert_eq!(ids(&topo, &f.components), instances);
+    assert!(f.unmatched.is_empty());
+}

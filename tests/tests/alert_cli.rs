@@ -293,3 +293,48 @@ fn the_answer_is_in_chinese_with_lang_zh() {
         .stdout_has("影响范围");
     assert!(!out.stdout.contains("resolved at"), "{}", out.stdout);
 }
+
+#[test]
+fn what_runs_in_ec2_is_said_for_each_component() {
+    let dir = aiops_tests::temp_dir();
+    let page = dir.path().join("ec2.json");
+    let body = serde_json::json!({"Reservations": [{"Instances": [
+        {"InstanceId": "i-0aa1", "InstanceType": "m5.large",
+         "State": {"Code": 16, "Name": "running"},
+         "Placement": {"AvailabilityZone": "ap-northeast-1c"},
+         "Tags": [{"Key": "Name", "Value": "aie1p-kafka-server-01"}]}]}]});
+    std::fs::write(&page, serde_json::to_vec(&body).unwrap()).unwrap();
+    let out = Test::new()
+        .arg("--ec2")
+        .arg(&page)
+        .arg("alert")
+        .arg(alerts("am-firing.json"))
+        .run();
+    let row = |id: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id}: {}", out.stdout))
+            .to_string()
+    };
+    assert!(
+        row("aie1p-kafka-server-01").contains("ap-northeast-1c"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        row("aie1p-morph-kafkanew-0425").ends_with("running 0 of 1"),
+        "{}",
+        out.stdout
+    );
+    let j = Test::new()
+        .arg("--ec2")
+        .arg(&page)
+        .arg("alert")
+        .arg(alerts("am-firing.json"))
+        .json();
+    assert!(j["components"][0]["ec2"]
+        .as_str()
+        .unwrap()
+        .contains("ap-northeast-1c"));
+}

@@ -15,7 +15,7 @@ use super::{Alert, Group};
 use crate::graph::Topology;
 use crate::query;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The label names read for component names, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,17 +51,31 @@ pub const UNMATCHED_VALUE_CHARS: usize = 80;
 pub fn find(topo: &Topology, group: &Group, keys: &LabelKeys) -> Found {
     let mut found = Found::default();
     let mut seen = BTreeSet::new();
+    // A group of hundreds of alerts repeats its label values and texts: each is looked up once.
+    let mut labels: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut texts: HashMap<String, Vec<usize>> = HashMap::new();
     for ga in &group.alerts {
         let a = &ga.alert;
-        let mut hits = keys
-            .0
-            .iter()
-            .filter_map(|k| a.labels.get(k))
-            .map(|v| by_label(topo, v))
-            .find(|h| !h.is_empty())
-            .unwrap_or_default();
+        let mut hits = Vec::new();
+        for v in keys.0.iter().filter_map(|k| a.labels.get(k)) {
+            let h = labels
+                .entry(v.as_str())
+                .or_insert_with(|| by_label(topo, v));
+            if !h.is_empty() {
+                hits = h.clone();
+                break;
+            }
+        }
         if hits.is_empty() {
-            hits = query::mentions(topo, &free_text(a, group));
+            let text = free_text(a, group);
+            hits = match texts.get(&text) {
+                Some(h) => h.clone(),
+                None => {
+                    let h = query::mentions(topo, &text);
+                    texts.insert(text, h.clone());
+                    h
+                }
+            };
         }
         if hits.is_empty() {
             let mut said: Vec<String> = keys
