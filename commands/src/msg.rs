@@ -244,6 +244,10 @@ pub enum Msg<'a> {
     UnmatchedLabels(&'a str),
     /// `also firing: …`
     AlsoFiring(&'a str),
+    /// Components whose alerts have all resolved while others in the group still fire.
+    ComponentsRecovered(&'a str),
+    /// The whole group resolved: no blast radius is current.
+    AllAlertsResolved,
 }
 
 /// Both languages of a phrase that embeds values: `tr!(lang, "{n} hops", "{n} 跳")`.
@@ -649,6 +653,15 @@ impl Msg<'_> {
                 "没有清单组件与标签 {labels} 对应"
             ),
             Msg::AlsoFiring(list) => tr!(lang, "also firing: {list}", "同时在告警：{list}"),
+            Msg::ComponentsRecovered(list) => tr!(
+                lang,
+                "no alert fires on {list} any more: left out of the blast radius",
+                "{list} 的告警已恢复：不计入影响范围"
+            ),
+            Msg::AllAlertsResolved => fixed(
+                "every alert of this group has resolved: nothing it named is failing now",
+                "该组告警已全部恢复：所涉组件目前均无故障",
+            ),
         }
     }
 }

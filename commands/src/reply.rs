@@ -35,6 +35,9 @@ pub enum Block {
     Text(String),
     /// Rows of cells; the first row is not special. Renderers align the columns.
     Table(Vec<Vec<String>>),
+    /// One line about something that is over (a resolved alert), struck through where the
+    /// medium can: `~~…~~` in chat and on the terminal, around text that is shown as written.
+    Struck(String),
 }
 
 /// A file that goes with the reply (full text, Mermaid source, a diff).
@@ -108,6 +111,11 @@ impl Reply {
         self
     }
 
+    pub fn struck(mut self, s: impl Into<String>) -> Self {
+        self.blocks.push(Block::Struck(s.into()));
+        self
+    }
+
     pub fn table(mut self, rows: Vec<Vec<String>>) -> Self {
         if !rows.is_empty() {
             self.blocks.push(Block::Table(rows));
@@ -131,6 +139,9 @@ impl Reply {
                     }
                 }
                 Block::Table(rows) => out.push_str(&align(rows, "  ")),
+                Block::Struck(t) => {
+                    let _ = writeln!(out, "  ~~{t}~~");
+                }
             }
         }
         if let Some(d) = &self.diagram {

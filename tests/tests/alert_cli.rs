@@ -32,7 +32,35 @@ fn later_deliveries_strike_resolved_alerts_and_the_full_resolve_says_how_long() 
         .arg(alerts("am-partial.json"))
         .run();
     partial.stdout_has("1 of 2 alerts firing").stdout_has(
-        "~~KafkaConsumerLag~~  critical  resolved  instance=aie1p-kafka-server-01:9308",
+        "~~KafkaConsumerLag · critical · resolved · instance=aie1p-kafka-server-01:9308",
+    );
+    // The blast radius is of what still fires: kafka-server-01 is up again.
+    partial.stdout_has("no alert fires on aie1p-kafka-server-01 any more");
+    let j = Test::new()
+        .arg("alert")
+        .args([alerts("am-firing.json"), alerts("am-partial.json")])
+        .json();
+    let firing: Vec<(&str, bool)> = j["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["firing"] == true))
+        .collect();
+    assert_eq!(
+        firing,
+        [
+            ("aie1p-kafka-server-01", false),
+            ("aie1p-morph-kafkanew-0425", true)
+        ]
+    );
+    assert!(
+        j["impact"]["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t != "aie1p-kafka-server-01"),
+        "{}",
+        j["impact"]
     );
     let done = Test::new()
         .arg("alert")
@@ -50,7 +78,10 @@ fn later_deliveries_strike_resolved_alerts_and_the_full_resolve_says_how_long() 
     );
     done.stdout_has("resolved at 2026-12-02T05:12:19Z, after 45m 30s")
         .stdout_has("0 of 2 alerts firing");
-    assert_eq!(done.stdout.matches("~~KafkaConsumerLag~~").count(), 2);
+    assert_eq!(done.stdout.matches("~~KafkaConsumerLag · ").count(), 2);
+    // Resolved: no current blast radius and no verdict that customers are hit.
+    done.stdout_has("every alert of this group has resolved");
+    assert!(!done.stdout.contains("customers hit"), "{}", done.stdout);
 }
 
 #[test]
@@ -290,8 +321,13 @@ fn the_answer_is_in_chinese_with_lang_zh() {
     out.stdout_has("已恢复: KafkaConsumerLag · critical")
         .stdout_has("已于 2026-12-02T05:12:19Z 恢复，持续 45分30秒")
         .stdout_has("相关组件")
-        .stdout_has("影响范围");
+        .stdout_has("该组告警已全部恢复");
     assert!(!out.stdout.contains("resolved at"), "{}", out.stdout);
+    let firing = Test::new()
+        .args(["--lang", "zh", "alert"])
+        .arg(alerts("am-firing.json"))
+        .run();
+    firing.stdout_has("影响范围");
 }
 
 #[test]

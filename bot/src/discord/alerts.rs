@@ -248,11 +248,11 @@ impl Poster {
                     .collect();
                 let also: Vec<String> = others
                     .iter()
-                    .filter(|o| o.id != this && !found.components.is_empty())
+                    .filter(|o| o.id != this && !found.open.is_empty())
                     .filter(|o| {
                         let theirs: Vec<usize> =
                             o.components.iter().filter_map(|c| topo.index(c)).collect();
-                        alert::related(topo, &found.components, &theirs)
+                        alert::related(topo, &found.open, &theirs)
                     })
                     .map(|o| format!("{} (group {})", o.title, o.id))
                     .collect();

@@ -88,6 +88,9 @@ fn blocks_markdown(reply: &Reply) -> String {
                 out.push_str(&escape_markdown(t));
                 out.push('\n');
             }
+            Block::Struck(t) => {
+                out.push_str(&format!("~~{}~~\n", escape_markdown(t)));
+            }
             Block::Table(rows) => {
                 // Code blocks keep the columns aligned; nothing inside needs escaping but fences.
                 let text = align(rows, "").replace("```", "ʼʼʼ");

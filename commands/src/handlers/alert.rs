@@ -73,17 +73,26 @@ pub fn alert(
         r = r.text(Msg::AlertsTruncated(group.truncated).text(lang));
     }
 
-    let mut rows: Vec<Vec<String>> = group
-        .alerts
+    // Alerts still open in an aligned table; resolved ones below it, one struck line each.
+    let listed: Vec<&GroupAlert> = group.alerts.iter().take(ALERTS_LISTED).collect();
+    let rows: Vec<Vec<String>> = listed
         .iter()
-        .take(ALERTS_LISTED)
+        .filter(|a| a.is_open())
         .map(|a| alert_row(a, lang))
         .collect();
+    r = r.heading(Msg::Alerts.text(lang)).table(rows);
+    for a in listed.iter().filter(|a| !a.is_open()) {
+        let cells: Vec<String> = alert_row(a, lang)
+            .into_iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        r = r.struck(cells.join(" · "));
+    }
     let more = group.alerts.len().saturating_sub(ALERTS_LISTED);
     if more > 0 {
-        rows.push(vec![Msg::AndMore(more).text(lang).trim().to_string()]);
+        r = r.text(Msg::AndMore(more).text(lang).trim().to_string());
     }
-    r = r.heading(Msg::Alerts.text(lang)).table(rows);
 
     let suspects = &found.components;
     let unmatched = found
@@ -100,6 +109,18 @@ pub fn alert(
         r = r.text(Msg::NoComponentMatched.text(lang));
     }
 
+    // The blast radius is of what still fires: a resolved alert's component is up again.
+    let recovered: Vec<&str> = suspects
+        .iter()
+        .filter(|i| !found.open.contains(i))
+        .map(|&i| topo.nodes()[i].id.as_str())
+        .collect();
+    if !suspects.is_empty() && found.open.is_empty() {
+        r = r.text(Msg::AllAlertsResolved.text(lang));
+    } else if !recovered.is_empty() {
+        r = r.text(Msg::ComponentsRecovered(&recovered.join(", ")).text(lang));
+    }
+    let suspects = &found.open;
     let im = (!suspects.is_empty())
         .then(|| query::impact(topo, suspects, &query::ImpactOptions::default()));
     if let Some(im) = &im {
@@ -154,15 +175,11 @@ fn link(group: &Group) -> Option<String> {
         .map(|l| one_line(l, 2 * MAX_VALUE_CHARS))
 }
 
-/// `name  severity  status  where  summary`; a resolved alert's name struck through.
+/// `name  severity  status  where  summary`.
 fn alert_row(ga: &GroupAlert, lang: crate::Lang) -> Vec<String> {
     let a = &ga.alert;
     let name = one_line(&a.name, MAX_VALUE_CHARS);
-    let name = if ga.is_open() {
-        format!("  {name}")
-    } else {
-        format!("  ~~{name}~~")
-    };
+    let name = format!("  {name}");
     let place = LabelKeys::default()
         .0
         .iter()
@@ -230,6 +247,7 @@ fn json_of(
                 "role": n.role,
                 "owner": n.owner,
                 "count": n.count,
+                "firing": found.open.contains(&i),
             });
             if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
                 c["ec2"] = Value::String(running);
@@ -288,7 +306,10 @@ mod tests {
         g.apply(&partial, 1_796_186_500);
         let found = find(&topo, &g, &LabelKeys::default());
         let text = alert(Context::new(&topo, "seed"), &g, &found, &[], &[]).to_text();
-        assert!(text.contains("~~KafkaConsumerLag~~"), "{text}");
+        assert!(
+            text.contains("~~KafkaConsumerLag · critical · resolved"),
+            "{text}"
+        );
         assert!(text.contains("1 of 2 alerts firing"), "{text}");
         assert!(!text.contains("resolved at"), "{text}");
     }

@@ -39,6 +39,9 @@ impl Default for LabelKeys {
 pub struct Found {
     /// Node positions, in the order found.
     pub components: Vec<usize>,
+    /// The components that an alert still firing (or acknowledged) names, in the same order:
+    /// the ones whose blast radius is current. Empty once every alert has resolved.
+    pub open: Vec<usize>,
     /// `key=value` of each alert that named no component (its keyed labels, or its
     /// `alertname` when it has none), each once, values cut to [`UNMATCHED_VALUE_CHARS`].
     pub unmatched: Vec<String>,
@@ -51,6 +54,7 @@ pub const UNMATCHED_VALUE_CHARS: usize = 80;
 pub fn find(topo: &Topology, group: &Group, keys: &LabelKeys) -> Found {
     let mut found = Found::default();
     let mut seen = BTreeSet::new();
+    let mut open = BTreeSet::new();
     // A group of hundreds of alerts repeats its label values and texts: each is looked up once.
     let mut labels: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut texts: HashMap<String, Vec<usize>> = HashMap::new();
@@ -92,9 +96,16 @@ pub fn find(topo: &Topology, group: &Group, keys: &LabelKeys) -> Found {
                 }
             }
         }
-        for i in hits {
+        for &i in &hits {
             if seen.insert(i) {
                 found.components.push(i);
+            }
+        }
+        if ga.is_open() {
+            for i in hits {
+                if open.insert(i) {
+                    found.open.push(i);
+                }
             }
         }
     }
