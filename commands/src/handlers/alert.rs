@@ -231,7 +231,7 @@ fn json_of(
                 "owner": n.owner,
                 "count": n.count,
             });
-            if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
+            if let Some(running) = crate::running_text(ctx, &n.id) {
                 c["ec2"] = Value::String(running);
             }
             c
