@@ -60,7 +60,7 @@ pub(crate) fn components_table(ctx: Context, suspects: &[usize]) -> Vec<Vec<Stri
                 what,
                 owner,
             ];
-            if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
+            if let Some(running) = crate::running_text(ctx, &n.id) {
                 row.push(running);
             }
             row

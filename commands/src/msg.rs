@@ -93,6 +93,105 @@ pub enum Msg<'a> {
     Runs(&'a str),
     /// `not found` / the EC2 state of a sheet instance that does not run.
     NotRunning(&'a str),
+    // What runs in EC2, for whois, impact and incident replies, the digest and `changes`.
+    /// `running 3 of 3`
+    RunningOf {
+        running: usize,
+        of: u32,
+    },
+    /// `, all in ap-northeast-1a` (two or more nodes).
+    AllInZone(&'a str),
+    /// `, in ap-northeast-1a` (one node), or `, in a ×2, c ×1`.
+    InZones(&'a str),
+    /// `; 1 stopped`
+    AlsoStopped(usize),
+    /// `x: in the sheet, not running (stopped)`
+    DriftMissing {
+        id: &'a str,
+        state: &'a str,
+    },
+    /// `group: 40 running, not in the sheet`
+    DriftUnlisted {
+        group: &'a str,
+        count: usize,
+    },
+    /// `x: sheet ×2, running 5`
+    DriftPoolSize {
+        id: &'a str,
+        sheet: u32,
+        running: usize,
+    },
+    /// `x: all 3 running in ap-northeast-1a`
+    DriftOneZone {
+        id: &'a str,
+        count: usize,
+        az: &'a str,
+    },
+    /// `x: name says c5.2xlarge, runs c5.xlarge`
+    DriftType {
+        id: &'a str,
+        says: &'a str,
+        actual: &'a str,
+    },
+    /// `pool x grew from 2 to 5 nodes`
+    PoolGrew {
+        id: &'a str,
+        from: usize,
+        to: usize,
+    },
+    PoolShrank {
+        id: &'a str,
+        from: usize,
+        to: usize,
+    },
+    /// A sheet instance that did not run and runs now.
+    StartedRunning {
+        id: &'a str,
+        count: usize,
+    },
+    /// A sheet instance that ran and runs no more.
+    StoppedRunning(&'a str),
+    UnlistedAppeared {
+        group: &'a str,
+        count: usize,
+    },
+    UnlistedGone(&'a str),
+    UnlistedResized {
+        group: &'a str,
+        from: usize,
+        to: usize,
+    },
+    NowOneZone {
+        id: &'a str,
+        az: &'a str,
+    },
+    NoLongerOneZone(&'a str),
+    /// `what on when`
+    HappenedOn {
+        what: &'a str,
+        when: &'a str,
+    },
+    /// Headings of the EC2 part of the digest and of `changes`.
+    NewDriftSinceDigest(usize),
+    DriftStill(usize),
+    NoNewDrift,
+    Ec2Changes(usize),
+    NoEc2Changes,
+    /// `/reconcile` with nothing known about EC2.
+    Ec2NotConfigured,
+    /// EC2 is configured but nothing has been read yet.
+    Ec2NoResultYet,
+    /// `/inventory status`: `40 instances from aws ec2 describe-instances, read 2026-…`
+    Ec2InForce {
+        instances: usize,
+        source: &'a str,
+        when: &'a str,
+    },
+    /// `/inventory status`: the last run or read failed, the last good result stays.
+    Ec2Failing {
+        what: &'a str,
+        since: &'a str,
+    },
     InEc2,
     ExternalTarget,
     ListingDepth,
@@ -403,6 +502,123 @@ impl Msg<'_> {
                 (Lang::Zh, s) => Cow::Owned(s.to_string()),
             },
             Msg::InEc2 => fixed("in EC2", "EC2 中"),
+            Msg::RunningOf { running, of } => {
+                tr!(lang, "running {running} of {of}", "运行 {running} / {of}")
+            }
+            Msg::AllInZone(az) => tr!(lang, ", all in {az}", "，全部在 {az}"),
+            Msg::InZones(zones) => tr!(lang, ", in {zones}", "，在 {zones}"),
+            Msg::AlsoStopped(n) => tr!(lang, "; {n} stopped", "；{n} 个已停止"),
+            Msg::DriftMissing { id, state } => {
+                let state = Msg::NotRunning(state).text(lang);
+                tr!(
+                    lang,
+                    "{id}: in the sheet, not running ({state})",
+                    "{id}：清单中有，未运行（{state}）"
+                )
+            }
+            Msg::DriftUnlisted { group, count } => tr!(
+                lang,
+                "{group}: {count} running, not in the sheet",
+                "{group}：{count} 个在运行，清单中没有"
+            ),
+            Msg::DriftPoolSize { id, sheet, running } => tr!(
+                lang,
+                "{id}: sheet ×{sheet}, running {running}",
+                "{id}：清单 ×{sheet}，运行 {running}"
+            ),
+            Msg::DriftOneZone { id, count, az } => tr!(
+                lang,
+                "{id}: all {count} running in {az}",
+                "{id}：{count} 个全部运行在 {az}"
+            ),
+            Msg::DriftType { id, says, actual } => tr!(
+                lang,
+                "{id}: name says {says}, runs {actual}",
+                "{id}：名称表示 {says}，实际 {actual}"
+            ),
+            Msg::PoolGrew { id, from, to } => tr!(
+                lang,
+                "pool {id} grew from {from} to {to} nodes",
+                "节点池 {id} 从 {from} 个节点增加到 {to} 个"
+            ),
+            Msg::PoolShrank { id, from, to } => tr!(
+                lang,
+                "pool {id} shrank from {from} to {to} nodes",
+                "节点池 {id} 从 {from} 个节点减少到 {to} 个"
+            ),
+            Msg::StartedRunning { id, count } => {
+                let plural = s(count);
+                tr!(
+                    lang,
+                    "{id} runs now ({count} node{plural})",
+                    "{id} 开始运行（{count} 个节点）"
+                )
+            }
+            Msg::StoppedRunning(id) => tr!(lang, "{id} no longer runs", "{id} 不再运行"),
+            Msg::UnlistedAppeared { group, count } => tr!(
+                lang,
+                "{group} appeared: {count} running, not in the sheet",
+                "{group} 出现：{count} 个在运行，清单中没有"
+            ),
+            Msg::UnlistedGone(group) => tr!(
+                lang,
+                "{group} (not in the sheet) no longer runs",
+                "{group}（清单中没有）不再运行"
+            ),
+            Msg::UnlistedResized { group, from, to } => tr!(
+                lang,
+                "{group} (not in the sheet) went from {from} to {to} running",
+                "{group}（清单中没有）运行数从 {from} 变为 {to}"
+            ),
+            Msg::NowOneZone { id, az } => tr!(
+                lang,
+                "{id}: all running nodes now in {az}",
+                "{id}：运行节点现在全部在 {az}"
+            ),
+            Msg::NoLongerOneZone(id) => tr!(
+                lang,
+                "{id}: running nodes no longer all in one zone",
+                "{id}：运行节点不再集中在同一可用区"
+            ),
+            Msg::HappenedOn { what, when } => tr!(lang, "{what} on {when}", "{when}：{what}"),
+            Msg::NewDriftSinceDigest(n) => tr!(
+                lang,
+                "EC2: new drift since the last digest: {n}",
+                "EC2：自上次摘要以来的新偏差：{n}"
+            ),
+            Msg::DriftStill(n) => tr!(
+                lang,
+                "EC2: drift already there: {n}",
+                "EC2：已有的偏差：{n}"
+            ),
+            Msg::NoNewDrift => fixed(
+                "EC2: no new drift since the last digest.",
+                "EC2：自上次摘要以来没有新偏差。",
+            ),
+            Msg::Ec2Changes(n) => tr!(lang, "Changes in EC2: {n}", "EC2 的变化：{n}"),
+            Msg::NoEc2Changes => fixed("No changes in EC2.", "EC2 没有变化。"),
+            Msg::Ec2NotConfigured => fixed(
+                "Nothing is known about EC2: set ec2_inventory or ec2_command in the bot's config (AIOPS_EC2_INVENTORY, AIOPS_EC2_COMMAND).",
+                "尚无 EC2 数据：请在机器人配置中设置 ec2_inventory 或 ec2_command（AIOPS_EC2_INVENTORY、AIOPS_EC2_COMMAND）。",
+            ),
+            Msg::Ec2NoResultYet => fixed(
+                "EC2 is configured but nothing has been read yet; see /inventory status.",
+                "已配置 EC2，但尚未读到数据；请查看 /inventory status。",
+            ),
+            Msg::Ec2InForce {
+                instances,
+                source,
+                when,
+            } => tr!(
+                lang,
+                "{instances} instance(s) from {source}, read {when}",
+                "{instances} 个实例，来自 {source}，读取于 {when}"
+            ),
+            Msg::Ec2Failing { what, since } => tr!(
+                lang,
+                "LAST READ FAILED: {what} (since {since}); the last good result stays in force",
+                "上次读取失败：{what}（自 {since} 起）；沿用上次成功的结果"
+            ),
             Msg::PoolOfUnknownSize => fixed(
                 "one row of a node pool: its size is not in the sheet",
                 "节点池只有一行：清单中没有其规模",

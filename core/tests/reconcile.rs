@@ -162,9 +162,13 @@ fn every_kind_of_drift_is_reported_on_the_seed() {
     // The padded, differently-cased Name still matches.
     assert!(!r.missing.iter().any(|m| m.id == "aie1p-jenkins"));
     assert_eq!(r.matched, t.instance_count() - 2);
+    let narwhal = &r.by_node[NARWHAL_ACCESS];
     assert_eq!(
-        r.running_text(&t, NARWHAL_ACCESS).unwrap(),
-        "running 3 of 3, all in ap-northeast-1a"
+        (
+            narwhal.running,
+            narwhal.zones.keys().map(String::as_str).collect::<Vec<_>>()
+        ),
+        (3, vec![ZONES[0]])
     );
     assert_eq!(r.one_zone(NARWHAL_ACCESS), Some("ap-northeast-1a"));
     let j = serde_json::to_value(&r).unwrap();
@@ -285,4 +289,89 @@ fn on_another_inventory_copies_in_one_zone_and_unknown_names_are_reported() {
     let m = d.to_mermaid();
     assert!(m.contains("not running (stopped)"), "{m}");
     assert!(m.contains("qx7-batch-*"), "{m}");
+}
+
+/// `instances` with `id`'s running nodes set to `n` (in zones a, c, d in turn).
+fn with_running(t: &Topology, id: &str, n: usize) -> Vec<aiops_core::reconcile::Instance> {
+    let mut all: Vec<_> = drifted(t)
+        .into_iter()
+        .filter(|i| i.tags.get("Name").map(String::as_str) != Some(id))
+        .collect();
+    let mut one = parse(
+        "one.json",
+        &page(
+            vec![instance("i-x", Some(id), "c5.large", RUNNING, ZONES[0])],
+            false,
+        ),
+    )
+    .unwrap();
+    let proto = one.remove(0);
+    for k in 0..n {
+        let mut i = proto.clone();
+        i.id = format!("i-grown{k}");
+        i.az = ZONES[k % 3].to_string();
+        all.push(i);
+    }
+    all
+}
+
+#[test]
+fn compare_says_a_pool_grew_and_a_group_appeared_against_the_same_sheet() {
+    let t = seed(&LoadOptions::default()).unwrap();
+    let keys = TagKeys::default();
+    let before = reconcile::reconcile(&t, &with_running(&t, APISIX, 2), &keys);
+    let mut now = with_running(&t, APISIX, 5);
+    now.retain(|i| !i.id.starts_with("i-new"));
+    let after = reconcile::reconcile(&t, &now, &keys);
+    let changes = reconcile::compare(&t, &before, &after);
+    assert!(
+        changes.contains(&reconcile::Ec2Change::Running {
+            id: APISIX.into(),
+            from: 2,
+            to: 5,
+            sheet: 2
+        }),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&reconcile::Ec2Change::Unlisted {
+            group: "aie1p-newsvc-c5large-2c4g-v133-a-Node".into(),
+            from: 40,
+            to: 0
+        }),
+        "{changes:?}"
+    );
+    assert!(reconcile::compare(&t, &after, &after).is_empty());
+    // New drift: the pool runs more nodes than the sheet says now; a group taken away is no
+    // new drift, and a line that only changed its amount is the drift it was.
+    let grown = reconcile::new_drift(&before, &after);
+    assert_eq!(grown.len(), 1, "{grown:?}");
+    assert!(matches!(&grown[0], reconcile::Drift::PoolSize(p) if p.id == APISIX && p.running == 5));
+    let more = reconcile::reconcile(&t, &with_running(&t, APISIX, 6), &keys);
+    assert!(!reconcile::new_drift(&after, &more)
+        .iter()
+        .any(|d| matches!(d, reconcile::Drift::PoolSize(_))));
+    let fresh = reconcile::new_drift(&after, &before);
+    assert_eq!(fresh.len(), 1, "{fresh:?}");
+    assert!(matches!(&fresh[0], reconcile::Drift::Unlisted(u) if u.count == 40));
+}
+
+#[test]
+fn a_snapshot_reads_back_as_the_same_fleet_whatever_the_order() {
+    let t = seed(&LoadOptions::default()).unwrap();
+    let keys = TagKeys::default();
+    let all = drifted(&t);
+    let snap = reconcile::write_snapshot(&all, &keys);
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(snap, reconcile::write_snapshot(&reversed, &keys));
+    let back = parse("snapshot", &snap).unwrap();
+    assert_eq!(
+        reconcile::reconcile(&t, &back, &keys),
+        reconcile::reconcile(&t, &all, &keys)
+    );
+    assert!(
+        !String::from_utf8_lossy(&snap).contains("\"team\""),
+        "only the keys' tags"
+    );
 }

@@ -249,7 +249,7 @@ fn json_of(
                 "count": n.count,
                 "firing": found.open.contains(&i),
             });
-            if let Some(running) = ctx.ec2.and_then(|r| r.running_text(topo, &n.id)) {
+            if let Some(running) = crate::running_text(ctx, &n.id) {
                 c["ec2"] = Value::String(running);
             }
             c

@@ -90,7 +90,7 @@ pub fn impact_with(ctx: Context, pattern: &str, mut opts: ImpactOptions) -> Repl
                     kind_text_in(lang, ctx.topo, &n.id),
                     what,
                 ];
-                if let Some(running) = ctx.ec2.and_then(|r| r.running_text(ctx.topo, &n.id)) {
+                if let Some(running) = super::running_text(ctx, &n.id) {
                     row.push(running);
                 }
                 row

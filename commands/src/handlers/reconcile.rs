@@ -1,11 +1,15 @@
 //! `reconcile`: the sheet against what runs in EC2 (see `aiops_core::reconcile`).
 //!
 //! Grammar: `reconcile EC2.json [EC2-2.json …]`; the front end reads and parses the files and
-//! hands over the report.
+//! hands over the report. Also the wording of what runs for one component
+//! ([`running_text`]), of a line of drift ([`drift_line`]) and of a change in EC2 between two
+//! snapshots ([`ec2_change_line`]), which whois, impact, incident replies, the digest and
+//! `changes` share.
 
 use super::name_with_count;
+use crate::Lang;
 use crate::{Context, Msg, Reply};
-use aiops_core::reconcile::{self, Report};
+use aiops_core::reconcile::{self, Drift, Ec2Change, Report};
 
 /// The drift report as a reply: a line per kind of drift, the JSON, and the diagram.
 pub fn reconcile(ctx: Context, report: &Report) -> Reply {
@@ -31,10 +35,7 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
     }
     if !report.missing.is_empty() {
         r = r
-            .heading(format!(
-                "Listed in the sheet, not running: {}",
-                report.missing.len()
-            ))
+            .heading(Msg::ReconcileMissing(report.missing.len()).text(lang))
             .table(
                 report
                     .missing
@@ -51,10 +52,7 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
     }
     if !report.unlisted.is_empty() {
         r = r
-            .heading(format!(
-                "Running, not in the sheet: {}",
-                report.unlisted.len()
-            ))
+            .heading(Msg::ReconcileUnlisted(report.unlisted.len()).text(lang))
             .table(
                 report
                     .unlisted
@@ -71,10 +69,7 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
     }
     if !report.pool_size.is_empty() {
         r = r
-            .heading(format!(
-                "Pool size, sheet against running: {}",
-                report.pool_size.len()
-            ))
+            .heading(Msg::ReconcilePoolSize(report.pool_size.len()).text(lang))
             .table(
                 report
                     .pool_size
@@ -130,4 +125,130 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
     r.diagram = Some(reconcile::diagram(topo, report));
     r.json = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
     r
+}
+
+/// "running 3 of 3, all in ap-northeast-1a" for a sheet instance, when EC2 is known.
+pub fn running_text(ctx: Context, id: &str) -> Option<String> {
+    let report = ctx.ec2?;
+    let n = ctx.topo.node(id)?;
+    if !n.is_instance() {
+        return None;
+    }
+    let lang = ctx.lang;
+    let r = report.by_node.get(id);
+    let running = r.map_or(0, |r| r.running);
+    let mut s = Msg::RunningOf {
+        running,
+        of: n.count.max(1),
+    }
+    .text(lang)
+    .into_owned();
+    if let Some(r) = r {
+        match r.zones.len() {
+            0 => {}
+            1 => {
+                let az = r.zones.keys().next().map(String::as_str).unwrap_or("");
+                let part = if running > 1 {
+                    Msg::AllInZone(az)
+                } else {
+                    Msg::InZones(az)
+                };
+                s.push_str(&part.text(lang));
+            }
+            _ => {
+                let zones: Vec<String> = r.zones.iter().map(|(z, c)| format!("{z} ×{c}")).collect();
+                s.push_str(&Msg::InZones(&zones.join(", ")).text(lang));
+            }
+        }
+        if r.stopped > 0 {
+            s.push_str(&Msg::AlsoStopped(r.stopped).text(lang));
+        }
+    }
+    Some(s)
+}
+
+/// One line of drift, as the digest lists it.
+pub fn drift_line(lang: Lang, d: &Drift) -> String {
+    match d {
+        Drift::Missing(m) => Msg::DriftMissing {
+            id: &m.id,
+            state: &m.state,
+        },
+        Drift::Unlisted(u) => Msg::DriftUnlisted {
+            group: &u.group,
+            count: u.count,
+        },
+        Drift::PoolSize(p) => Msg::DriftPoolSize {
+            id: &p.id,
+            sheet: p.sheet,
+            running: p.running,
+        },
+        Drift::SingleAz(z) => Msg::DriftOneZone {
+            id: &z.id,
+            count: z.count,
+            az: &z.az,
+        },
+        Drift::TypeMismatch(t) => Msg::DriftType {
+            id: &t.id,
+            says: &t.name_says,
+            actual: &t.actual,
+        },
+    }
+    .text(lang)
+    .into_owned()
+}
+
+/// One change in EC2 between two snapshots: "pool x grew from 2 to 5 nodes".
+pub fn ec2_change_line(lang: Lang, c: &Ec2Change) -> String {
+    match c {
+        Ec2Change::Running {
+            id, from: 0, to, ..
+        } => Msg::StartedRunning { id, count: *to },
+        Ec2Change::Running { id, to: 0, .. } => Msg::StoppedRunning(id),
+        Ec2Change::Running { id, from, to, .. } if to > from => Msg::PoolGrew {
+            id,
+            from: *from,
+            to: *to,
+        },
+        Ec2Change::Running { id, from, to, .. } => Msg::PoolShrank {
+            id,
+            from: *from,
+            to: *to,
+        },
+        Ec2Change::Unlisted { group, from: 0, to } => Msg::UnlistedAppeared { group, count: *to },
+        Ec2Change::Unlisted { group, to: 0, .. } => Msg::UnlistedGone(group),
+        Ec2Change::Unlisted { group, from, to } => Msg::UnlistedResized {
+            group,
+            from: *from,
+            to: *to,
+        },
+        Ec2Change::OneZone { id, az: Some(az) } => Msg::NowOneZone { id, az },
+        Ec2Change::OneZone { id, az: None } => Msg::NoLongerOneZone(id),
+    }
+    .text(lang)
+    .into_owned()
+}
+
+/// The EC2 part of `changes`: each change between consecutive snapshots with when it was seen
+/// (`steps` oldest first: the time of the newer snapshot and what changed up to it), appended
+/// to `reply`.
+pub fn ec2_changes(lang: Lang, mut reply: Reply, steps: &[(String, Vec<Ec2Change>)]) -> Reply {
+    let lines: Vec<String> = steps
+        .iter()
+        .flat_map(|(when, changes)| {
+            changes.iter().map(move |c| {
+                Msg::HappenedOn {
+                    what: &ec2_change_line(lang, c),
+                    when,
+                }
+                .text(lang)
+                .into_owned()
+            })
+        })
+        .collect();
+    if lines.is_empty() {
+        return reply.text(Msg::NoEc2Changes.text(lang));
+    }
+    reply = reply.heading(Msg::Ec2Changes(lines.len()).text(lang));
+    reply.text(lines.join("\n"))
 }

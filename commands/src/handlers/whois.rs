@@ -80,11 +80,8 @@ pub fn whois(ctx: Context, name: &str) -> Reply {
                         n.env.clone()
                     },
                 ]);
-                if let Some(ec2) = ctx.ec2 {
-                    rows.push(vec![
-                        format!("  {}", Msg::InEc2.text(ctx.lang)),
-                        ec2.running_text(ctx.topo, &n.id).unwrap_or_default(),
-                    ]);
+                if let Some(running) = super::running_text(ctx, &n.id) {
+                    rows.push(vec![format!("  {}", Msg::InEc2.text(ctx.lang)), running]);
                 }
                 if !n.instance_id.is_empty() {
                     rows.push(vec![label(Msg::InstanceId), n.instance_id.clone()]);

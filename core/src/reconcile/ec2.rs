@@ -186,3 +186,32 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Instance>, Ec2Error> {
         })
         .collect())
 }
+
+/// What a snapshot keeps of `instances`, in the documented shape so that [`parse`] reads it
+/// back: id, type, state, zone, and only the tags `keys` names, sorted by id. Two snapshots of
+/// the same running fleet are the same bytes, whatever order or extra fields AWS printed.
+pub fn write_snapshot(instances: &[Instance], keys: &super::TagKeys) -> Vec<u8> {
+    let mut sorted: Vec<&Instance> = instances.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let kept = |k: &String| *k == keys.name || keys.group.contains(k);
+    let list: Vec<serde_json::Value> = sorted
+        .iter()
+        .map(|i| {
+            let tags: Vec<serde_json::Value> = i
+                .tags
+                .iter()
+                .filter(|(k, _)| kept(k))
+                .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+                .collect();
+            serde_json::json!({
+                "InstanceId": i.id,
+                "InstanceType": i.instance_type,
+                "State": {"Name": i.state.name()},
+                "Tags": tags,
+                "Placement": {"AvailabilityZone": i.az},
+            })
+        })
+        .collect();
+    let page = serde_json::json!({"Reservations": [{"Instances": list}]});
+    serde_json::to_vec(&page).unwrap_or_default()
+}

@@ -13,12 +13,14 @@
 //! ignored.
 
 pub mod ec2;
+pub mod history;
 
 use crate::diagram::{Diagram, DiagramEdge, DiagramNode, Highlights, NodeClass};
 use crate::graph::Topology;
 use crate::text::fold_width;
 use crate::vocabulary::is_stem_token;
-pub use ec2::{parse, Ec2Error, Instance, State};
+pub use ec2::{parse, write_snapshot, Ec2Error, Instance, State};
+pub use history::{compare, new_drift, Drift, Ec2Change};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -118,39 +120,6 @@ impl Report {
             && self.pool_size.is_empty()
             && self.single_az.is_empty()
             && self.type_mismatch.is_empty()
-    }
-
-    /// "running 3 of 3, all in ap-northeast-1a" for a sheet instance, when known.
-    pub fn running_text(&self, topo: &Topology, id: &str) -> Option<String> {
-        let n = topo.node(id)?;
-        if !n.is_instance() {
-            return None;
-        }
-        let r = self.by_node.get(id);
-        let running = r.map_or(0, |r| r.running);
-        let mut s = format!("running {running} of {}", n.count.max(1));
-        if let Some(r) = r {
-            match r.zones.len() {
-                0 => {}
-                1 => {
-                    let az = r.zones.keys().next().map(String::as_str).unwrap_or("");
-                    if running > 1 {
-                        s.push_str(&format!(", all in {az}"));
-                    } else {
-                        s.push_str(&format!(", in {az}"));
-                    }
-                }
-                _ => {
-                    let zones: Vec<String> =
-                        r.zones.iter().map(|(z, c)| format!("{z} ×{c}")).collect();
-                    s.push_str(&format!(", in {}", zones.join(", ")));
-                }
-            }
-            if r.stopped > 0 {
-                s.push_str(&format!("; {} stopped", r.stopped));
-            }
-        }
-        Some(s)
     }
 
     /// Sheet instances whose running nodes are all in one zone (one failure domain for an
