@@ -1,21 +1,21 @@
-//! Writes a synthetic inventory workbook in the seed's shape: `synth ROWS OUT.xlsx`.
-//! Used by `scripts/compare-load.sh` to time aiops against an openpyxl script on the same file.
+//! Writes a synthetic inventory workbook: `synth ROWS OUT.xlsx [SHAPE]`, the shape one of
+//! `aiops_core::synth::Shape`'s names (`seed` when left out). Prints the name of one of its
+//! Kafka instances. Used by `scripts/compare-load` to make the workbooks it times.
+
+use aiops_core::synth::{self, Shape};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let out = args.next().unwrap_or_else(|| "synthetic.xlsx".into());
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("生产环境").expect("sheet name");
-    for (c, h) in aiops_core::synth::HEADER.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).expect("header");
-    }
-    for (r, row) in aiops_core::synth::rows(n).iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, cell).expect("cell");
-        }
-    }
-    wb.save(&out).expect("write workbook");
-    eprintln!("wrote {n} rows to {out}");
+    let shape = args.next().unwrap_or_else(|| "seed".into());
+    let Some(shape) = Shape::from_name(&shape) else {
+        let names: Vec<&str> = Shape::ALL.iter().map(|s| s.name()).collect();
+        eprintln!("unknown shape '{shape}'; one of: {}", names.join(", "));
+        std::process::exit(2);
+    };
+    let bytes = synth::xlsx(&shape.rows(n)).expect("workbook");
+    std::fs::write(&out, bytes).expect("write workbook");
+    eprintln!("wrote {n} rows of shape {} to {out}", shape.name());
+    println!("{}", shape.kafka());
 }
