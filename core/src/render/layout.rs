@@ -1,5 +1,5 @@
 //! Layered (Sugiyama-style) layout, left to right or top to bottom: break cycles, assign layers
-//! by longest path, thread every edge through a dummy vertex per layer it crosses (an edge's
+//! (the shortest layering by network simplex, or longest path with boxes moved to shorten edges), thread every edge through a dummy vertex per layer it crosses (an edge's
 //! label is the dummy right after its source, a box of its own), order each layer by weighted
 //! medians with a transpose (adjacent swap) pass and keep the order with the fewest crossings,
 //! then place vertices with order-preserving least-squares spacing. Connected components are laid
@@ -25,6 +25,8 @@ const WORK_LIMIT: u64 = 2_500_000;
 const RESTARTS: usize = 2;
 /// Transpose passes after each sweep, at most.
 const TRANSPOSE_PASSES: usize = 4;
+/// Network simplex exchanges at most, per component.
+const SIMPLEX_ITERATIONS: usize = 2000;
 /// Passes moving boxes between layers to shorten edges.
 const LAYER_PASSES: usize = 8;
 /// Placement passes (one down, one up each).
@@ -260,14 +262,17 @@ fn order_component(
         .map(|&i| (local[&all[i].0], local[&all[i].1]))
         .collect();
     let (dag, reversed) = acyclic(n, &edges);
-    // Layerings tried: as early as possible and as late as possible, each with boxes then
-    // moved to shorten edges, and the early one as it is; the fewest crossings win.
+    // Layerings tried: the shortest (network simplex, as dot ranks), then as early and as late
+    // as possible with boxes moved to shorten edges; the fewest crossings win.
     let mut best: Option<Layered> = None;
-    for (late, shorten) in [(false, true), (true, true), (false, false)] {
+    for k in 0..3 {
         if best.is_some() && work.get() > WORK_LIMIT {
             break;
         }
-        let layer = assign_layers(n, &dag, late, shorten);
+        let layer = match k {
+            0 => super::rank::network_simplex(n, &dag, SIMPLEX_ITERATIONS),
+            _ => assign_layers(n, &dag, k == 2, true),
+        };
         let l = layered(input, boxes, ids, &dag, &layer, work);
         if best
             .as_ref()

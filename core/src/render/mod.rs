@@ -11,6 +11,7 @@
 pub mod ascii;
 pub mod fonts;
 mod layout;
+mod rank;
 mod svg;
 
 pub use fonts::{FontError, Fonts};
