@@ -347,6 +347,17 @@ pub enum Msg<'a> {
     ComponentsRecovered(&'a str),
     /// The whole group resolved: no blast radius is current.
     AllAlertsResolved,
+    AlertStoreUnavailable,
+    NoAlertGroupFiring,
+    /// `silenced until <RFC 3339>`
+    SilencedUntil(&'a str),
+    NameTheAlertGroup,
+    NoSuchAlertGroup(i64),
+    AlertGroupSilenced {
+        group: i64,
+        title: &'a str,
+        until: &'a str,
+    },
 }
 
 /// Both languages of a phrase that embeds values: `tr!(lang, "{n} hops", "{n} 跳")`.
@@ -873,6 +884,26 @@ impl Msg<'_> {
                 lang,
                 "no alert fires on {list} any more: left out of the blast radius",
                 "{list} 的告警已恢复：不计入影响范围"
+            ),
+            Msg::AlertStoreUnavailable => fixed(
+                "The alert store is unavailable; see the bot's log.",
+                "告警存储不可用；请查看机器人日志。",
+            ),
+            Msg::NoAlertGroupFiring => fixed("No alert group is firing.", "当前没有正在告警的告警组。"),
+            Msg::SilencedUntil(until) => tr!(lang, "silenced until {until}", "静默至 {until}"),
+            Msg::NameTheAlertGroup => fixed(
+                "Name the group: /alerts silence group:<id>.",
+                "请指定告警组：/alerts silence group:<id>。",
+            ),
+            Msg::NoSuchAlertGroup(group) => tr!(
+                lang,
+                "There is no alert group #{group}; /alerts list shows them.",
+                "没有告警组 #{group}；/alerts list 可列出现有告警组。"
+            ),
+            Msg::AlertGroupSilenced { group, title, until } => tr!(
+                lang,
+                "Updates of #{group} {title} are silenced until {until}.",
+                "#{group} {title} 的更新已静默至 {until}。"
             ),
             Msg::AllAlertsResolved => fixed(
                 "every alert of this group has resolved: nothing it named is failing now",

@@ -53,6 +53,24 @@ async fn wait_exit(mut child: Child, limit: Duration) -> std::process::ExitStatu
     status
 }
 
+/// Reads the bot's log in a thread, until it exits.
+fn read_log(child: &mut Child) -> std::thread::JoinHandle<String> {
+    let mut stderr = child.stderr.take().expect("stderr piped");
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    })
+}
+
+/// Waits until the bot has identified and registered its commands.
+async fn wait_ready(standin: &StandIn) {
+    standin.wait_for_identify(WAIT).await;
+    standin
+        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+}
+
 /// Runs a command as the plain user; returns the final reply.
 async fn ask(standin: &StandIn, name: &str, options: serde_json::Value) -> Request {
     let ids = standin.ids().clone();
@@ -91,10 +109,7 @@ async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
     let child = spawn_bot(&standin, &dir.path().join("state"), &inv, &[]);
     let pid = child.id();
 
-    standin.wait_for_identify(WAIT).await;
-    standin
-        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
+    wait_ready(&standin).await;
     let ids = standin.ids().clone();
     assert!(whois_jenkins(&standin).await.contains("CI 构建服务器"));
 
@@ -246,16 +261,8 @@ async fn every_state_of_the_inventory_file_is_reported_once_and_its_end_too() {
         ("AIOPS_RATE_USER_BURST", "0"),
     ];
     let mut child = spawn_bot(&standin, &d.join("state"), &inv, &env);
-    let mut stderr = child.stderr.take().expect("stderr");
-    let log = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
-        s
-    });
-    standin.wait_for_identify(WAIT).await;
-    standin
-        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
+    let log = read_log(&mut child);
+    wait_ready(&standin).await;
 
     // Missing: reported once, shown with since-when, and the last good inventory answers.
     switch_data(d, &empty);
@@ -340,16 +347,8 @@ async fn without_any_font_package_the_bot_still_posts_the_diagram() {
             ("AIOPS_LOG", "info"),
         ],
     );
-    let mut stderr = child.stderr.take().expect("stderr piped");
-    let log = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
-        s
-    });
-    standin.wait_for_identify(WAIT).await;
-    standin
-        .wait_for(WAIT, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
+    let log = read_log(&mut child);
+    wait_ready(&standin).await;
     let options = json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]);
     let reply = ask(&standin, "deps", options).await;
     let png = reply.file("diagram.png").unwrap_or_else(|| {

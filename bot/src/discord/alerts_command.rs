@@ -69,10 +69,7 @@ pub fn answer(app: &App, admin: bool, cmd: &CommandInteraction, lang: Lang) -> A
 /// The groups firing now, each with the components its alerts name.
 fn list(app: &App, lang: Lang) -> Reply {
     let Some(rows) = app.with_store(|s| s.firing_alert_groups()) else {
-        return Reply::user_error(
-            Status::Failed,
-            "The alert store is unavailable; see the bot's log.",
-        );
+        return Reply::user_error(Status::Failed, Msg::AlertStoreUnavailable.text(lang));
     };
     let cur = app.current();
     let keys = if app.cfg.alerts.label_keys.is_empty() {
@@ -87,8 +84,9 @@ fn list(app: &App, lang: Lang) -> Reply {
             continue;
         };
         let found = alert::find(&cur.topo, &g, &keys);
+        // What the alerts still firing name, as the group's message counts them.
         let names: Vec<String> = found
-            .components
+            .open
             .iter()
             .map(|&i| cur.topo.nodes()[i].id.clone())
             .collect();
@@ -100,7 +98,7 @@ fn list(app: &App, lang: Lang) -> Reply {
         let silenced = row
             .silenced_until
             .filter(|u| *u > now)
-            .map(|u| format!("silenced until {}", alert::utc(u)))
+            .map(|u| Msg::SilencedUntil(&alert::utc(u)).text(lang).into_owned())
             .unwrap_or_default();
         table.push(vec![
             format!("#{}", row.id),
@@ -112,7 +110,7 @@ fn list(app: &App, lang: Lang) -> Reply {
         ]);
     }
     if table.is_empty() {
-        return Reply::new("No alert group is firing.");
+        return Reply::new(Msg::NoAlertGroupFiring.text(lang));
     }
     Reply::new(Msg::Alerts.text(lang)).table(table)
 }
@@ -123,10 +121,7 @@ fn silence(app: &App, opts: &[ResolvedOption<'_>], lang: Lang) -> Reply {
         _ => None,
     });
     let Some(group) = group else {
-        return Reply::user_error(
-            Status::UserError,
-            "Name the group: /alerts silence group:<id>.",
-        );
+        return Reply::user_error(Status::UserError, Msg::NameTheAlertGroup.text(lang));
     };
     let secs = match opts.iter().find_map(|o| match (o.name, &o.value) {
         ("for", ResolvedValue::String(s)) => Some(*s),
@@ -153,19 +148,16 @@ fn silence(app: &App, opts: &[ResolvedOption<'_>], lang: Lang) -> Reply {
         Ok(row)
     });
     match done {
-        None => Reply::user_error(
-            Status::Failed,
-            "The alert store is unavailable; see the bot's log.",
-        ),
-        Some(None) => Reply::user_error(
-            Status::NotFound,
-            format!("There is no alert group #{group}; /alerts list shows them."),
-        ),
-        Some(Some(row)) => Reply::new(format!(
-            "Updates of #{group} {} are silenced until {}.",
-            row.title,
-            alert::utc(until)
-        ))
+        None => Reply::user_error(Status::Failed, Msg::AlertStoreUnavailable.text(lang)),
+        Some(None) => Reply::user_error(Status::NotFound, Msg::NoSuchAlertGroup(group).text(lang)),
+        Some(Some(row)) => Reply::new(
+            Msg::AlertGroupSilenced {
+                group,
+                title: &row.title,
+                until: &alert::utc(until),
+            }
+            .text(lang),
+        )
         .text(format!("#{group}")),
     }
 }

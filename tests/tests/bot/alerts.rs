@@ -187,6 +187,14 @@ async fn an_alertmanager_group_is_one_message_edited_until_it_resolves_and_a_new
     let resolved = nth_edit(&bot, &thread, 2).await;
     let text = embed_text(&resolved);
     assert!(text.to_lowercase().contains("resolved"), "{text}");
+    // Resolved alerts are struck through as Discord draws it (not inside a code block, not
+    // escaped), and a resolved group claims no current blast radius.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("~~HighCPU") && l.ends_with("~~")),
+        "{text}"
+    );
+    assert!(!text.contains("customers hit"), "{text}");
 
     // The same resolve again (a retry, or the HA peer's copy): nothing new is posted.
     let a = to_alertmanager(&bot, &high_cpu(["resolved", "resolved"])).await;
@@ -537,11 +545,30 @@ async fn alerts_lists_the_groups_firing_and_an_admin_can_silence_one() {
         "en-US",
     );
     let done = h.wait_final(WAIT).await;
+    let said = embed_text(&done);
     assert!(
-        embed_text(&done).contains("HighCPU"),
-        "{}",
-        embed_text(&done)
+        said.contains("HighCPU") && said.contains("are silenced until"),
+        "{said}"
     );
+    let listed = embed_text(
+        &bot.ask(
+            "alerts",
+            json!([{"name": "list", "type": 1, "options": []}]),
+        )
+        .await,
+    );
+    assert!(listed.contains("silenced until"), "{listed}");
+    let unknown = json!([{"name": "silence", "type": 1, "options": [
+        {"name": "group", "type": 4, "value": 99}]}]);
+    let h = bot.standin.slash_command(
+        "alerts",
+        unknown,
+        ids.admin_user,
+        &[ids.admin_role],
+        "en-US",
+    );
+    let missing = embed_text(&h.wait_final(WAIT).await);
+    assert!(missing.contains("There is no alert group #99"), "{missing}");
 
     // Silenced: a change is taken but not posted.
     to_alertmanager(&bot, &high_cpu(["resolved", "firing"])).await;
