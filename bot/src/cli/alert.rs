@@ -63,11 +63,7 @@ pub fn alert(
     let Some(group) = group else {
         return Err(Stop::user(Status::UserError, "alert needs a FILE"));
     };
-    let keys = if label_keys.is_empty() {
-        LabelKeys::default()
-    } else {
-        LabelKeys(label_keys.to_vec())
-    };
+    let keys = LabelKeys::or_default(label_keys);
     let loaded = load_and_record(args)?;
     let ec2 = ec2_report(args, &loaded.topo)?;
     let mut ctx = context(args, &loaded);

@@ -235,11 +235,7 @@ impl Poster {
             .blocking(move || {
                 let cur = app.current();
                 let topo = &cur.topo;
-                let keys = if app.cfg.alerts.label_keys.is_empty() {
-                    LabelKeys::default()
-                } else {
-                    LabelKeys(app.cfg.alerts.label_keys.clone())
-                };
+                let keys = LabelKeys::or_default(&app.cfg.alerts.label_keys);
                 let found = alert::find(topo, &group, &keys);
                 let ids: Vec<String> = found
                     .components

@@ -72,11 +72,7 @@ fn list(app: &App, lang: Lang) -> Reply {
         return Reply::user_error(Status::Failed, Msg::AlertStoreUnavailable.text(lang));
     };
     let cur = app.current();
-    let keys = if app.cfg.alerts.label_keys.is_empty() {
-        LabelKeys::default()
-    } else {
-        LabelKeys(app.cfg.alerts.label_keys.clone())
-    };
+    let keys = LabelKeys::or_default(&app.cfg.alerts.label_keys);
     let now = now_unix();
     let mut table = Vec::new();
     for row in rows {

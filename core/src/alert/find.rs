@@ -21,6 +21,17 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelKeys(pub Vec<String>);
 
+impl LabelKeys {
+    /// The names given, in their order, or the built-in list when none is given.
+    pub fn or_default(names: &[String]) -> LabelKeys {
+        if names.is_empty() {
+            LabelKeys::default()
+        } else {
+            LabelKeys(names.to_vec())
+        }
+    }
+}
+
 impl Default for LabelKeys {
     fn default() -> Self {
         LabelKeys(
