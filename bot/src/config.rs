@@ -2,8 +2,10 @@
 //! ever comes from the environment and is never printed.
 
 mod alerts;
+mod ec2;
 
 pub use alerts::{AlertsConfig, Secret, GRAFANA_SIGNATURE_HEADER};
+pub use ec2::{Ec2Source, DEFAULT_EC2_SCHEDULE};
 
 use crate::rate::{RateConfig, Rule};
 use anyhow::{bail, Context as _, Result};
@@ -46,6 +48,22 @@ pub struct Config {
     pub font_family: Option<String>,
     /// Alert webhooks and alert messages.
     pub alerts: AlertsConfig,
+    /// What runs in EC2: `aws ec2 describe-instances` JSON, one file per page (a path or a
+    /// list), re-read when a file changes.
+    #[serde(deserialize_with = "ec2::one_or_many")]
+    pub ec2_inventory: Vec<PathBuf>,
+    /// Or a command printing that JSON (run without a shell, words split as a shell would), at
+    /// start and on `ec2_schedule`.
+    pub ec2_command: Option<String>,
+    /// Cron (5 fields, in `timezone`) for `ec2_command`; default every 10 minutes.
+    pub ec2_schedule: Option<String>,
+    /// Seconds `ec2_command` may run before it is killed and the run counts as failed.
+    pub ec2_timeout_secs: u64,
+    /// The tag that names an instance as the sheet does (default `Name`).
+    pub ec2_name_tag: Option<String>,
+    /// Tags naming a node's node group, tried in order (default: eks:nodegroup-name,
+    /// alpha.eksctl.io/nodegroup-name, aws:autoscaling:groupName).
+    pub ec2_group_tags: Vec<String>,
     #[serde(skip)]
     pub token: Option<String>,
 }
@@ -69,6 +87,12 @@ impl Default for Config {
             rate: RateConfig::default(),
             font_family: None,
             alerts: AlertsConfig::default(),
+            ec2_inventory: Vec::new(),
+            ec2_command: None,
+            ec2_schedule: None,
+            ec2_timeout_secs: 120,
+            ec2_name_tag: None,
+            ec2_group_tags: Vec::new(),
             token: None,
         }
     }
@@ -154,6 +178,7 @@ impl Config {
             apply_rule(&get, which, rule)?;
         }
         self.alerts.apply_env(&get)?;
+        self.apply_ec2_env(&get)?;
         Ok(())
     }
 
@@ -198,6 +223,7 @@ impl Config {
                 )
             })?;
         self.alerts.validate()?;
+        self.validate_ec2()?;
         Ok(())
     }
 

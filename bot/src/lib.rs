@@ -4,7 +4,7 @@
 //! Layers, without cycles: the front ends [`cli`] (clap) and [`serve`] + [`app`] + [`discord`]
 //! (serenity) sit on shared leaves that import neither: [`loading`], [`window`], [`picture`],
 //! [`stamp`], [`store`], [`watch`], [`schedule`], [`rate`], [`metrics`], [`http`] (the HTTP
-//! server: health, metrics, alert webhooks), [`alerts`] (the alert inbox), [`config`]. `main.rs`
+//! server: health, metrics, alert webhooks), [`alerts`] (the alert inbox), [`ec2`] (reading what runs in EC2), [`config`]. `main.rs`
 //! only parses arguments and exits with the code [`cli::run`] gives; tests drive [`serve::run`]
 //! in-process.
 
@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod discord;
+pub mod ec2;
 pub mod http;
 pub mod loading;
 pub mod metrics;

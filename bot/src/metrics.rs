@@ -58,6 +58,8 @@ pub struct Metrics {
     inventory_version: Gauge,
     gateway_connected: Gauge,
     gateway_connections: Counter,
+    ec2_reads: Family<ResultLabel, Counter>,
+    ec2_instances: Gauge,
     pub alerts: AlertMetrics,
 }
 
@@ -79,6 +81,8 @@ impl Default for Metrics {
         let inventory_version = Gauge::default();
         let gateway_connected = Gauge::default();
         let gateway_connections = Counter::default();
+        let ec2_reads = Family::<ResultLabel, Counter>::default();
+        let ec2_instances = Gauge::default();
         // Counters are registered without `_total`: the library adds it.
         registry.register(
             "aiops_commands",
@@ -131,6 +135,16 @@ impl Default for Metrics {
             "Gateway sessions started or resumed",
             gateway_connections.clone(),
         );
+        registry.register(
+            "aiops_ec2_reads",
+            "Reads of what runs in EC2 (files or the EC2 command), by result",
+            ec2_reads.clone(),
+        );
+        registry.register(
+            "aiops_ec2_instances",
+            "Instances in the last good read of EC2",
+            ec2_instances.clone(),
+        );
         let alerts = AlertMetrics::register(&mut registry);
         Metrics {
             registry,
@@ -146,6 +160,8 @@ impl Default for Metrics {
             inventory_version,
             gateway_connected,
             gateway_connections,
+            ec2_reads,
+            ec2_instances,
         }
     }
 }
@@ -200,6 +216,15 @@ impl Metrics {
             .into_iter()
             .map(|limit| self.rate_limited.get_or_create(&LimitLabel { limit }).get())
             .sum()
+    }
+
+    /// A read of EC2 (`ok`, `failed`); a good one sets how many instances it holds.
+    pub fn ec2_read(&self, result: &'static str, instances: usize) {
+        self.ec2_reads.get_or_create(&ResultLabel { result }).inc();
+        if result == "ok" {
+            self.ec2_instances
+                .set(i64::try_from(instances).unwrap_or(i64::MAX));
+        }
     }
 
     pub fn set_inventory_version(&self, v: u64) {

@@ -1,18 +1,19 @@
 //! `aiops serve`: the bot and everything it starts — the HTTP server (health, metrics, alert
-//! webhooks), the alert poster, the inventory watcher, the change poster and the digest
-//! schedule — until shutdown.
+//! webhooks), the alert poster, the inventory watcher, the change poster, the reads of what runs
+//! in EC2 and the digest schedule — until shutdown.
 //!
 //! The caller passes the health listener, the clock and the shutdown signal, so tests run the
 //! whole bot on `127.0.0.1:0` with a clock they move by hand.
 
 use crate::app::ChangeKind;
 use crate::app::{App, Change};
-use crate::config::Config;
+use crate::config::{Config, Ec2Source};
 use crate::discord;
 use crate::schedule::{Cron, Zone};
 use crate::stamp::rfc3339;
 use crate::watch::{self, Event, Watcher};
 use crate::window::{self, Start, WindowError};
+use aiops_commands::Msg;
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use std::future::Future;
@@ -133,7 +134,10 @@ pub async fn run(
     }
     let watcher = start_watcher(&app, changes_tx.clone());
     drop(changes_tx);
-    tasks.spawn(digest_loop(app.clone(), http.clone(), clock, stopped()));
+    if let Ok(Some(source @ Ec2Source::Files(_))) = app.cfg.ec2_source() {
+        tasks.spawn(ec2_files_loop(app.clone(), source, stopped()));
+    }
+    tasks.spawn(schedule_loop(app.clone(), http.clone(), clock, stopped()));
     tasks.close();
 
     let result = discord::run(app.clone(), &token, shutdown).await;
@@ -305,32 +309,104 @@ fn post(changes: &mpsc::UnboundedSender<Change>, change: Change) {
     }
 }
 
-/// Posts the digest whenever the schedule fires: what changed since the last digest.
-async fn digest_loop(
+/// The clock's work: runs the EC2 command at start and whenever its schedule fires, and posts
+/// the digest whenever the digest's does, in that order within a minute so a digest sees the
+/// read of the same minute. One loop, so the two never race for the store.
+async fn schedule_loop(
     app: Arc<App>,
     http: Arc<serenity::http::Http>,
     clock: Arc<dyn Clock>,
     stopped: impl Future<Output = ()> + Send,
 ) {
-    let (Some(spec), Some(_)) = (app.cfg.summary_schedule.clone(), app.cfg.summary_channel) else {
-        return;
+    let zone = Zone::parse(&app.cfg.timezone);
+    let ec2 = match app.cfg.ec2_source() {
+        Ok(Some(source @ Ec2Source::Command { .. })) => Some(source),
+        _ => None,
     };
-    let (Ok(cron), Some(zone)) = (Cron::parse(&spec), Zone::parse(&app.cfg.timezone)) else {
+    let digest = match (&app.cfg.summary_schedule, app.cfg.summary_channel) {
+        (Some(spec), Some(_)) => Cron::parse(spec).ok(),
+        _ => None,
+    };
+    let Some(zone) = zone.filter(|_| ec2.is_some() || digest.is_some()) else {
         return;
     };
     tokio::pin!(stopped);
+    let minute_of = |t: Timestamp| t.as_second().div_euclid(60);
+    let mut ec2_minute = i64::MIN;
+    if let Some(source) = &ec2 {
+        ec2_minute = minute_of(clock.now());
+        tokio::select! {
+            _ = &mut stopped => return,
+            _ = read_ec2(&app, source) => {}
+        }
+    }
     let mut last_minute = i64::MIN;
     loop {
         let now = clock.now();
-        let minute = now.as_second().div_euclid(60);
-        if minute != last_minute && cron.matches(zone.civil(now)) {
+        let minute = minute_of(now);
+        if minute != last_minute {
             last_minute = minute;
-            post_digest(&app, &http, now.as_second()).await;
+            let civil = zone.civil(now);
+            if let Some(source @ Ec2Source::Command { schedule, .. }) = &ec2 {
+                if minute != ec2_minute && schedule.matches(civil) {
+                    ec2_minute = minute;
+                    tokio::select! {
+                        _ = &mut stopped => return,
+                        _ = read_ec2(&app, source) => {}
+                    }
+                }
+            }
+            if digest.as_ref().is_some_and(|c| c.matches(civil)) {
+                post_digest(&app, &http, now.as_second()).await;
+            }
         }
         tokio::select! {
             _ = &mut stopped => return,
             _ = clock.tick() => {}
         }
+    }
+}
+
+/// Re-reads the EC2 files whenever one of them changes (size or modification time), polled
+/// every watch interval; the first read is at start.
+async fn ec2_files_loop(app: Arc<App>, source: Ec2Source, stopped: impl Future<Output = ()>) {
+    let Ec2Source::Files(paths) = &source else {
+        return;
+    };
+    let interval = Duration::from_secs(app.cfg.watch_interval_secs.max(1));
+    tokio::pin!(stopped);
+    let mut seen = None;
+    loop {
+        let now = crate::ec2::Signature::of(paths);
+        if seen.as_ref() != Some(&now) {
+            read_ec2(&app, &source).await;
+            seen = Some(now);
+        }
+        tokio::select! {
+            _ = &mut stopped => return,
+            _ = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+
+/// One read of EC2: a good one comes into force (and into the history), a failed one is
+/// recorded and the last good one stays.
+async fn read_ec2(app: &Arc<App>, source: &Ec2Source) {
+    match crate::ec2::read(source).await {
+        Ok(read) => {
+            let app2 = app.clone();
+            let done = app
+                .blocking(move || {
+                    app2.ec2_install(read.instances, &read.source);
+                    // Reconciled now, so the first command after a read does not wait for it.
+                    app2.ec2_report();
+                })
+                .await;
+            if let Err(e) = done {
+                tracing::error!("installing the EC2 read failed: {e}");
+            }
+        }
+        Err(e) => app.ec2_failed(e),
     }
 }
 
@@ -341,7 +417,7 @@ async fn post_digest(app: &Arc<App>, http: &serenity::http::Http, now: i64) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(now - 7 * 24 * 3600);
     let app2 = app.clone();
-    let change = match app.blocking(move || digest(&app2, since)).await {
+    let (change, ec2_snapshot) = match app.blocking(move || digest(&app2, since)).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("building the digest failed: {e}");
@@ -350,10 +426,69 @@ async fn post_digest(app: &Arc<App>, http: &serenity::http::Http, now: i64) {
     };
     discord::post_change(app, http, &change).await;
     app.with_store(|s| s.set_kv("digest.last", &now.to_string()));
+    if let Some(id) = ec2_snapshot {
+        app.with_store(|s| s.set_kv(DIGEST_EC2_KEY, &id.to_string()));
+    }
 }
 
-/// The digest: what changed from the version in force at `since` to the one in force now.
-fn digest(app: &App, since: i64) -> Change {
+/// The store key of the EC2 snapshot the last digest compared against.
+const DIGEST_EC2_KEY: &str = "digest.ec2";
+
+/// The digest: what changed in the inventory since `since` and, when EC2 is configured, the
+/// drift, new drift first. Also the EC2 snapshot it reflects, for the next digest to start from.
+fn digest(app: &App, since: i64) -> (Change, Option<i64>) {
+    let mut change = inventory_digest(app, since);
+    let Some((text, snapshot)) = ec2_digest(app) else {
+        return (change, None);
+    };
+    for part in [&mut change.summary, &mut change.full] {
+        if !part.is_empty() {
+            part.push_str("\n\n");
+        }
+        part.push_str(&text);
+    }
+    (change, snapshot)
+}
+
+/// The EC2 part of the digest against the snapshot the last digest saw (everything is new
+/// drift when there is none), and the latest snapshot's id; `None` when EC2 is not configured.
+fn ec2_digest(app: &App) -> Option<(String, Option<i64>)> {
+    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
+        return None;
+    }
+    let lang = app.lang;
+    let cur = app.current();
+    let mut lines = Vec::new();
+    let latest = app.with_store(|s| s.ec2_latest()).flatten().map(|s| s.id);
+    match app.ec2_report_for(&cur) {
+        None => lines.push(Msg::Ec2NoResultYet.text(lang).into_owned()),
+        Some(new) => {
+            let old = app
+                .with_store(|s| {
+                    let id = s
+                        .get_kv(DIGEST_EC2_KEY)?
+                        .and_then(|v| v.parse::<i64>().ok());
+                    id.map(|id| s.ec2_get(id)).transpose().map(Option::flatten)
+                })
+                .flatten()
+                .and_then(|snap| {
+                    aiops_core::reconcile::parse(&format!("snapshot #{}", snap.id), &snap.bytes)
+                        .ok()
+                })
+                .map(|instances| {
+                    aiops_core::reconcile::reconcile(&cur.topo, &instances, app.ec2_keys())
+                })
+                .unwrap_or_default();
+            lines.push(aiops_commands::ec2_digest(lang, &cur.topo, &old, &new));
+        }
+    }
+    lines.extend(app.ec2_failing_text(lang));
+    Some((lines.join("\n"), latest))
+}
+
+/// The inventory part of the digest: what changed from the version in force at `since` to the
+/// one in force now.
+fn inventory_digest(app: &App, since: i64) -> Change {
     let headline = |what: &str| format!("since {}: {what}", rfc3339(since));
     let nothing = |what: &str, summary: String| Change {
         kind: ChangeKind::Digest,

@@ -1,6 +1,6 @@
 //! The store, SQLite at `<state-dir>/aiops.sqlite3`: the history of inventory versions, the
 //! audit log, the incident threads already answered, and small key-value state (the digest's
-//! last run), and the alert queue and groups (`alerts.rs`). Each inventory version aiops loads is kept with its SHA-256, when it was first seen (unix seconds, UTC), where
+//! last run), the alert queue and groups (`alerts.rs`), and EC2 snapshots (`ec2.rs`). Each inventory version aiops loads is kept with its SHA-256, when it was first seen (unix seconds, UTC), where
 //! it came from, its raw bytes (so it can be re-resolved with newer rules) and a summary.
 //!
 //! A load whose bytes equal the latest version's adds nothing; a return to older content (a
@@ -10,8 +10,10 @@
 //! and a fresh store is started: the store must never cost anyone the current inventory.
 
 mod alerts;
+mod ec2;
 
 pub use alerts::{AlertGroupRow, GroupUpdate, QueuedAlert};
+pub use ec2::Ec2Snapshot;
 
 use crate::stamp::{now_unix, rfc3339, sha256_hex};
 use aiops_commands::VersionInfo;
@@ -303,6 +305,7 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
          );",
     )?;
     alerts::create(&conn)?;
+    ec2::create(&conn)?;
     conn.query_row("SELECT count(*) FROM versions", [], |r| r.get::<_, i64>(0))?;
     Ok(conn)
 }

@@ -346,3 +346,20 @@ pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value
         .find(|item| item["id"] == id)
         .unwrap_or_else(|| panic!("no {id:?} among {:?}", ids(list)))
 }
+
+/// One page of `aws ec2 describe-instances` output in AWS's documented shape: a running
+/// instance per `(Name tag, instance type, availability zone)`, with ids `i-{id_stem}0000`, ….
+pub fn describe_instances(id_stem: &str, instances: &[(&str, &str, &str)]) -> Vec<u8> {
+    let list: Vec<serde_json::Value> = instances
+        .iter()
+        .enumerate()
+        .map(|(k, (name, ty, az))| {
+            serde_json::json!({"InstanceId": format!("i-{id_stem}{k:04}"), "InstanceType": ty,
+                   "State": {"Code": 16, "Name": "running"},
+                   "Placement": {"AvailabilityZone": az},
+                   "Tags": [{"Key": "Name", "Value": name}]})
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({"Reservations": [{"Instances": list}]}))
+        .expect("JSON of plain values")
+}

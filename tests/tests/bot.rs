@@ -19,6 +19,8 @@ use tokio::sync::{oneshot, watch};
 mod alertmanager;
 #[path = "bot/alerts.rs"]
 mod alerts;
+#[path = "bot/ec2.rs"]
+mod ec2;
 #[path = "bot/life.rs"]
 mod life;
 

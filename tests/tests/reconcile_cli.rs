@@ -1,29 +1,15 @@
 //! `aiops reconcile` and `--ec2` through the real binary, on describe-instances pages written
 //! from the documented shape.
 
-use aiops_tests::{temp_dir, Test};
+use aiops_tests::{describe_instances, temp_dir, Test};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 const APISIX: &str = "aie1p-apisix-c5large-2c4g-v132-a-Node";
 
 fn page(dir: &Path, file: &str, names: &[(&str, &str, &str)]) -> PathBuf {
-    let instances: Vec<_> = names
-        .iter()
-        .enumerate()
-        .map(|(k, (name, ty, az))| {
-            json!({"InstanceId": format!("i-{file}{k:04}"), "InstanceType": ty,
-                   "State": {"Code": 16, "Name": "running"},
-                   "Placement": {"AvailabilityZone": az},
-                   "Tags": [{"Key": "Name", "Value": name}]})
-        })
-        .collect();
     let path = dir.join(file);
-    std::fs::write(
-        &path,
-        serde_json::to_vec(&json!({"Reservations": [{"Instances": instances}]})).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&path, describe_instances(file, names)).unwrap();
     path
 }
 

@@ -1,16 +1,18 @@
 //! The bot's shared state: the inventory in force ([`inventory`]), change records
-//! ([`change`]), the recent-changes cache ([`recent`]) and admission of work with the drain on
+//! ([`change`]), the recent-changes cache ([`recent`]), what runs in EC2 ([`ec2`]) and admission of work with the drain on
 //! shutdown ([`admission`]), and what `/inventory status` reports besides ([`status`]). Every change of inventory goes through [`App::install`], so history,
 //! metrics and the change summary never disagree.
 
 mod admission;
 mod change;
+mod ec2;
 mod inventory;
 mod recent;
 mod status;
 
 pub use admission::InFlight;
 pub use change::{Change, ChangeKind};
+pub use ec2::Fleet;
 pub use inventory::{Loaded, ReloadError};
 pub use status::{Since, WatchState};
 
@@ -39,6 +41,9 @@ pub struct App {
     pool: Arc<tokio::sync::Semaphore>,
     work: TaskTracker,
     changes: Mutex<recent::ChangeCache>,
+    /// What runs in EC2 ([`ec2`]) and the tags that name instances there.
+    ec2: Mutex<ec2::Ec2State>,
+    ec2_keys: aiops_core::reconcile::TagKeys,
 }
 
 impl App {
@@ -56,6 +61,7 @@ impl App {
         };
         let lang = Lang::parse(&cfg.language).unwrap_or_default();
         let limiter = Mutex::new(Limiter::new(cfg.rate, Instant::now()));
+        let ec2_keys = cfg.ec2_tag_keys();
         let app = App {
             cfg,
             opts,
@@ -71,8 +77,11 @@ impl App {
             )),
             work: TaskTracker::new(),
             changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
+            ec2: Mutex::default(),
+            ec2_keys,
         };
         app.record_in_force();
+        app.ec2_restore();
         Ok(app)
     }
 

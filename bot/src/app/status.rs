@@ -36,7 +36,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Sets `slot` to `what`, keeping the time when it was already so.
-fn set_since(slot: &mut Option<Since>, what: Option<String>) {
+pub(super) fn set_since(slot: &mut Option<Since>, what: Option<String>) {
     *slot = match (slot.take(), what) {
         (Some(old), Some(what)) if old.what == what => Some(old),
         (_, Some(what)) => Some(Since {

@@ -253,8 +253,10 @@ impl Poster {
                     .map(|o| format!("{} (group {})", o.title, o.id))
                     .collect();
                 let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
+                let ec2 = app.ec2_report_for(&cur);
                 let mut cx = Cx::new(topo, &cur.source);
                 cx.lang = app.lang;
+                cx.ec2 = ec2.as_deref();
                 let reply = aiops_commands::alert(cx, &group, &found, &changes, &also);
                 let png = png(&app, &reply);
                 (reply, png, ids, group.title.clone())

@@ -104,6 +104,9 @@ pub fn definitions() -> Vec<CreateCommand> {
                 .max_length(200),
             ),
         CreateCommand::new("lint").description("What the team should fix in the sheet"),
+        CreateCommand::new("reconcile").description(
+            "The sheet against what runs in EC2: missing, unlisted, pool sizes, zones",
+        ),
         CreateCommand::new("inventory")
             .description("The inventory in force")
             .add_option(CreateCommandOption::new(
@@ -137,7 +140,7 @@ pub fn definitions() -> Vec<CreateCommand> {
 }
 
 /// The names of all commands, for tests and help.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "deps",
     "impact",
     "whois",
@@ -148,6 +151,7 @@ pub const NAMES: [&str; 13] = [
     "diagram",
     "changes",
     "lint",
+    "reconcile",
     "inventory",
     "help",
     "alerts",

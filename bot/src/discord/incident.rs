@@ -57,8 +57,10 @@ impl Handler {
                 let cur = app.current();
                 let sel: Vec<usize> = ids.iter().filter_map(|id| cur.topo.index(id)).collect();
                 let changes = app.recent_changes_near(&ids, RECENT_CHANGES_SECS);
+                let ec2 = app.ec2_report_for(&cur);
                 let mut cx = Cx::new(&cur.topo, &cur.source);
                 cx.lang = app.lang;
+                cx.ec2 = ec2.as_deref();
                 let reply = incident::reply(cx, &sel, &changes);
                 let png = png(&app, &reply);
                 (reply, png)

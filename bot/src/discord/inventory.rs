@@ -271,6 +271,7 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
         vec!["history".into(), history],
         vec!["watcher".into(), watcher],
         vec!["digest".into(), digest_times(app)],
+        vec!["ec2".into(), ec2_state(app, lang)],
         vec!["gateway".into(), gateway],
         vec!["rate limits".into(), limits],
     ]);
@@ -281,6 +282,51 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
             .text(lines.join("\n"));
     }
     r
+}
+
+/// Where EC2 data comes from, the read in force with its drift, and a failing read.
+fn ec2_state(app: &crate::app::App, lang: Lang) -> String {
+    let source = match app.cfg.ec2_source() {
+        Ok(Some(source)) => source,
+        _ => return "not configured (ec2_inventory or ec2_command)".into(),
+    };
+    let mut parts = vec![match &source {
+        crate::config::Ec2Source::Files(_) => {
+            format!(
+                "files {}, re-read when they change",
+                crate::ec2::describe(&source)
+            )
+        }
+        crate::config::Ec2Source::Command { line, .. } => {
+            let spec = app
+                .cfg
+                .ec2_schedule
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_EC2_SCHEDULE);
+            format!("`{line}` on {spec:?} in {}", app.cfg.timezone)
+        }
+    }];
+    match (app.ec2_fleet(), app.ec2_report()) {
+        (Some(fleet), Some(report)) => {
+            parts.push(
+                Msg::Ec2InForce {
+                    instances: fleet.instances.len(),
+                    source: &fleet.source,
+                    when: &rfc3339(fleet.read_at),
+                }
+                .text(lang)
+                .into_owned(),
+            );
+            parts.push(format!(
+                "{} sheet instances matched, {} lines of drift",
+                report.matched,
+                report.drift().len()
+            ));
+        }
+        _ => parts.push("nothing read yet".into()),
+    }
+    parts.extend(app.ec2_failing_text(lang));
+    parts.join("; ")
 }
 
 /// "last …, next …" of the scheduled digest.

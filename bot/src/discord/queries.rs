@@ -2,11 +2,13 @@
 //! force through the platform-neutral handlers.
 
 use crate::app::App;
-use crate::stamp::now_unix;
+use crate::stamp::{now_unix, rfc3339};
 use crate::window::{self, Start, WindowError};
-use aiops_commands::{self as cmds, Context as Cx, Lang, Reply, Status};
+use aiops_commands::{self as cmds, Context as Cx, Lang, Msg, Reply, Status};
 use aiops_core::query::{Direction, ImpactOptions};
+use aiops_core::reconcile::{self, Ec2Change};
 use serenity::all::{CommandInteraction, ResolvedOption, ResolvedValue};
+use std::collections::HashSet;
 
 fn opt_str<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
     opts.iter()
@@ -52,9 +54,11 @@ pub fn describe(cmd: &CommandInteraction) -> String {
 /// Runs a read-only command against the inventory in force.
 pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
     let cur = app.current();
+    let ec2 = app.ec2_report_for(&cur);
     let mut cx = Cx::new(&cur.topo, &cur.source);
     cx.lang = lang;
     cx.parts = cmds::Parts::CHAT;
+    cx.ec2 = ec2.as_deref();
     let opts = cmd.data.options();
     let s = |n| opt_str(&opts, n).unwrap_or("");
     let depth = opt_int(&opts, "depth").map(|d| d.clamp(1, 10) as u32);
@@ -82,6 +86,7 @@ pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
         "path" => cmds::path(cx, s("from"), s("to")),
         "spof" => cmds::spof(cx),
         "lint" => cmds::lint(cx, None),
+        "reconcile" => reconcile_reply(app, cx),
         "diagram" => cmds::deps(cx, s("pattern"), Direction::Both, depth.unwrap_or(2)),
         "changes" => changes_reply(
             app,
@@ -91,6 +96,38 @@ pub fn run_query(app: &App, cmd: &CommandInteraction, lang: Lang) -> Reply {
         ),
         "help" => help_reply(app),
         other => Reply::user_error(Status::UserError, format!("unknown command /{other}")),
+    }
+}
+
+/// `/reconcile`: the inventory in force against the last good read of EC2, with where and when
+/// it was read and, while it lasts, why the latest read failed.
+fn reconcile_reply(app: &App, cx: Cx) -> Reply {
+    let lang = cx.lang;
+    let failing = app.ec2_failing_text(lang);
+    let with_failing = |r: Reply| match &failing {
+        Some(f) => r.text(f.clone()),
+        None => r,
+    };
+    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
+        return Reply::user_error(Status::NotFound, Msg::Ec2NotConfigured.text(lang));
+    }
+    match (cx.ec2, app.ec2_fleet()) {
+        (Some(report), Some(fleet)) => {
+            let r = cmds::reconcile(cx, report).text(
+                Msg::Ec2InForce {
+                    instances: fleet.instances.len(),
+                    source: &fleet.source,
+                    when: &rfc3339(fleet.read_at),
+                }
+                .text(lang),
+            );
+            with_failing(r)
+        }
+        _ => {
+            let mut r = with_failing(Reply::new(Msg::Ec2NoResultYet.text(lang)));
+            r.status = Status::NotFound;
+            r
+        }
     }
 }
 
@@ -116,7 +153,7 @@ fn changes_reply(app: &App, lang: Lang, since: &str, pattern: Option<&str>) -> R
             return Reply::user_error(Status::Failed, "The history store failed; try again later.");
         }
     };
-    match pattern {
+    let reply = match pattern {
         Some(p) => cmds::changes(lang, p, since, &window),
         None => match (window.first(), window.last()) {
             (Some((a, ta)), Some((b, tb))) if window.len() > 1 => cmds::diff(
@@ -125,7 +162,76 @@ fn changes_reply(app: &App, lang: Lang, since: &str, pattern: Option<&str>) -> R
             ),
             _ => Reply::new(format!("No inventory changes since {since}.")),
         },
+    };
+    match ec2_steps(app, &start, pattern) {
+        Some(steps) => cmds::ec2_changes(lang, reply, &steps),
+        None => reply,
     }
+}
+
+/// How many EC2 snapshots `/changes` compares at most (the newest), each reconciled anew.
+const CHANGES_SNAPSHOTS: usize = 30;
+
+/// The EC2 part of `/changes`: what changed between consecutive stored snapshots from `start`
+/// on, each seen through the inventory in force, near `pattern` when one is given; `None` when
+/// EC2 is not configured or there is no history.
+fn ec2_steps(
+    app: &App,
+    start: &Start,
+    pattern: Option<&str>,
+) -> Option<Vec<(String, Vec<Ec2Change>)>> {
+    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
+        return None;
+    }
+    let from = match start {
+        Start::At(t) => *t,
+        Start::Version(id) => app
+            .with_store(|s| s.get(*id))
+            .flatten()
+            .map_or(0, |v| v.seen_at),
+    };
+    let snapshots = app.with_store(|s| s.ec2_since(from, CHANGES_SNAPSHOTS))?;
+    let cur = app.current();
+    let topo = &cur.topo;
+    let near: Option<HashSet<&str>> = pattern.map(|p| {
+        aiops_core::query::select(topo, p)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| topo.nodes()[i].id.as_str())
+            .collect()
+    });
+    let concerns = |c: &Ec2Change| match (&near, c) {
+        (None, _) => true,
+        (Some(ids), Ec2Change::Running { id, .. } | Ec2Change::OneZone { id, .. }) => {
+            ids.contains(id.as_str())
+        }
+        (Some(_), Ec2Change::Unlisted { group, .. }) => {
+            pattern.is_some_and(|p| aiops_core::text::glob_match(p, group))
+        }
+    };
+    let reports: Vec<(i64, aiops_core::reconcile::Report)> = snapshots
+        .iter()
+        .filter_map(|s| {
+            let instances = reconcile::parse(&format!("snapshot #{}", s.id), &s.bytes).ok()?;
+            Some((
+                s.seen_at,
+                reconcile::reconcile(topo, &instances, app.ec2_keys()),
+            ))
+        })
+        .collect();
+    Some(
+        reports
+            .windows(2)
+            .map(|w| {
+                let changes: Vec<Ec2Change> = reconcile::compare(topo, &w[0].1, &w[1].1)
+                    .into_iter()
+                    .filter(|c| concerns(c))
+                    .collect();
+                (rfc3339(w[1].0), changes)
+            })
+            .filter(|(_, c)| !c.is_empty())
+            .collect(),
+    )
 }
 
 /// `/help`, with example patterns from the inventory in force.
@@ -157,6 +263,7 @@ fn help_reply(app: &App) -> Reply {
          /diagram pattern:… depth:2 — a picture of the neighbourhood\n\
          /changes since:7d pattern:… — what changed nearby\n\
          /lint — what to fix in the sheet\n\
+         /reconcile — the sheet against what runs in EC2\n\
          /inventory status|reload|upload — the inventory in force (reload/upload: admins)\n\
          Patterns: exact name, glob ({glob}), re:REGEX, or part of a resource name."
     ))

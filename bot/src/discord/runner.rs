@@ -251,10 +251,11 @@ impl Delivered {
     }
 }
 
-/// Work charged to the expensive budget as well: whole diagrams, reloads and uploads.
+/// Work charged to the expensive budget as well: whole diagrams (and `/reconcile`, which draws
+/// the whole sheet), reloads and uploads.
 fn is_expensive(cmd: &CommandInteraction) -> bool {
     match cmd.data.name.as_str() {
-        "diagram" => true,
+        "diagram" | "reconcile" => true,
         "inventory" => cmd
             .data
             .options()

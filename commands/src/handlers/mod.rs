@@ -22,7 +22,9 @@ pub(crate) use impact::verdict;
 pub use impact::{impact, impact_with};
 pub use lint::lint;
 pub use path::{path, PATH_LIMIT};
-pub use reconcile::{drift_line, ec2_change_line, ec2_changes, reconcile, running_text};
+pub use reconcile::{
+    drift_line, ec2_change_line, ec2_changes, ec2_digest, reconcile, running_text,
+};
 pub use role_owner::{owner, role};
 pub use spof::spof;
 pub use view::DIAGRAM_NODE_CAP;

@@ -252,3 +252,52 @@ pub fn ec2_changes(lang: Lang, mut reply: Reply, steps: &[(String, Vec<Ec2Change
     reply = reply.heading(Msg::Ec2Changes(lines.len()).text(lang));
     reply.text(lines.join("\n"))
 }
+
+/// How many lines of each list the digest shows before " …and N more".
+const DIGEST_LINES: usize = 15;
+
+/// The EC2 part of the scheduled digest, as lines: the drift `new` has that `old` (the report
+/// at the last digest, against the same sheet) did not, first; then how much drift was already
+/// there; then what changed in EC2 between the two.
+pub fn ec2_digest(lang: Lang, topo: &aiops_core::Topology, old: &Report, new: &Report) -> String {
+    let fresh = reconcile::new_drift(old, new);
+    let total = new.drift().len();
+    let mut out = Vec::new();
+    if fresh.is_empty() {
+        out.push(Msg::NoNewDrift.text(lang).into_owned());
+    } else {
+        out.push(
+            Msg::NewDriftSinceDigest(fresh.len())
+                .text(lang)
+                .into_owned(),
+        );
+        list(
+            &mut out,
+            lang,
+            fresh.iter().map(|d| drift_line(lang, d)),
+            fresh.len(),
+        );
+    }
+    if total > fresh.len() {
+        out.push(Msg::DriftStill(total - fresh.len()).text(lang).into_owned());
+    }
+    let changes = reconcile::compare(topo, old, new);
+    if !changes.is_empty() {
+        out.push(Msg::Ec2Changes(changes.len()).text(lang).into_owned());
+        list(
+            &mut out,
+            lang,
+            changes.iter().map(|c| ec2_change_line(lang, c)),
+            changes.len(),
+        );
+    }
+    out.join("\n")
+}
+
+/// Appends `lines` as a bulleted list of at most [`DIGEST_LINES`], saying how many were left.
+fn list(out: &mut Vec<String>, lang: Lang, lines: impl Iterator<Item = String>, n: usize) {
+    out.extend(lines.take(DIGEST_LINES).map(|l| format!("• {l}")));
+    if n > DIGEST_LINES {
+        out.push(Msg::AndMore(n - DIGEST_LINES).text(lang).trim().to_string());
+    }
+}
