@@ -64,13 +64,18 @@ impl Problem {
     }
 }
 
-/// The file's metadata, to skip reading a file that has not changed.
+/// The file's metadata, to skip reading a file that has not changed. Permissions and owner are
+/// in it because a `chmod` or `chown` changes whether the bot may read the file without
+/// touching its time or size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
     dev: u64,
     ino: u64,
+    mode: u32,
+    uid: u32,
+    gid: u32,
 }
 
 /// The shortest wait between two polls.
@@ -160,6 +165,9 @@ impl Watcher {
             len: meta.len(),
             dev: meta.dev(),
             ino: meta.ino(),
+            mode: meta.mode(),
+            uid: meta.uid(),
+            gid: meta.gid(),
         };
         if self.pending.is_none()
             && self.pending_problem.is_none()

@@ -282,6 +282,8 @@ pub enum Msg<'a> {
     /// `lint SOURCE: …`, after the inventory's name.
     Findings(usize),
     LintSection(DiagKind),
+    /// A chat reply whose picture could not be drawn: why, and where the diagram still is.
+    NoPicture(&'a str),
     DiagramCompared {
         name: &'a str,
         boxes: usize,
@@ -790,6 +792,11 @@ impl Msg<'_> {
                 let (en, zh) = lint_section(k);
                 fixed(en, zh)
             }
+            Msg::NoPicture(why) => tr!(
+                lang,
+                "No picture: {why}. The diagram's Mermaid source is attached (diagram.mmd).",
+                "未能生成图片：{why}。图的 Mermaid 源码见附件 diagram.mmd。"
+            ),
             Msg::DiagramCompared {
                 name,
                 boxes,

@@ -19,9 +19,22 @@ fn spawn_bot(
     inventory: &std::path::Path,
     env: &[(&str, &str)],
 ) -> Child {
+    bot_env(aiops_command(), standin, state, inventory, env)
+        .spawn()
+        .expect("spawn aiops serve")
+}
+
+/// `base` (the `aiops` binary, or a program that runs it) with `serve` and the environment that
+/// points the bot at the stand-in.
+fn bot_env(
+    mut base: Command,
+    standin: &StandIn,
+    state: &std::path::Path,
+    inventory: &std::path::Path,
+    env: &[(&str, &str)],
+) -> Command {
     let ids = standin.ids();
-    aiops_command()
-        .envs(env.iter().copied())
+    base.envs(env.iter().copied())
         .arg("serve")
         .env("DISCORD_TOKEN", "test-token")
         .env("AIOPS_DISCORD_PROXY", standin.rest_proxy_url())
@@ -36,9 +49,8 @@ fn spawn_bot(
         .env("AIOPS_ADMIN_ROLES", ids.admin_role.get().to_string())
         .env("AIOPS_HEALTH_ADDR", "127.0.0.1:0")
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn aiops serve")
+        .stderr(Stdio::piped());
+    base
 }
 
 async fn wait_exit(mut child: Child, limit: Duration) -> std::process::ExitStatus {
@@ -51,6 +63,17 @@ async fn wait_exit(mut child: Child, limit: Duration) -> std::process::ExitStatu
     .expect("join");
     assert!(took <= limit + Duration::from_secs(1), "took {took:?}");
     status
+}
+
+/// Sends SIGTERM and waits for a clean exit within 5 s.
+async fn stop(child: Child) {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let exit = wait_exit(child, Duration::from_secs(5)).await;
+    assert!(exit.success(), "exit status {exit:?}");
 }
 
 /// Reads the bot's log in a thread, until it exits.
@@ -312,13 +335,7 @@ async fn every_state_of_the_inventory_file_is_reported_once_and_its_end_too() {
     ] {
         assert_eq!(summaries_with(&standin, needle), 1, "{needle}");
     }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let exit = wait_exit(child, Duration::from_secs(5)).await;
-    assert!(exit.success(), "exit status {exit:?}");
+    stop(child).await;
     // And logged once.
     let log = log.join().expect("stderr reader");
     assert_eq!(
@@ -368,12 +385,96 @@ async fn without_any_font_package_the_bot_still_posts_the_diagram() {
     );
     assert!(reply.file("diagram.mmd").is_some());
 
-    let pid = child.id();
-    Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(wait_exit(child, Duration::from_secs(5)).await.success());
+    stop(child).await;
     let log = log.join().expect("stderr reader");
     assert!(log.contains("using the built-in one"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_diagram_that_cannot_be_drawn_is_explained_in_the_reply() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("AI Ops List.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    // A family no machine has: the renderer refuses, and says which.
+    let mut child = spawn_bot(
+        &standin,
+        &dir.path().join("state"),
+        &inv,
+        &[("AIOPS_FONT_FAMILY", "No Such Family 42")],
+    );
+    let _log = read_log(&mut child);
+    wait_ready(&standin).await;
+    let options = json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]);
+    let reply = ask(&standin, "deps", options).await;
+    assert!(reply.file("diagram.png").is_none());
+    assert!(reply.file("diagram.mmd").is_some(), "the source still goes");
+    let text = reply.json["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .replace('\\', "");
+    assert!(text.contains("No picture: "), "{text}");
+    assert!(text.contains("No Such Family 42"), "names the font: {text}");
+    assert!(
+        text.contains("aie1p-ces-access"),
+        "the answer is all there: {text}"
+    );
+    stop(child).await;
+}
+
+/// A file the bot's user may not read (permissions, not a broken link) is reported as
+/// unreadable with the system's reason, and its recovery too. Root reads any file, so when the
+/// tests run as root the bot runs as `nobody` (through util-linux's `setpriv`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_the_bot_may_not_read_is_reported_and_its_recovery_too() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inv = d.join("inventory.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let state = d.join("state");
+    std::fs::create_dir(&state).unwrap();
+    let as_root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    let base = if as_root {
+        const NOBODY: u32 = 65534;
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::chown(&state, Some(NOBODY), Some(NOBODY)).unwrap();
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(aiops_tests::aiops_bin());
+        c
+    } else {
+        aiops_command()
+    };
+    let env = [
+        ("AIOPS_WATCH_INTERVAL_SECS", "1"),
+        ("AIOPS_RATE_USER_BURST", "0"),
+    ];
+    let mut child = bot_env(base, &standin, &state, &inv, &env)
+        .spawn()
+        .expect("spawn aiops serve");
+    let log = read_log(&mut child);
+    wait_ready(&standin).await;
+
+    std::fs::set_permissions(&inv, std::fs::Permissions::from_mode(0o000)).unwrap();
+    wait_summary(&standin, PROBLEM_UNREADABLE, 1).await;
+    let shown = status(&standin).await;
+    let watcher = row(&shown, "watcher");
+    assert!(watcher.starts_with("FILE PROBLEM"), "{shown}");
+    assert!(
+        watcher.contains("ermission denied"),
+        "the system's reason: {shown}"
+    );
+    assert!(
+        whois_jenkins(&standin).await.contains("CI 构建服务器"),
+        "the last good one answers"
+    );
+
+    std::fs::set_permissions(&inv, std::fs::Permissions::from_mode(0o644)).unwrap();
+    wait_summary(&standin, "Inventory file recovered", 1).await;
+    assert_eq!(row(&status(&standin).await, "last error"), "none");
+    stop(child).await;
+    let log = log.join().expect("stderr reader");
+    assert_eq!(log.matches("inventory file problem").count(), 1, "{log}");
 }

@@ -257,8 +257,8 @@ impl Poster {
                 let mut cx = Cx::new(topo, &cur.source);
                 cx.lang = app.lang;
                 cx.ec2 = ec2.as_deref();
-                let reply = aiops_commands::alert(cx, &group, &found, &changes, &also);
-                let png = png(&app, &reply);
+                let mut reply = aiops_commands::alert(cx, &group, &found, &changes, &also);
+                let png = png(&app, &mut reply, app.lang);
                 (reply, png, ids, group.title.clone())
             })
             .await;

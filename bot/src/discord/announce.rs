@@ -26,7 +26,7 @@ pub async fn post_change(app: &Arc<App>, http: &serenity::http::Http, change: &C
     if !change.diagram.nodes.is_empty() {
         reply.diagram = Some(change.diagram.clone());
     }
-    let png = rendered(app, &reply).await;
+    let (reply, png) = rendered(app, reply, app.lang).await;
     let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
     let text = out.description.clone();
     if change.summary != change.full {

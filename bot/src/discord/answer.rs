@@ -4,7 +4,7 @@
 use super::message::{no_mentions, short};
 use crate::app::App;
 use crate::stamp::now_unix;
-use aiops_commands::Reply;
+use aiops_commands::{Block, Lang, Msg, Reply};
 use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -60,8 +60,10 @@ impl From<tokio::task::JoinError> for Internal {
     }
 }
 
-/// A rendered diagram as PNG, when the renderer is available and within its budget.
-pub fn png(app: &App, reply: &Reply) -> Option<Vec<u8>> {
+/// A rendered diagram as PNG, when the renderer is available and within its budget. When it is
+/// not, the reply says why in `lang` (its Mermaid source still goes with it), so a missing
+/// picture is never a silent one.
+pub fn png(app: &App, reply: &mut Reply, lang: Lang) -> Option<Vec<u8>> {
     let d = reply.diagram.as_ref()?;
     let out = crate::picture::chat_png(d, app.cfg.font_family.as_deref());
     app.metrics.render(out.is_ok());
@@ -69,20 +71,33 @@ pub fn png(app: &App, reply: &Reply) -> Option<Vec<u8>> {
         Ok(png) => Some(png),
         Err(e) => {
             tracing::warn!("diagram not rendered: {e}");
+            reply
+                .blocks
+                .push(Block::Text(Msg::NoPicture(&e).text(lang).into_owned()));
             None
         }
     }
 }
 
-/// [`png`] on the bounded pool, for async callers.
-pub async fn rendered(app: &Arc<App>, reply: &Reply) -> Option<Vec<u8>> {
-    reply.diagram.as_ref()?;
-    let (app2, reply) = (app.clone(), reply.clone());
-    match app.blocking(move || png(&app2, &reply)).await {
-        Ok(png) => png,
+/// [`png`] on the bounded pool, for async callers; gives the reply back with it.
+pub async fn rendered(app: &Arc<App>, reply: Reply, lang: Lang) -> (Reply, Option<Vec<u8>>) {
+    if reply.diagram.is_none() {
+        return (reply, None);
+    }
+    let app2 = app.clone();
+    let fallback = reply.clone();
+    match app
+        .blocking(move || {
+            let mut reply = reply;
+            let png = png(&app2, &mut reply, lang);
+            (reply, png)
+        })
+        .await
+    {
+        Ok(done) => done,
         Err(e) => {
             tracing::error!("rendering the diagram failed: {e}");
-            None
+            (fallback, None)
         }
     }
 }

@@ -61,8 +61,8 @@ impl Handler {
                 let mut cx = Cx::new(&cur.topo, &cur.source);
                 cx.lang = app.lang;
                 cx.ec2 = ec2.as_deref();
-                let reply = incident::reply(cx, &sel, &changes);
-                let png = png(&app, &reply);
+                let mut reply = incident::reply(cx, &sel, &changes);
+                let png = png(&app, &mut reply, app.lang);
                 (reply, png)
             })
             .await;

@@ -127,7 +127,7 @@ impl Handler {
                 created: Instant::now(),
             },
         );
-        let png = rendered(&self.app, &reply).await;
+        let (reply, png) = rendered(&self.app, reply, self.app.lang).await;
         Ok(Answer {
             reply,
             png,

@@ -95,9 +95,9 @@ impl Handler {
                 let app = self.app.clone();
                 let cmd2 = cmd.clone();
                 let work = self.app.blocking(move || {
-                    let reply = run_query(&app, &cmd2, lang);
+                    let mut reply = run_query(&app, &cmd2, lang);
                     let png = if reply.status == Status::Ok {
-                        png(&app, &reply)
+                        png(&app, &mut reply, lang)
                     } else {
                         None
                     };
