@@ -125,7 +125,7 @@ pub enum Command {
     },
     /// What the matched instances call (downstream) and what calls them (upstream).
     Deps {
-        /// Exact name, glob (aie1p-ces-*), re:REGEX, or part of an external node's name.
+        /// Exact name, glob (web-*), re:REGEX, or part of an external node's name.
         pattern: String,
         /// Only upstreams (callers).
         #[arg(long, conflicts_with = "down")]

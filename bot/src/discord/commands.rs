@@ -32,7 +32,7 @@ pub fn definitions() -> Vec<CreateCommand> {
             .description("What the matched instances call and what calls them")
             .add_option(pattern_opt(
                 "pattern",
-                "Name, glob (aie1p-ces-*), re:REGEX or resource name",
+                "Name, glob (web-*), re:REGEX or resource name",
             ))
             .add_option(
                 CreateCommandOption::new(
