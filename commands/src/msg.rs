@@ -93,6 +93,16 @@ pub enum Msg<'a> {
     Runs(&'a str),
     /// `not found` / the EC2 state of a sheet instance that does not run.
     NotRunning(&'a str),
+    /// In the reconcile diagram: a missing box's note, an unlisted group's, and the caption.
+    BoxNotRunning(&'a str),
+    BoxUnlisted(usize),
+    ReconcileCaption {
+        missing: usize,
+        unlisted: usize,
+        pool_size: usize,
+        single_az: usize,
+        types: usize,
+    },
     // What runs in EC2, for whois, impact and incident replies, the digest and `changes`.
     /// `running 3 of 3`
     RunningOf {
@@ -514,6 +524,22 @@ impl Msg<'_> {
                 (Lang::Zh, "stopping") => Cow::Borrowed("正在停止"),
                 (Lang::Zh, s) => Cow::Owned(s.to_string()),
             },
+            Msg::BoxNotRunning(state) => {
+                let state = Msg::NotRunning(state).text(lang);
+                tr!(lang, "not running ({state})", "未运行（{state}）")
+            }
+            Msg::BoxUnlisted(n) => tr!(lang, "{n} running, not in the sheet", "{n} 个在运行，清单中没有"),
+            Msg::ReconcileCaption {
+                missing,
+                unlisted,
+                pool_size,
+                single_az,
+                types,
+            } => tr!(
+                lang,
+                "{missing} missing, {unlisted} unlisted group(s), {pool_size} pool size(s) off, {single_az} single-zone, {types} type mismatch(es)",
+                "缺失 {missing} 个，清单外分组 {unlisted} 个，节点池规模不符 {pool_size} 个，单可用区 {single_az} 个，机型不符 {types} 个"
+            ),
             Msg::InEc2 => fixed("in EC2", "EC2 中"),
             Msg::RunningOf { running, of } => {
                 tr!(lang, "running {running} of {of}", "运行 {running} / {of}")

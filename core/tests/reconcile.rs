@@ -285,10 +285,27 @@ fn on_another_inventory_copies_in_one_zone_and_unknown_names_are_reported() {
     assert_eq!(r.missing[0].id, "qx7-gw");
     assert_eq!(r.missing[0].state, "stopped");
     assert_eq!(r.unlisted[0].group, "qx7-batch-*");
-    let d = reconcile::diagram(&t, &r);
+    let d = reconcile::diagram(&t, &r, &Plain);
     let m = d.to_mermaid();
-    assert!(m.contains("not running (stopped)"), "{m}");
+    assert!(m.contains("gone: stopped"), "{m}");
     assert!(m.contains("qx7-batch-*"), "{m}");
+    assert!(m.contains("extra 1"), "{m}");
+    assert_eq!(d.caption, "1 missing");
+}
+
+/// Words for the diagram, as a front end gives them.
+struct Plain;
+
+impl reconcile::DiagramWords for Plain {
+    fn not_running(&self, state: &str) -> String {
+        format!("gone: {state}")
+    }
+    fn unlisted(&self, count: usize) -> String {
+        format!("extra {count}")
+    }
+    fn caption(&self, report: &reconcile::Report) -> String {
+        format!("{} missing", report.missing.len())
+    }
 }
 
 /// `instances` with `id`'s running nodes set to `n` (in zones a, c, d in turn).

@@ -54,6 +54,14 @@ fn reconcile_reports_drift_in_the_documented_json_shape() {
     let text = Test::new().arg("reconcile").arg(&a).arg(&b).run();
     text.stdout_has("Listed in the sheet, not running")
         .stdout_has("All replicas in one availability zone");
+    // The diagram is worded in the reader's language too.
+    Test::new()
+        .args(["--lang", "zh", "--format", "mermaid", "reconcile"])
+        .arg(&a)
+        .arg(&b)
+        .run()
+        .stdout_has("未运行（未找到）")
+        .stdout_has("个在运行，清单中没有");
     // What runs reaches the other commands.
     Test::new()
         .arg("--ec2")

@@ -122,9 +122,32 @@ pub fn reconcile(ctx: Context, report: &Report) -> Reply {
                     .collect(),
             );
     }
-    r.diagram = Some(reconcile::diagram(topo, report));
+    r.diagram = Some(reconcile::diagram(topo, report, &Words(lang)));
     r.json = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
     r
+}
+
+/// The reconcile diagram's phrases from the catalogue.
+struct Words(Lang);
+
+impl reconcile::DiagramWords for Words {
+    fn not_running(&self, state: &str) -> String {
+        Msg::BoxNotRunning(state).text(self.0).into_owned()
+    }
+    fn unlisted(&self, count: usize) -> String {
+        Msg::BoxUnlisted(count).text(self.0).into_owned()
+    }
+    fn caption(&self, report: &Report) -> String {
+        Msg::ReconcileCaption {
+            missing: report.missing.len(),
+            unlisted: report.unlisted.len(),
+            pool_size: report.pool_size.len(),
+            single_az: report.single_az.len(),
+            types: report.type_mismatch.len(),
+        }
+        .text(self.0)
+        .into_owned()
+    }
 }
 
 /// "running 3 of 3, all in ap-northeast-1a" for a sheet instance, when EC2 is known.

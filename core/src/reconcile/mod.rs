@@ -395,16 +395,26 @@ pub fn size_in_name(name: &str) -> Option<String> {
     None
 }
 
+/// The phrases the reconcile diagram shows, in the reader's language (the front end words
+/// them; core only places them).
+pub trait DiagramWords {
+    /// The note on a missing box: `not running (stopped)`.
+    fn not_running(&self, state: &str) -> String;
+    /// The note on an unlisted group's box: `3 running, not in the sheet`.
+    fn unlisted(&self, count: usize) -> String;
+    fn caption(&self, report: &Report) -> String;
+}
+
 /// The sheet's graph with what drifted drawn apart: missing components red and dashed, and
 /// each unlisted group a grey box joined (dashed) to the first sheet instance of its naming
 /// domain.
-pub fn diagram(topo: &Topology, report: &Report) -> Diagram {
+pub fn diagram(topo: &Topology, report: &Report, words: &dyn DiagramWords) -> Diagram {
     let all: Vec<usize> = (0..topo.nodes().len()).collect();
     let mut d = Diagram::view(topo, &all, &Highlights::default());
     for m in &report.missing {
         if let Some(n) = d.nodes.iter_mut().find(|n| n.key == m.id) {
             n.class = NodeClass::Removed;
-            n.lines.push(format!("not running ({})", m.state));
+            n.lines.push(words.not_running(&m.state));
         }
     }
     let prefix = topo.common_prefix().map(|p| format!("{p}-"));
@@ -412,10 +422,7 @@ pub fn diagram(topo: &Topology, report: &Report) -> Diagram {
         let at = d.nodes.len();
         d.nodes.push(DiagramNode {
             key: format!("unlisted: {}", u.group),
-            lines: vec![
-                u.group.clone(),
-                format!("{} running, not in the sheet", u.count),
-            ],
+            lines: vec![u.group.clone(), words.unlisted(u.count)],
             class: NodeClass::External,
             group: None,
         });
@@ -435,14 +442,7 @@ pub fn diagram(topo: &Topology, report: &Report) -> Diagram {
             });
         }
     }
-    d.caption = format!(
-        "{} missing, {} unlisted group(s), {} pool size(s) off, {} single-zone, {} type mismatch(es)",
-        report.missing.len(),
-        report.unlisted.len(),
-        report.pool_size.len(),
-        report.single_az.len(),
-        report.type_mismatch.len()
-    );
+    d.caption = words.caption(report);
     d
 }
 
