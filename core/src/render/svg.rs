@@ -269,7 +269,9 @@ fn frame(lay: Layout, legend: &[LegendItem], caption: &str, m: &Measurer, group_
     }
 }
 
-pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
+/// The SVG text; without `background` the white backdrop is left out, for a rasteriser that
+/// fills its canvas white itself (a fill is cheaper than drawing a picture-sized rectangle).
+pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts, background: bool) -> String {
     let p = plan(d, fonts);
     let (ox, oy, width, height) = (p.ox, p.oy, p.width, p.height);
     let lay = &p.lay;
@@ -285,10 +287,12 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
         r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555555"/></marker><marker id="arrow-doubtful" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{DOUBTFUL_STROKE}"/></marker></defs>"##
     );
     s.push('\n');
-    let _ = writeln!(
-        s,
-        r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
-    );
+    if background {
+        let _ = writeln!(
+            s,
+            r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
+        );
+    }
 
     if !p.legend.is_empty() {
         s.push_str("<g class=\"legend\">\n");
