@@ -193,12 +193,12 @@ fn edge_labels_overlap_neither_each_other_nor_a_box() {
 }
 
 /// Diagrams where our crossings are still above dot's, with the most we draw today: a bound
-/// that keeps them from getting worse until they reach dot's.
-const NOT_YET: &[(&str, usize)] = &[
-    ("deps 'aie1p-ces-*' --depth 2", 5),
-    ("deps 'aie1p-apisix-*' --depth 2", 24),
-    ("the whole seed", 103),
-];
+/// that keeps them from getting worse until they reach dot's. On the CES neighbourhood no order
+/// of the layers does better: the two Kafka pools each feed the same three consumers (three
+/// crossings in any order) and the access pool's four long edges pass the core pool's four
+/// (two at least); `dot` draws one of the three apart because its boxes of different widths let
+/// two curves pass without meeting.
+const NOT_YET: &[(&str, usize)] = &[("deps 'aie1p-ces-*' --depth 2", 5)];
 
 fn bound_for(name: &str, dot: usize) -> usize {
     NOT_YET
