@@ -17,6 +17,9 @@ pub(crate) const NAME_PX: f32 = 15.0;
 pub(crate) const LINE_PX: f32 = 14.0;
 pub(crate) const EDGE_LABEL_PX: f32 = 14.0;
 const NOTE_PX: f32 = 13.0;
+/// A group frame's title, the smallest text drawn: at 11 px the CES neighbourhood's fell under
+/// 10 px at [`PREVIEW_PX`] wide.
+const GROUP_TITLE_PX: f32 = 12.0;
 /// A name wider than this wraps, preferably after a `-`; roles wrap at their own width.
 const NAME_WRAP_PX: f32 = 165.0;
 const ROLE_WRAP_PX: f32 = 150.0;
@@ -333,7 +336,7 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts, background: bool) -> String 
     for (g, ids, (x0, y0, x1, y1)) in group_boxes(d, &p) {
         let _ = writeln!(
             s,
-            r##"<g class="group" data-kind="{}" data-nodes="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#f6f6f6" stroke="#cccccc" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#777777">{}</text></g>"##,
+            r##"<g class="group" data-kind="{}" data-nodes="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#f6f6f6" stroke="#cccccc" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="{GROUP_TITLE_PX}" fill="#777777">{}</text></g>"##,
             xml(g),
             ids,
             ox + x0 - GROUP_PAD,
