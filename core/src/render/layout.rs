@@ -886,13 +886,13 @@ fn order_layers(
             }
             transpose(&mut layers, &mut pos, g);
         }
-        let c = crossings(&layers, g, &pos);
-        if c < best_crossings {
-            best_crossings = c;
+        if crossings(&layers, g, &pos) < best_crossings {
             best = layers;
         }
     }
-    (best_crossings, best)
+    reindex(&best, &mut pos);
+    untwist(&mut best, &mut pos, g);
+    (crossings(&best, g, &pos), best)
 }
 
 /// The weighted median of sorted positions (Gansner et al.): the middle one, or between the
@@ -919,14 +919,32 @@ fn median(ps: &[usize]) -> Option<f32> {
 
 /// Swaps neighbours in a layer while that lowers the crossings with both adjacent layers.
 fn transpose(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
+    swaps(layers, pos, g, false);
+}
+
+/// Swaps neighbours that cross no more edges of other boxes and fewer of their own: lines
+/// of one box that twist round each other are not counted as crossings, but read badly.
+fn untwist(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
+    swaps(layers, pos, g, true);
+}
+
+fn swaps(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph, own_lines_too: bool) {
     for pass in 0..TRANSPOSE_PASSES {
         let mut improved = false;
         for row in layers.iter_mut() {
             for i in 0..row.len().saturating_sub(1) {
                 let (u, v) = (row[i], row[i + 1]);
-                let (now, then) = (pair_crossings(u, v, g, pos), pair_crossings(v, u, g, pos));
+                let (now, then) = if own_lines_too {
+                    (pair_costs(u, v, g, pos), pair_costs(v, u, g, pos))
+                } else {
+                    (
+                        (pair_crossings(u, v, g, pos), 0),
+                        (pair_crossings(v, u, g, pos), 0),
+                    )
+                };
                 // Ties swap on the first pass only, to leave a plateau without looping on it.
-                if then < now || (pass == 0 && then == now && now > 0) {
+                let tie = !own_lines_too && pass == 0 && then == now && now.0 > 0;
+                if then < now || tie {
                     if then < now {
                         improved = true;
                     }
@@ -945,13 +963,23 @@ fn transpose(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
 /// Crossings between the links of `u` and of `v` (u before v) on both sides, counting only
 /// edges that share no box.
 fn pair_crossings(u: usize, v: usize, g: &Graph, pos: &[usize]) -> usize {
+    pair_costs(u, v, g, pos).0
+}
+
+/// Crossings between the links of `u` and of `v` (u before v) on both sides: of edges that
+/// share no box, and of edges that do.
+fn pair_costs(u: usize, v: usize, g: &Graph, pos: &[usize]) -> (usize, usize) {
     g.add_work(1 + g.pred[u].len() * g.pred[v].len() + g.succ[u].len() * g.succ[v].len());
-    let mut c = 0;
+    let mut c = (0, 0);
     for (nb, ne) in [(g.pred, g.pred_e), (g.succ, g.succ_e)] {
         for (&a, &e) in nb[u].iter().zip(&ne[u]) {
             for (&b, &f) in nb[v].iter().zip(&ne[v]) {
-                if pos[a] > pos[b] && g.independent(e, f) {
-                    c += 1;
+                if pos[a] > pos[b] {
+                    if g.independent(e, f) {
+                        c.0 += 1;
+                    } else {
+                        c.1 += 1;
+                    }
                 }
             }
         }
