@@ -193,12 +193,12 @@ fn edge_labels_overlap_neither_each_other_nor_a_box() {
 }
 
 /// Diagrams where our crossings are still above dot's, with the most we draw today: a bound
-/// that keeps them from getting worse until they reach dot's.
-const NOT_YET: &[(&str, usize)] = &[
-    ("deps 'aie1p-ces-*' --depth 2", 5),
-    ("deps 'aie1p-apisix-*' --depth 2", 24),
-    ("the whole seed", 103),
-];
+/// that keeps them from getting worse until they reach dot's. On the CES neighbourhood no order
+/// of the layers does better: the two Kafka pools each feed the same three consumers (three
+/// crossings in any order) and the access pool's four long edges pass the core pool's four
+/// (two at least); `dot` draws one of the three apart because its boxes of different widths let
+/// two curves pass without meeting.
+const NOT_YET: &[(&str, usize)] = &[("deps 'aie1p-ces-*' --depth 2", 5)];
 
 fn bound_for(name: &str, dot: usize) -> usize {
     NOT_YET
@@ -233,6 +233,40 @@ fn small_diagrams_read_at_discord_preview_width() {
         assert!(px >= 10.0, "{name}: text {px:.1} px at 550 px wide");
         let a = g.aspect();
         assert!((0.5..=2.0).contains(&a), "{name}: aspect {a:.2}");
+    }
+}
+
+/// The size text is drawn at in the real picture: each font size the SVG writes, scaled to the
+/// PNG's own width (read from its header), then shown 550 px wide as Discord's preview does.
+#[test]
+fn small_diagrams_png_text_is_at_least_10_px_when_shown_550_px_wide() {
+    let f = fonts();
+    let attr = |text: &str, name: &str| -> Option<f32> {
+        let at = text.find(&format!(" {name}=\""))? + name.len() + 3;
+        text[at..].split('"').next()?.parse().ok()
+    };
+    for (name, d, _) in diagrams() {
+        if d.nodes.len() > 15 {
+            continue;
+        }
+        let svg = render::to_svg(&d, &f, &budget()).unwrap_or_else(|e| panic!("{e}"));
+        let png = render::to_png(&d, &f, &budget()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&png[12..16], b"IHDR", "{name}: not a PNG");
+        let png_w = u32::from_be_bytes([png[16], png[17], png[18], png[19]]) as f32;
+        let svg_w = attr(&svg, "width").unwrap_or_else(|| panic!("{name}: no SVG width"));
+        let sizes: Vec<f32> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| attr(t, "font-size"))
+            .collect();
+        assert!(!sizes.is_empty(), "{name}: no text");
+        let smallest = sizes.iter().copied().fold(f32::MAX, f32::min);
+        let in_png = smallest * png_w / svg_w;
+        let shown = in_png * 550.0 / png_w;
+        assert!(
+            shown >= 10.0,
+            "{name}: {smallest} px text, {in_png:.1} px in the {png_w} px wide PNG, {shown:.1} px at 550"
+        );
     }
 }
 

@@ -50,16 +50,21 @@ pub enum FontError {
     FamilyLacksCjk { family: String },
 }
 
+/// A font file's bytes as the font database holds them.
+type FontBytes = Arc<dyn AsRef<[u8]> + Sync + Send>;
+
 /// The fonts a render uses: a database for resvg and the face text is measured with.
 #[derive(Clone)]
 pub struct Fonts {
     db: Arc<fontdb::Database>,
     family: String,
     fallback: Option<String>,
-    data: Arc<Vec<u8>>,
+    /// The chosen face's file, shared with the database rather than copied: a CJK collection
+    /// is tens of megabytes.
+    data: FontBytes,
     index: u32,
     /// The fallback face's bytes, to know which characters it can draw.
-    fallback_face: Option<(Arc<Vec<u8>>, u32)>,
+    fallback_face: Option<(FontBytes, u32)>,
     embedded: bool,
 }
 
@@ -145,10 +150,7 @@ impl Fonts {
             });
         };
         let (data, index) = match db.face_source(id) {
-            Some((fontdb::Source::Binary(data), index)) => {
-                let bytes = data.as_ref().as_ref().to_vec();
-                (Arc::new(bytes), index)
-            }
+            Some((fontdb::Source::Binary(data), index)) => (data, index),
             _ => return Err(FontError::NoCjkFont { searched }),
         };
         let fallback_id = db
@@ -162,16 +164,14 @@ impl Fonts {
         let (fallback, fallback_face) = match fallback_id {
             Some((fid, fname)) => {
                 let face = match db.face_source(fid) {
-                    Some((fontdb::Source::Binary(d), i)) => {
-                        Some((Arc::new(d.as_ref().as_ref().to_vec()), i))
-                    }
+                    Some((fontdb::Source::Binary(d), i)) => Some((d, i)),
                     _ => None,
                 };
                 (fname, face)
             }
             None => (None, None),
         };
-        let embedded = data.as_slice() == EMBEDDED_CJK;
+        let embedded = std::ptr::eq(bytes(&data), EMBEDDED_CJK);
         Ok(Fonts {
             db: Arc::new(db),
             family: name,
@@ -190,7 +190,7 @@ impl Fonts {
 
     /// Whether the chosen face has a glyph for `c`.
     pub fn has_glyph(&self, c: char) -> bool {
-        skrifa::FontRef::from_index(&self.data, self.index)
+        skrifa::FontRef::from_index(bytes(&self.data), self.index)
             .map(|f| f.charmap().map(c).is_some())
             .unwrap_or(false)
     }
@@ -202,7 +202,7 @@ impl Fonts {
             return true;
         }
         self.fallback_face.as_ref().is_some_and(|(d, i)| {
-            skrifa::FontRef::from_index(d, *i)
+            skrifa::FontRef::from_index(bytes(d), *i)
                 .map(|f| f.charmap().map(c).is_some())
                 .unwrap_or(false)
         })
@@ -241,7 +241,7 @@ impl Fonts {
 
     /// Advance widths of the CJK face, for laying out labels.
     pub(crate) fn measurer(&self) -> Measurer<'_> {
-        let font = skrifa::FontRef::from_index(&self.data, self.index).ok();
+        let font = skrifa::FontRef::from_index(bytes(&self.data), self.index).ok();
         Measurer { font }
     }
 }
@@ -270,6 +270,10 @@ impl Measurer<'_> {
             })
             .sum()
     }
+}
+
+fn bytes(data: &FontBytes) -> &[u8] {
+    (**data).as_ref()
 }
 
 fn guess(c: char, size: f32) -> f32 {
@@ -304,7 +308,7 @@ pub fn discover_or_embedded(dirs: &[PathBuf], family: Option<&str>) -> Result<Fo
 }
 
 fn load_embedded(db: &mut fontdb::Database) {
-    db.load_font_source(fontdb::Source::Binary(Arc::new(EMBEDDED_CJK.to_vec())));
+    db.load_font_source(fontdb::Source::Binary(Arc::new(EMBEDDED_CJK)));
 }
 
 fn discover_with(

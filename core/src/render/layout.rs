@@ -1,9 +1,11 @@
 //! Layered (Sugiyama-style) layout, left to right or top to bottom: break cycles, assign layers
 //! (the shortest layering by network simplex, or longest path with boxes moved to shorten edges), thread every edge through a dummy vertex per layer it crosses (an edge's
 //! label is the dummy right after its source, a box of its own), order each layer by weighted
-//! medians with a transpose (adjacent swap) pass and keep the order with the fewest crossings,
-//! then place vertices with order-preserving least-squares spacing. Connected components are laid
-//! out apart, one after another across the layers.
+//! medians with a transpose (adjacent swap) pass from several starts, polish the best order by
+//! sifting and keep the order with the fewest crossings (counted with a Fenwick tree per pair
+//! of layers), then place vertices with order-preserving least-squares spacing. Connected
+//! components are laid out apart, one after another across the layers, each with its own share
+//! of the ordering's work budget.
 //!
 //! Honest by construction: boxes and labels of one layer sit in that layer's band, apart from
 //! each other; an edge runs straight across a band only at its own vertex (a port on its box's
@@ -20,9 +22,13 @@ const ORDER_SWEEPS: usize = 32;
 /// Neighbour pairs the ordering of one diagram may look at, in all: a bound on its time that
 /// does not depend on the machine, so the same diagram is always drawn the same way. Small
 /// diagrams never reach it; large ones stop improving their order when it is spent.
-const WORK_LIMIT: u64 = 2_500_000;
+const WORK_LIMIT: u64 = 3_000_000;
+/// The least a component gets of it, however small beside the others.
+const WORK_FLOOR: u64 = 200_000;
 /// Shuffled starts of the ordering besides the two depth-first ones.
-const RESTARTS: usize = 2;
+const RESTARTS: usize = 12;
+/// Sweeps in a row that find no better order before a start is given up (dot's MinQuit).
+const MIN_QUIT: usize = 8;
 /// Transpose passes after each sweep, at most.
 const TRANSPOSE_PASSES: usize = 4;
 /// Network simplex exchanges at most, per component.
@@ -149,7 +155,11 @@ pub(crate) fn layouts(input: &Input, orientations: &[bool]) -> Vec<Layout> {
         let ids: Vec<usize> = (0..edges.len())
             .filter(|&i| edges[i].0 != usize::MAX && comp[edges[i].0] == c)
             .collect();
-        let ordered = order_component(input, &boxes, &edges, &ids, &work);
+        // Each component gets a share of the budget by its size, and a floor: a small one
+        // beside a large one is still ordered properly.
+        let share = (WORK_LIMIT * boxes.len() as u64 / n.max(1) as u64).max(WORK_FLOOR);
+        let limit = work.get() + share;
+        let ordered = order_component(input, &boxes, &edges, &ids, &work, limit);
         parts.push((boxes, ids, ordered));
     }
     orientations
@@ -253,6 +263,7 @@ fn order_component(
     all: &[(usize, usize)],
     ids: &[usize],
     work: &Cell<u64>,
+    limit: u64,
 ) -> Ordered {
     let n = boxes.len();
     let local: std::collections::HashMap<usize, usize> =
@@ -264,16 +275,24 @@ fn order_component(
     let (dag, reversed) = acyclic(n, &edges);
     // Layerings tried: the shortest (network simplex, as dot ranks), then as early and as late
     // as possible with boxes moved to shorten edges; the fewest crossings win.
-    let mut best: Option<Layered> = None;
+    let mut layerings: Vec<Vec<usize>> = Vec::with_capacity(3);
     for k in 0..3 {
-        if best.is_some() && work.get() > WORK_LIMIT {
-            break;
-        }
         let layer = match k {
             0 => super::rank::network_simplex(n, &dag, SIMPLEX_ITERATIONS),
             _ => assign_layers(n, &dag, k == 2, true),
         };
-        let l = layered(input, boxes, ids, &dag, &layer, work);
+        // The same layering ordered again would only give the same order.
+        if !layerings.contains(&layer) {
+            layerings.push(layer);
+        }
+    }
+    let mut best: Option<Layered> = None;
+    let count = layerings.len();
+    for (i, layer) in layerings.iter().enumerate() {
+        // What is left of the budget, shared among the layerings still to try.
+        let left = limit.saturating_sub(work.get());
+        let own = work.get() + left / (count - i) as u64;
+        let l = layered(input, boxes, ids, &dag, layer, work, own);
         if best
             .as_ref()
             .is_none_or(|b| (l.crossings, l.vs.len()) < (b.crossings, b.vs.len()))
@@ -282,7 +301,7 @@ fn order_component(
         }
     }
     let Some(layered) = best else {
-        unreachable!("three layerings were tried")
+        unreachable!("at least one layering was tried")
     };
     Ordered {
         layered,
@@ -428,6 +447,7 @@ fn layered(
     dag: &[(usize, usize)],
     layer: &[usize],
     work: &Cell<u64>,
+    limit: u64,
 ) -> Layered {
     let n = boxes.len();
     // Left to right: along the layers is the width.
@@ -495,6 +515,7 @@ fn layered(
         pred_e: &pred_e,
         ends: dag,
         work,
+        limit,
     };
     // Several starts: depth first from the sources and from the sinks, and shuffles of them
     // (a fixed seed, so the picture is the same every time); the best result is kept.
@@ -744,6 +765,8 @@ struct Graph<'a> {
     ends: &'a [(usize, usize)],
     /// Work done on orderings so far, in neighbour pairs looked at, for the whole diagram.
     work: &'a Cell<u64>,
+    /// The work count at which this ordering stops improving.
+    limit: u64,
 }
 
 impl Graph<'_> {
@@ -753,7 +776,7 @@ impl Graph<'_> {
 
     /// Whether the diagram's ordering budget is spent: then the best order so far is kept.
     fn spent(&self) -> bool {
-        self.work.get() > WORK_LIMIT
+        self.work.get() > self.limit
     }
 
     /// Edges that share a box never count as crossing: the picture shows them meeting there.
@@ -786,6 +809,7 @@ fn order_layers(
     let sifting = total <= 1500;
     let mut best = layers.clone();
     let mut best_crossings = crossings(&layers, g, &pos);
+    let mut trying = 0;
     for sweep in 0..ORDER_SWEEPS {
         if best_crossings == 0 || g.spent() {
             break;
@@ -798,43 +822,77 @@ fn order_layers(
         };
         for l in range {
             let nb = if down { pred } else { succ };
-            let mut key: Vec<(usize, f32)> = layers[l]
+            let keys: Vec<Option<f32>> = layers[l]
                 .iter()
                 .map(|&v| {
                     let mut ps: Vec<usize> = nb[v].iter().map(|&w| pos[w]).collect();
                     ps.sort_unstable();
-                    (v, median(&ps).unwrap_or(pos[v] as f32))
+                    median(&ps)
                 })
                 .collect();
-            key.sort_by(|a, b| {
+            // Vertices with no neighbour on that side keep their place (as dot does); the others
+            // are sorted by median into the remaining places.
+            let mut movable: Vec<(usize, f32)> = layers[l]
+                .iter()
+                .zip(&keys)
+                .filter_map(|(&v, k)| k.map(|k| (v, k)))
+                .collect();
+            movable.sort_by(|a, b| {
                 a.1.total_cmp(&b.1)
                     .then(vs[a.0].group.cmp(&vs[b.0].group))
                     .then(pos[a.0].cmp(&pos[b.0]))
             });
-            layers[l] = key.into_iter().map(|(v, _)| v).collect();
+            let mut it = movable.into_iter().map(|(v, _)| v);
+            let row: Vec<usize> = layers[l]
+                .iter()
+                .zip(&keys)
+                .map(|(&v, k)| {
+                    if k.is_none() {
+                        v
+                    } else {
+                        it.next().unwrap_or(v)
+                    }
+                })
+                .collect();
+            layers[l] = row;
             for (i, &v) in layers[l].iter().enumerate() {
                 pos[v] = i;
             }
         }
         transpose(&mut layers, &mut pos, g);
-        if sifting {
-            for _ in 0..TRANSPOSE_PASSES {
-                if g.spent() || !sift(&mut layers, &mut pos, g) {
-                    break;
-                }
-            }
-        }
         let c = crossings(&layers, g, &pos);
         if c < best_crossings {
             best_crossings = c;
             best = layers.clone();
-        } else if sweep % 6 == 5 {
-            // Start the next sweeps again from the best order seen.
-            layers = best.clone();
-            reindex(&layers, &mut pos);
+            trying = 0;
+        } else {
+            trying += 1;
+            if trying >= MIN_QUIT {
+                break;
+            }
+            if trying % 4 == 0 {
+                // Start the next sweeps again from the best order seen.
+                layers = best.clone();
+                reindex(&layers, &mut pos);
+            }
         }
     }
-    (best_crossings, best)
+    if sifting {
+        layers = best.clone();
+        reindex(&layers, &mut pos);
+        for _ in 0..TRANSPOSE_PASSES {
+            if g.spent() || !sift(&mut layers, &mut pos, g) {
+                break;
+            }
+            transpose(&mut layers, &mut pos, g);
+        }
+        if crossings(&layers, g, &pos) < best_crossings {
+            best = layers;
+        }
+    }
+    reindex(&best, &mut pos);
+    untwist(&mut best, &mut pos, g);
+    (crossings(&best, g, &pos), best)
 }
 
 /// The weighted median of sorted positions (Gansner et al.): the middle one, or between the
@@ -861,14 +919,32 @@ fn median(ps: &[usize]) -> Option<f32> {
 
 /// Swaps neighbours in a layer while that lowers the crossings with both adjacent layers.
 fn transpose(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
+    swaps(layers, pos, g, false);
+}
+
+/// Swaps neighbours that cross no more edges of other boxes and fewer of their own: lines
+/// of one box that twist round each other are not counted as crossings, but read badly.
+fn untwist(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
+    swaps(layers, pos, g, true);
+}
+
+fn swaps(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph, own_lines_too: bool) {
     for pass in 0..TRANSPOSE_PASSES {
         let mut improved = false;
         for row in layers.iter_mut() {
             for i in 0..row.len().saturating_sub(1) {
                 let (u, v) = (row[i], row[i + 1]);
-                let (now, then) = (pair_crossings(u, v, g, pos), pair_crossings(v, u, g, pos));
+                let (now, then) = if own_lines_too {
+                    (pair_costs(u, v, g, pos), pair_costs(v, u, g, pos))
+                } else {
+                    (
+                        (pair_crossings(u, v, g, pos), 0),
+                        (pair_crossings(v, u, g, pos), 0),
+                    )
+                };
                 // Ties swap on the first pass only, to leave a plateau without looping on it.
-                if then < now || (pass == 0 && then == now && now > 0) {
+                let tie = !own_lines_too && pass == 0 && then == now && now.0 > 0;
+                if then < now || tie {
                     if then < now {
                         improved = true;
                     }
@@ -887,13 +963,23 @@ fn transpose(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) {
 /// Crossings between the links of `u` and of `v` (u before v) on both sides, counting only
 /// edges that share no box.
 fn pair_crossings(u: usize, v: usize, g: &Graph, pos: &[usize]) -> usize {
+    pair_costs(u, v, g, pos).0
+}
+
+/// Crossings between the links of `u` and of `v` (u before v) on both sides: of edges that
+/// share no box, and of edges that do.
+fn pair_costs(u: usize, v: usize, g: &Graph, pos: &[usize]) -> (usize, usize) {
     g.add_work(1 + g.pred[u].len() * g.pred[v].len() + g.succ[u].len() * g.succ[v].len());
-    let mut c = 0;
+    let mut c = (0, 0);
     for (nb, ne) in [(g.pred, g.pred_e), (g.succ, g.succ_e)] {
         for (&a, &e) in nb[u].iter().zip(&ne[u]) {
             for (&b, &f) in nb[v].iter().zip(&ne[v]) {
-                if pos[a] > pos[b] && g.independent(e, f) {
-                    c += 1;
+                if pos[a] > pos[b] {
+                    if g.independent(e, f) {
+                        c.0 += 1;
+                    } else {
+                        c.1 += 1;
+                    }
                 }
             }
         }
@@ -943,10 +1029,16 @@ fn sift(layers: &mut [Vec<usize>], pos: &mut [usize], g: &Graph) -> bool {
 }
 
 /// Crossings between adjacent layers: pairs of links whose ends are in opposite order and
-/// whose edges share no box.
+/// whose edges share no box. Each pair of layers costs a sort and a Fenwick tree over the
+/// lower layer (Barth, Jünger and Mutzel's accumulation), so about E log V, and the pairs that
+/// share a box, counted among the few links of each box, are taken off again.
 fn crossings(layers: &[Vec<usize>], g: &Graph, pos: &[usize]) -> usize {
     let mut total = 0;
+    // (upper position, lower position, edge)
     let mut segs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut tree: Vec<usize> = Vec::new();
+    // (box, upper position, lower position, edge): each link under both of its edge's boxes.
+    let mut by_box: Vec<(usize, usize, usize, usize)> = Vec::new();
     for l in layers {
         segs.clear();
         for &v in l {
@@ -954,18 +1046,62 @@ fn crossings(layers: &[Vec<usize>], g: &Graph, pos: &[usize]) -> usize {
                 segs.push((pos[v], pos[w], e));
             }
         }
-        g.add_work(segs.len() * segs.len() / 2);
-        for i in 0..segs.len() {
-            for j in i + 1..segs.len() {
-                let (a, b) = (segs[i], segs[j]);
-                let crossed = (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1);
-                if crossed && g.independent(a.2, b.2) {
-                    total += 1;
+        if segs.len() < 2 {
+            continue;
+        }
+        segs.sort_unstable();
+        let width = segs.iter().map(|s| s.1).max().unwrap_or(0) + 1;
+        tree.clear();
+        tree.resize(width + 1, 0);
+        for (k, s) in segs.iter().enumerate() {
+            // Links seen so far (upper end before or at this one's) whose lower end is after.
+            let mut at_most = 0;
+            let mut i = s.1 + 1;
+            while i > 0 {
+                at_most += tree[i];
+                i &= i - 1;
+            }
+            total += k - at_most;
+            let mut i = s.1 + 1;
+            while i <= width {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+        }
+        by_box.clear();
+        for &(u, w, e) in &segs {
+            let (a, b) = g.ends[e];
+            by_box.push((a, u, w, e));
+            if b != a {
+                by_box.push((b, u, w, e));
+            }
+        }
+        by_box.sort_unstable();
+        let mut extra = 0;
+        for group in by_box.chunk_by(|x, y| x.0 == y.0) {
+            extra += group.len() * group.len() / 2;
+            for (i, x) in group.iter().enumerate() {
+                for y in &group[i + 1..] {
+                    let crossed = (x.1 < y.1 && x.2 > y.2) || (x.1 > y.1 && x.2 < y.2);
+                    // A pair sharing both boxes is in two groups: counted in the first.
+                    if crossed && x.0 == first_shared(g.ends[x.3], g.ends[y.3]) {
+                        total -= 1;
+                    }
                 }
             }
         }
+        g.add_work(segs.len() * (usize::BITS - width.leading_zeros()) as usize + extra);
     }
     total
+}
+
+/// The smallest box two edges share (they share one).
+fn first_shared((a, b): (usize, usize), (c, d): (usize, usize)) -> usize {
+    [a, b]
+        .into_iter()
+        .filter(|x| *x == c || *x == d)
+        .min()
+        .unwrap_or(usize::MAX)
 }
 
 /// Order-axis centres: each layer in turn is pulled towards its neighbours' mean, keeping its
@@ -1147,6 +1283,91 @@ mod tests {
         let l = layouts(&input, &[true]).swap_remove(0);
         assert!(l.centres[0].1 < l.centres[1].1);
         assert_eq!(l.centres[0].0, l.centres[1].0);
+    }
+
+    /// The plain count of every pair of links, against which the fast one is checked.
+    fn crossings_by_pairs(layers: &[Vec<usize>], g: &Graph, pos: &[usize]) -> usize {
+        let mut total = 0;
+        let mut segs: Vec<(usize, usize, usize)> = Vec::new();
+        for l in layers {
+            segs.clear();
+            for &v in l {
+                for (&w, &e) in g.succ[v].iter().zip(&g.succ_e[v]) {
+                    segs.push((pos[v], pos[w], e));
+                }
+            }
+            for i in 0..segs.len() {
+                for j in i + 1..segs.len() {
+                    let (a, b) = (segs[i], segs[j]);
+                    let crossed = (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1);
+                    if crossed && g.independent(a.2, b.2) {
+                        total += 1;
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn fast_crossing_count_is_the_plain_one() {
+        let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % m as u64) as usize
+        };
+        for _ in 0..200 {
+            // Three layers of boxes; edges between neighbouring layers, some parallel.
+            let widths = [1 + next(6), 1 + next(6), 1 + next(6)];
+            let first = [0, widths[0], widths[0] + widths[1]];
+            let total = widths.iter().sum::<usize>();
+            let mut ends = Vec::new();
+            for _ in 0..next(14) {
+                let l = next(2);
+                let a = first[l] + next(widths[l]);
+                let b = first[l + 1] + next(widths[l + 1]);
+                ends.push((a, b));
+            }
+            let mut succ = vec![Vec::new(); total];
+            let mut pred = vec![Vec::new(); total];
+            let mut succ_e = vec![Vec::new(); total];
+            let mut pred_e = vec![Vec::new(); total];
+            for (e, &(a, b)) in ends.iter().enumerate() {
+                succ[a].push(b);
+                succ_e[a].push(e);
+                pred[b].push(a);
+                pred_e[b].push(e);
+            }
+            let work = Cell::new(0);
+            let g = Graph {
+                succ: &succ,
+                pred: &pred,
+                succ_e: &succ_e,
+                pred_e: &pred_e,
+                ends: &ends,
+                work: &work,
+                limit: u64::MAX,
+            };
+            let mut layers: Vec<Vec<usize>> = (0..3)
+                .map(|l| (first[l]..first[l] + widths[l]).collect())
+                .collect();
+            let mut pos = vec![0; total];
+            for row in layers.iter_mut() {
+                for i in (1..row.len()).rev() {
+                    row.swap(i, next(i + 1));
+                }
+                for (i, &v) in row.iter().enumerate() {
+                    pos[v] = i;
+                }
+            }
+            assert_eq!(
+                crossings(&layers, &g, &pos),
+                crossings_by_pairs(&layers, &g, &pos),
+                "{ends:?} {layers:?}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub(crate) const NAME_PX: f32 = 15.0;
 pub(crate) const LINE_PX: f32 = 14.0;
 pub(crate) const EDGE_LABEL_PX: f32 = 14.0;
 const NOTE_PX: f32 = 13.0;
+/// A group frame's title, the smallest text drawn: at 11 px the CES neighbourhood's fell under
+/// 10 px at [`PREVIEW_PX`] wide.
+const GROUP_TITLE_PX: f32 = 12.0;
 /// A name wider than this wraps, preferably after a `-`; roles wrap at their own width.
 const NAME_WRAP_PX: f32 = 165.0;
 const ROLE_WRAP_PX: f32 = 150.0;
@@ -269,7 +272,9 @@ fn frame(lay: Layout, legend: &[LegendItem], caption: &str, m: &Measurer, group_
     }
 }
 
-pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
+/// The SVG text; without `background` the white backdrop is left out, for a rasteriser that
+/// fills its canvas white itself (a fill is cheaper than drawing a picture-sized rectangle).
+pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts, background: bool) -> String {
     let p = plan(d, fonts);
     let (ox, oy, width, height) = (p.ox, p.oy, p.width, p.height);
     let lay = &p.lay;
@@ -285,10 +290,12 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
         r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555555"/></marker><marker id="arrow-doubtful" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{DOUBTFUL_STROKE}"/></marker></defs>"##
     );
     s.push('\n');
-    let _ = writeln!(
-        s,
-        r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
-    );
+    if background {
+        let _ = writeln!(
+            s,
+            r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
+        );
+    }
 
     if !p.legend.is_empty() {
         s.push_str("<g class=\"legend\">\n");
@@ -329,7 +336,7 @@ pub(crate) fn write_svg(d: &Diagram, fonts: &Fonts) -> String {
     for (g, ids, (x0, y0, x1, y1)) in group_boxes(d, &p) {
         let _ = writeln!(
             s,
-            r##"<g class="group" data-kind="{}" data-nodes="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#f6f6f6" stroke="#cccccc" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#777777">{}</text></g>"##,
+            r##"<g class="group" data-kind="{}" data-nodes="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#f6f6f6" stroke="#cccccc" stroke-dasharray="3 3"/><text x="{:.1}" y="{:.1}" font-size="{GROUP_TITLE_PX}" fill="#777777">{}</text></g>"##,
             xml(g),
             ids,
             ox + x0 - GROUP_PAD,
