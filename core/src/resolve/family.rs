@@ -19,6 +19,21 @@ pub(crate) fn role_heads(words: &[String]) -> Vec<&String> {
 }
 
 impl Index<'_> {
+    /// The symbol of a role phrase's first significant word, when some instance carries it:
+    /// the key of its candidates in `kw_all`.
+    pub(super) fn family_head(&self, words: &[String]) -> Option<u32> {
+        let head = self.syms.get(role_heads(words).first()?)?;
+        self.kw_all.contains_key(&head).then_some(head)
+    }
+
+    /// Whether instance `i` is among the candidates of role head `head`.
+    pub(super) fn is_candidate(&self, head: u32, i: u32) -> bool {
+        // Each list is in instance order: instances are added one by one.
+        self.kw_all
+            .get(&head)
+            .is_some_and(|l| l.binary_search(&i).is_ok())
+    }
+
     /// Instances a role phrase names, seen from instance `me`, and whether the choice is
     /// ambiguous.
     ///

@@ -39,6 +39,20 @@ pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> 
     }
 }
 
+/// What resolution remembers between mentions: a big sheet states the same words on many rows,
+/// and a role phrase's candidates and tie-break are the same for every row of one naming domain.
+#[derive(Default)]
+pub(super) struct Caches {
+    /// Instances each name or glob selects (see [`Index::select`]).
+    pub(super) globs: HashMap<String, Vec<u32>>,
+    /// A mention's role phrase, by (its interned text, the row's naming domain, and the row's
+    /// instance when that is itself a candidate, else `u32::MAX`): [`Index::family`]'s answer.
+    /// Only a candidate's own row sees a different answer, since it never links to itself.
+    families: HashMap<(u32, u32, u32), Option<(Vec<u32>, bool)>>,
+    /// Each mention's role head's candidates, by interned text (see [`Index::family_head`]).
+    heads: HashMap<u32, Option<u32>>,
+}
+
 /// What a mention names.
 pub(super) enum Resolved<'a> {
     Instances(Vec<u32>, bool),
@@ -52,7 +66,7 @@ pub(super) fn resolve<'a>(
     me: u32,
     index: &Index,
     opts: &'a LoadOptions,
-    glob_cache: &mut HashMap<String, Vec<u32>>,
+    caches: &mut Caches,
     loc: &dyn Fn() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> Resolved<'a> {
@@ -63,7 +77,7 @@ pub(super) fn resolve<'a>(
             Some(AliasTarget::Instances(pins)) => {
                 let mut found: Vec<u32> = Vec::new();
                 for p in pins {
-                    let hits = index.select(p, glob_cache);
+                    let hits = index.select(p, &mut caches.globs);
                     if hits.is_empty() {
                         diags.push(
                             Diagnostic::new(
@@ -94,7 +108,7 @@ pub(super) fn resolve<'a>(
     }
     for g in &globs {
         let hits: Vec<u32> = index
-            .select(g, glob_cache)
+            .select(g, &mut caches.globs)
             .iter()
             .copied()
             .filter(|&i| i != me)
@@ -124,7 +138,19 @@ pub(super) fn resolve<'a>(
     if w.resource {
         return Resolved::External(&m.text);
     }
-    if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
+    let head = *caches
+        .heads
+        .entry(w.word)
+        .or_insert_with(|| index.family_head(&w.words));
+    let own = match head {
+        Some(h) if index.is_candidate(h, me) => me,
+        _ => u32::MAX,
+    };
+    let family = caches
+        .families
+        .entry((w.word, index.domain_keys[me as usize], own))
+        .or_insert_with(|| index.family(&w.words, w.qualifier, me));
+    if let Some((hits, ambiguous)) = family.clone() {
         return Resolved::Instances(hits, ambiguous);
     }
     if let Some(hits) = index
