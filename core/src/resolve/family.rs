@@ -35,7 +35,8 @@ impl Index<'_> {
     }
 
     /// Instances a role phrase names, seen from instance `me`, and whether the choice is
-    /// ambiguous.
+    /// ambiguous. With `exclude_me` false, `me` only gives the naming domain: the answer is
+    /// then the same for every row of that domain.
     ///
     /// Candidates are the instances whose name or role carries the phrase's first significant
     /// word, narrowed by an access/core qualifier. Among them, prefer in turn: those with exactly
@@ -49,6 +50,7 @@ impl Index<'_> {
         words: &[String],
         qualifier: Qualifier,
         me: u32,
+        exclude_me: bool,
     ) -> Option<(Vec<u32>, bool)> {
         let heads = role_heads(words);
         let head = heads.first()?;
@@ -59,7 +61,7 @@ impl Index<'_> {
             .filter_map(|h| self.syms.get(h).and_then(|h| self.kw_all.get(&h)))
             .collect();
         let keep = |c: &u32| {
-            *c != me
+            (!exclude_me || *c != me)
                 && match qualifier {
                     Qualifier::None => true,
                     Qualifier::Access => self.access[*c as usize],

@@ -45,10 +45,10 @@ pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> 
 pub(super) struct Caches {
     /// Instances each name or glob selects (see [`Index::select`]).
     pub(super) globs: HashMap<String, Vec<u32>>,
-    /// A mention's role phrase, by (its interned text, the row's naming domain, and the row's
-    /// instance when that is itself a candidate, else `u32::MAX`): [`Index::family`]'s answer.
-    /// Only a candidate's own row sees a different answer, since it never links to itself.
-    families: HashMap<(u32, u32, u32), Option<(Vec<u32>, bool)>>,
+    /// A mention's role phrase, by (its interned text, the row's naming domain):
+    /// [`Index::family`]'s answer for that domain with no instance left out. A row whose own
+    /// instance that answer includes resolves it again without itself (see [`resolve`]).
+    families: HashMap<(u32, u32), Option<(Vec<u32>, bool)>>,
     /// Each mention's role head's candidates, by interned text (see [`Index::family_head`]).
     heads: HashMap<u32, Option<u32>>,
 }
@@ -138,19 +138,30 @@ pub(super) fn resolve<'a>(
     if w.resource {
         return Resolved::External(&m.text);
     }
-    let head = *caches
-        .heads
-        .entry(w.word)
-        .or_insert_with(|| index.family_head(&w.words));
-    let own = match head {
-        Some(h) if index.is_candidate(h, me) => me,
-        _ => u32::MAX,
-    };
-    let family = caches
+    // The answer for the row's naming domain, `me` left in; it is `me`'s own only when
+    // leaving `me` out could change it: `me` is among the instances chosen, or among the
+    // candidates of a word refused for fitting too many.
+    let shared = caches
         .families
-        .entry((w.word, index.domain_keys[me as usize], own))
-        .or_insert_with(|| index.family(&w.words, w.qualifier, me));
-    if let Some((hits, ambiguous)) = family.clone() {
+        .entry((w.word, index.domain_keys[me as usize]))
+        .or_insert_with(|| index.family(&w.words, w.qualifier, me, false));
+    let own = match shared {
+        Some((hits, _)) if hits.binary_search(&me).is_ok() => true,
+        Some((hits, true)) if hits.is_empty() => {
+            let head = *caches
+                .heads
+                .entry(w.word)
+                .or_insert_with(|| index.family_head(&w.words));
+            head.is_some_and(|h| index.is_candidate(h, me))
+        }
+        _ => false,
+    };
+    let family = if own {
+        index.family(&w.words, w.qualifier, me, true)
+    } else {
+        shared.clone()
+    };
+    if let Some((hits, ambiguous)) = family {
         return Resolved::Instances(hits, ambiguous);
     }
     if let Some(hits) = index
