@@ -5,6 +5,10 @@ use super::index::Index;
 use crate::vocabulary::{is_generic_cell_word, is_qualifier_word, Qualifier};
 use rustc_hash::FxHashMap as HashMap;
 
+/// The instances a role phrase names and whether the choice is ambiguous; none when it names
+/// no instance.
+pub(super) type Family = Option<(Vec<u32>, bool)>;
+
 /// Most instances a word may link to when none shares the row's naming domain.
 pub(super) const MAX_FOREIGN_FANOUT: usize = 8;
 
@@ -51,7 +55,7 @@ impl Index<'_> {
         qualifier: Qualifier,
         me: u32,
         exclude_me: bool,
-    ) -> Option<(Vec<u32>, bool)> {
+    ) -> Family {
         let heads = role_heads(words);
         let head = heads.first()?;
         let head = self.syms.get(head)?;

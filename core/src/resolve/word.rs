@@ -1,5 +1,6 @@
 //! Resolving one mention by the rules of the module doc, first that applies wins.
 
+use super::family::Family;
 use super::index::Index;
 use super::interner::Interner;
 use super::relations::Relations;
@@ -48,7 +49,7 @@ pub(super) struct Caches {
     /// A mention's role phrase, by (its interned text, the row's naming domain):
     /// [`Index::family`]'s answer for that domain with no instance left out. A row whose own
     /// instance that answer includes resolves it again without itself (see [`resolve`]).
-    families: HashMap<(u32, u32), Option<(Vec<u32>, bool)>>,
+    families: HashMap<(u32, u32), Family>,
     /// Each mention's role head's candidates, by interned text (see [`Index::family_head`]).
     heads: HashMap<u32, Option<u32>>,
 }
