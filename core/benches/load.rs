@@ -1,5 +1,5 @@
 //! Load-and-resolve and query benchmarks on synthetic inventories of every `synth::Shape`, at
-//! 10k and 100k rows (1M rows only in `scripts/compare-load`, whole process).
+//! 10k and 100k rows (1M rows only in `scripts/compare-shapes.sh --million`, whole process).
 //!
 //! Targets (issues 2 and 14): 100k rows loaded and resolved in under 1 s on one core, growing
 //! linearly (10× rows ≤ 11× time) on every shape; `deps` and `impact` on the 100k graph under
@@ -10,7 +10,7 @@
 //! load gets its freed pages back on the next iteration while a 500 ms load has them returned to
 //! the OS and zeroed again by the kernel, so the two sizes would be measured under different
 //! conditions. With purging off both run on warm memory and the figures compare the code. A
-//! one-shot `aiops` process is cold at every size; `scripts/compare-load.sh` times that.
+//! one-shot `aiops` process is cold at every size; `scripts/compare-shapes.sh` times that.
 
 use aiops_core::synth::{self, Shape};
 use aiops_core::{load_bytes, query, LoadOptions};

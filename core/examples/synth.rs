@@ -1,6 +1,6 @@
 //! Writes a synthetic inventory workbook: `synth ROWS OUT.xlsx [SHAPE]`, the shape one of
 //! `aiops_core::synth::Shape`'s names (`seed` when left out). Prints the name of one of its
-//! Kafka instances. Used by `scripts/compare-load` to make the workbooks it times.
+//! Kafka instances. Used by `scripts/compare-shapes.sh` and `scripts/compare-load.sh` to make the workbooks it times.
 
 use aiops_core::synth::{self, Shape};
 

@@ -34,7 +34,7 @@ pub(super) fn mark(
     diags: &mut Vec<Diagnostic>,
 ) {
     let pairs: HashMap<(u32, u32), usize> = ends.iter().enumerate().map(|(k, &e)| (e, k)).collect();
-    copy_paste(nodes, edges, ends, &pairs, sheet, diags);
+    copy_paste(nodes, edges, ends, sheet, diags);
     direction_conflicts(nodes, edges, ends, &pairs, sheet, diags);
 }
 
@@ -42,7 +42,6 @@ fn copy_paste(
     nodes: &[Node],
     edges: &mut [Edge],
     ends: &[(u32, u32)],
-    pairs: &HashMap<(u32, u32), usize>,
     sheet: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -92,6 +91,24 @@ fn copy_paste(
         by_node.entry(b).or_default().push(k);
     }
     for group in &groups {
+        // For each instance outside the group, the two smallest members its own row names:
+        // as downstream (`up`, it names them in its downstream cell) and as upstream (`down`).
+        // One pass over the members' edges, so a group of thousands of copies costs its edges,
+        // not its size squared.
+        let mut up: HashMap<u32, [u32; 2]> = HashMap::default();
+        let mut down: HashMap<u32, [u32; 2]> = HashMap::default();
+        for &s in group {
+            for &k in by_node.get(&s).into_iter().flatten() {
+                let (a, b) = ends[k];
+                let e = &edges[k];
+                if b == s && e.stated_by_from {
+                    keep_two_smallest(up.entry(a).or_insert([u32::MAX; 2]), s);
+                }
+                if a == s && e.stated_by_to {
+                    keep_two_smallest(down.entry(b).or_insert([u32::MAX; 2]), s);
+                }
+            }
+        }
         let mut doubted: Vec<(u32, u32, u32)> = Vec::new();
         for &r in group {
             for &k in by_node.get(&r).into_iter().flatten() {
@@ -105,22 +122,15 @@ fn copy_paste(
                 } else {
                     continue;
                 };
-                if !nodes[other as usize].is_instance() || group.contains(&other) {
+                if !nodes[other as usize].is_instance() || group.binary_search(&other).is_ok() {
                     continue;
                 }
-                // The other end's own row names a sibling of r in the same place.
-                let sibling = group.iter().copied().find(|&s| {
-                    s != r
-                        && if r_upstream_cell {
-                            pairs
-                                .get(&(other, s))
-                                .is_some_and(|&j| edges[j].stated_by_from)
-                        } else {
-                            pairs
-                                .get(&(s, other))
-                                .is_some_and(|&j| edges[j].stated_by_to)
-                        }
-                });
+                // The other end's own row names a sibling of r in the same place: the first
+                // in the group's order.
+                let named = if r_upstream_cell { &up } else { &down };
+                let sibling = named
+                    .get(&other)
+                    .and_then(|two| two.iter().copied().find(|&s| s != r && s != u32::MAX));
                 let Some(s) = sibling else { continue };
                 let (rn, on, sn) = (
                     &nodes[r as usize].id,
@@ -281,4 +291,14 @@ fn is_infrastructure(n: &Node) -> bool {
             | ResourceKind::Storage
             | ResourceKind::Observability
     )
+}
+
+/// Keeps the two smallest distinct values seen in `two` (unset slots are `u32::MAX`).
+fn keep_two_smallest(two: &mut [u32; 2], v: u32) {
+    if v < two[0] {
+        two[1] = two[0];
+        two[0] = v;
+    } else if v != two[0] && v < two[1] {
+        two[1] = v;
+    }
 }

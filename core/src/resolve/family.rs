@@ -5,6 +5,10 @@ use super::index::Index;
 use crate::vocabulary::{is_generic_cell_word, is_qualifier_word, Qualifier};
 use rustc_hash::FxHashMap as HashMap;
 
+/// The instances a role phrase names and whether the choice is ambiguous; none when it names
+/// no instance.
+pub(super) type Family = Option<(Vec<u32>, bool)>;
+
 /// Most instances a word may link to when none shares the row's naming domain.
 pub(super) const MAX_FOREIGN_FANOUT: usize = 8;
 
@@ -19,8 +23,24 @@ pub(crate) fn role_heads(words: &[String]) -> Vec<&String> {
 }
 
 impl Index<'_> {
+    /// The symbol of a role phrase's first significant word, when some instance carries it:
+    /// the key of its candidates in `kw_all`.
+    pub(super) fn family_head(&self, words: &[String]) -> Option<u32> {
+        let head = self.syms.get(role_heads(words).first()?)?;
+        self.kw_all.contains_key(&head).then_some(head)
+    }
+
+    /// Whether instance `i` is among the candidates of role head `head`.
+    pub(super) fn is_candidate(&self, head: u32, i: u32) -> bool {
+        // Each list is in instance order: instances are added one by one.
+        self.kw_all
+            .get(&head)
+            .is_some_and(|l| l.binary_search(&i).is_ok())
+    }
+
     /// Instances a role phrase names, seen from instance `me`, and whether the choice is
-    /// ambiguous.
+    /// ambiguous. With `exclude_me` false, `me` only gives the naming domain: the answer is
+    /// then the same for every row of that domain.
     ///
     /// Candidates are the instances whose name or role carries the phrase's first significant
     /// word, narrowed by an access/core qualifier. Among them, prefer in turn: those with exactly
@@ -34,7 +54,8 @@ impl Index<'_> {
         words: &[String],
         qualifier: Qualifier,
         me: u32,
-    ) -> Option<(Vec<u32>, bool)> {
+        exclude_me: bool,
+    ) -> Family {
         let heads = role_heads(words);
         let head = heads.first()?;
         let head = self.syms.get(head)?;
@@ -44,7 +65,7 @@ impl Index<'_> {
             .filter_map(|h| self.syms.get(h).and_then(|h| self.kw_all.get(&h)))
             .collect();
         let keep = |c: &u32| {
-            *c != me
+            (!exclude_me || *c != me)
                 && match qualifier {
                     Qualifier::None => true,
                     Qualifier::Access => self.access[*c as usize],

@@ -51,7 +51,7 @@ use relations::{NodeRef, Relations, Src};
 use rows::collect_instances;
 use rustc_hash::FxHashMap as HashMap;
 use via::{ViaFrom, ViaIndex};
-use word::{prepare, resolve, Resolved, Word};
+use word::{prepare, resolve, Caches, Resolved, Word};
 
 /// Options for building a topology.
 #[derive(Debug, Clone, Default)]
@@ -79,7 +79,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
     let mut ext = Externals::default();
     // The seed's shape: about three and a half relations per row.
     let mut rel = Relations::new(instances.len(), table.rows.len() * 9 / 2);
-    let mut glob_cache: HashMap<String, Vec<u32>> = HashMap::default();
+    let mut caches = Caches::default();
     // Big sheets repeat the same cell text on many rows: split each distinct text once.
     let mut parsed: HashMap<&str, (u32, Vec<Word>)> = HashMap::default();
     let mut texts = Interner::default();
@@ -114,7 +114,7 @@ pub fn build(table: &Table, opts: &LoadOptions) -> Topology {
                     column: Some(column_letter(col)),
                 };
                 let (targets, ambiguous) =
-                    match resolve(w, me, &index, opts, &mut glob_cache, &loc, &mut diags) {
+                    match resolve(w, me, &index, opts, &mut caches, &loc, &mut diags) {
                         Resolved::Instances(t, amb) => (t, amb),
                         Resolved::External(name) => {
                             let t = NodeRef::Ext(ext.intern(name));

@@ -184,7 +184,9 @@ impl Relations {
             }
             if d.src != s.src {
                 let x = extra_of(d, extras, details);
-                if !x.also.contains(&s.src) {
+                // One cell's statements of a pair are made one after another (each cell is
+                // resolved once), so a repeated source can only be the last one kept.
+                if x.also.last() != Some(&s.src) {
                     x.also.push(s.src);
                 }
             }

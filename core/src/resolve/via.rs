@@ -6,7 +6,7 @@ use super::index::Index;
 use super::interner::Interner;
 use super::relations::Relations;
 use super::rows::Instance;
-use super::word::{prepare, resolve, Resolved};
+use super::word::{prepare, resolve, Caches, Resolved};
 use super::LoadOptions;
 use crate::cell::parse_cell;
 use crate::error::Location;
@@ -50,7 +50,7 @@ impl ViaFrom<'_, '_> {
     pub(super) fn resolve(&self, word: &str, me: u32) -> Vec<u32> {
         let n_inst = self.instances.len() as u32;
         let mut pos: Vec<u32> = Vec::new();
-        let mut glob_cache = HashMap::default();
+        let mut caches = Caches::default();
         let mut ignored = Vec::new();
         let mut scratch = Relations::new(0, 0);
         let mut texts = Interner::default();
@@ -66,7 +66,7 @@ impl ViaFrom<'_, '_> {
                 me,
                 self.index,
                 self.opts,
-                &mut glob_cache,
+                &mut caches,
                 &loc,
                 &mut ignored,
             ) {

@@ -1,5 +1,6 @@
 //! Resolving one mention by the rules of the module doc, first that applies wins.
 
+use super::family::Family;
 use super::index::Index;
 use super::interner::Interner;
 use super::relations::Relations;
@@ -39,6 +40,20 @@ pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> 
     }
 }
 
+/// What resolution remembers between mentions: a big sheet states the same words on many rows,
+/// and a role phrase's candidates and tie-break are the same for every row of one naming domain.
+#[derive(Default)]
+pub(super) struct Caches {
+    /// Instances each name or glob selects (see [`Index::select`]).
+    pub(super) globs: HashMap<String, Vec<u32>>,
+    /// A mention's role phrase, by (its interned text, the row's naming domain):
+    /// [`Index::family`]'s answer for that domain with no instance left out. A row whose own
+    /// instance that answer includes resolves it again without itself (see [`resolve`]).
+    families: HashMap<(u32, u32), Family>,
+    /// Each mention's role head's candidates, by interned text (see [`Index::family_head`]).
+    heads: HashMap<u32, Option<u32>>,
+}
+
 /// What a mention names.
 pub(super) enum Resolved<'a> {
     Instances(Vec<u32>, bool),
@@ -52,7 +67,7 @@ pub(super) fn resolve<'a>(
     me: u32,
     index: &Index,
     opts: &'a LoadOptions,
-    glob_cache: &mut HashMap<String, Vec<u32>>,
+    caches: &mut Caches,
     loc: &dyn Fn() -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> Resolved<'a> {
@@ -63,7 +78,7 @@ pub(super) fn resolve<'a>(
             Some(AliasTarget::Instances(pins)) => {
                 let mut found: Vec<u32> = Vec::new();
                 for p in pins {
-                    let hits = index.select(p, glob_cache);
+                    let hits = index.select(p, &mut caches.globs);
                     if hits.is_empty() {
                         diags.push(
                             Diagnostic::new(
@@ -94,7 +109,7 @@ pub(super) fn resolve<'a>(
     }
     for g in &globs {
         let hits: Vec<u32> = index
-            .select(g, glob_cache)
+            .select(g, &mut caches.globs)
             .iter()
             .copied()
             .filter(|&i| i != me)
@@ -124,7 +139,30 @@ pub(super) fn resolve<'a>(
     if w.resource {
         return Resolved::External(&m.text);
     }
-    if let Some((hits, ambiguous)) = index.family(&w.words, w.qualifier, me) {
+    // The answer for the row's naming domain, `me` left in; it is `me`'s own only when
+    // leaving `me` out could change it: `me` is among the instances chosen, or among the
+    // candidates of a word refused for fitting too many.
+    let shared = caches
+        .families
+        .entry((w.word, index.domain_keys[me as usize]))
+        .or_insert_with(|| index.family(&w.words, w.qualifier, me, false));
+    let own = match shared {
+        Some((hits, _)) if hits.binary_search(&me).is_ok() => true,
+        Some((hits, true)) if hits.is_empty() => {
+            let head = *caches
+                .heads
+                .entry(w.word)
+                .or_insert_with(|| index.family_head(&w.words));
+            head.is_some_and(|h| index.is_candidate(h, me))
+        }
+        _ => false,
+    };
+    let family = if own {
+        index.family(&w.words, w.qualifier, me, true)
+    } else {
+        shared.clone()
+    };
+    if let Some((hits, ambiguous)) = family {
         return Resolved::Instances(hits, ambiguous);
     }
     if let Some(hits) = index
