@@ -160,21 +160,28 @@ pub use aiops_core::text::display_width;
 pub fn align(rows: &[Vec<String>], indent: &str) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(display_width(c));
+    // Each cell measured once: `export --format text` aligns every relation of the sheet.
+    let measured: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| display_width(c)).collect())
+        .collect();
+    for r in &measured {
+        for (i, w) in r.iter().enumerate() {
+            widths[i] = widths[i].max(*w);
         }
     }
     let mut out = String::new();
-    for r in rows {
-        let mut line = String::from(indent);
+    for (r, ws) in rows.iter().zip(&measured) {
+        let start = out.len();
+        out.push_str(indent);
         for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
+            out.push_str(c);
             if i + 1 < r.len() {
-                line.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
+                out.extend(std::iter::repeat_n(' ', widths[i] - ws[i] + 2));
             }
         }
-        out.push_str(line.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     }
     out

@@ -229,6 +229,10 @@ pub fn glob_literal_prefix(pattern: &str) -> String {
 
 /// Terminal columns a string takes: East Asian wide and full-width characters count two.
 pub fn display_width(s: &str) -> usize {
+    // Most cells are ASCII names: one column per byte but for control characters.
+    if s.is_ascii() {
+        return s.bytes().filter(|b| !b.is_ascii_control()).count();
+    }
     s.chars().map(char_width).sum()
 }
 
@@ -308,6 +312,19 @@ pub fn key_of(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_width_counts_columns_the_same_on_both_paths() {
+        assert_eq!(display_width("apisix-01"), 9);
+        assert_eq!(
+            display_width("a\tb\u{7}"),
+            2,
+            "control characters take no column"
+        );
+        assert_eq!(display_width("节点a"), 5);
+        assert_eq!(display_width("é\tx"), 2);
+        assert_eq!(display_width(""), 0);
+    }
 
     #[test]
     fn full_width_punctuation_folds_to_ascii() {
