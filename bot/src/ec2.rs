@@ -7,7 +7,7 @@ use crate::config::Ec2Source;
 use aiops_core::reconcile::Instance;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// How much of a failing command's stderr goes into its error (all of it goes to the log).
 const STDERR_IN_ERROR: usize = 300;
@@ -22,10 +22,11 @@ pub struct Read {
     pub source: String,
 }
 
-/// What the files looked like when last read: size and modification time of each, so a poll
-/// reads them again only after one changed.
+/// What the files looked like when last read, each as the inventory watcher stamps its file
+/// (time, size, inode, mode, owner), so a poll reads them again only after one changed,
+/// was replaced through a symlink, or had its permissions changed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Signature(Vec<Option<(u64, Option<SystemTime>)>>);
+pub struct Signature(Vec<Option<crate::watch::Stamp>>);
 
 impl Signature {
     pub fn of(paths: &[PathBuf]) -> Signature {
@@ -35,7 +36,7 @@ impl Signature {
                 .map(|p| {
                     std::fs::metadata(p)
                         .ok()
-                        .map(|m| (m.len(), m.modified().ok()))
+                        .map(|m| crate::watch::Stamp::of(&m))
                 })
                 .collect(),
         )

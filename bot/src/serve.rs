@@ -134,8 +134,8 @@ pub async fn run(
     }
     let watcher = start_watcher(&app, changes_tx.clone());
     drop(changes_tx);
-    if let Ok(Some(source @ Ec2Source::Files(_))) = app.cfg.ec2_source() {
-        tasks.spawn(ec2_files_loop(app.clone(), source, stopped()));
+    if let Some(source @ Ec2Source::Files(_)) = app.ec2_source() {
+        tasks.spawn(ec2_files_loop(app.clone(), source.clone(), stopped()));
     }
     tasks.spawn(schedule_loop(app.clone(), http.clone(), clock, stopped()));
     tasks.close();
@@ -319,8 +319,8 @@ async fn schedule_loop(
     stopped: impl Future<Output = ()> + Send,
 ) {
     let zone = Zone::parse(&app.cfg.timezone);
-    let ec2 = match app.cfg.ec2_source() {
-        Ok(Some(source @ Ec2Source::Command { .. })) => Some(source),
+    let ec2 = match app.ec2_source() {
+        Some(source @ Ec2Source::Command { .. }) => Some(source.clone()),
         _ => None,
     };
     let digest = match (&app.cfg.summary_schedule, app.cfg.summary_channel) {
@@ -453,9 +453,8 @@ fn digest(app: &App, since: i64) -> (Change, Option<i64>) {
 /// The EC2 part of the digest against the snapshot the last digest saw (everything is new
 /// drift when there is none), and the latest snapshot's id; `None` when EC2 is not configured.
 fn ec2_digest(app: &App) -> Option<(String, Option<i64>)> {
-    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
-        return None;
-    }
+    // Nothing to say about EC2 when it is not configured.
+    app.ec2_source()?;
     let lang = app.lang;
     let cur = app.current();
     let mut lines = Vec::new();

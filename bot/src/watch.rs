@@ -68,7 +68,7 @@ impl Problem {
 /// in it because a `chmod` or `chown` changes whether the bot may read the file without
 /// touching its time or size.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
     dev: u64,
@@ -76,6 +76,20 @@ struct Stamp {
     mode: u32,
     uid: u32,
     gid: u32,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+            mode: meta.mode(),
+            uid: meta.uid(),
+            gid: meta.gid(),
+        }
+    }
 }
 
 /// The shortest wait between two polls.
@@ -160,15 +174,7 @@ impl Watcher {
             }
             Err(e) => return self.trouble(Problem::Unreadable(e.to_string()), now),
         };
-        let stamp = Stamp {
-            modified: meta.modified().ok(),
-            len: meta.len(),
-            dev: meta.dev(),
-            ino: meta.ino(),
-            mode: meta.mode(),
-            uid: meta.uid(),
-            gid: meta.gid(),
-        };
+        let stamp = Stamp::of(&meta);
         if self.pending.is_none()
             && self.pending_problem.is_none()
             && self.stamp.as_ref() == Some(&stamp)

@@ -39,6 +39,11 @@ impl App {
         &self.ec2_keys
     }
 
+    /// Where EC2 data comes from; `None` when it is not configured.
+    pub fn ec2_source(&self) -> Option<&crate::config::Ec2Source> {
+        self.ec2_source.as_ref()
+    }
+
     /// The last good read of EC2, if there has been one.
     pub fn ec2_fleet(&self) -> Option<Arc<Fleet>> {
         lock(&self.ec2).fleet.clone()

@@ -44,6 +44,8 @@ pub struct App {
     /// What runs in EC2 ([`ec2`]) and the tags that name instances there.
     ec2: Mutex<ec2::Ec2State>,
     ec2_keys: aiops_core::reconcile::TagKeys,
+    /// Where EC2 data comes from, from the validated config; `None`: not configured.
+    ec2_source: Option<crate::config::Ec2Source>,
 }
 
 impl App {
@@ -62,6 +64,8 @@ impl App {
         let lang = Lang::parse(&cfg.language).unwrap_or_default();
         let limiter = Mutex::new(Limiter::new(cfg.rate, Instant::now()));
         let ec2_keys = cfg.ec2_tag_keys();
+        // `Config::load` validated it already; a config built in code without that has none.
+        let ec2_source = cfg.ec2_source().ok().flatten();
         let app = App {
             cfg,
             opts,
@@ -79,6 +83,7 @@ impl App {
             changes: Mutex::new(recent::ChangeCache::new(recent::CACHED_PAIRS)),
             ec2: Mutex::default(),
             ec2_keys,
+            ec2_source,
         };
         app.record_in_force();
         app.ec2_restore();

@@ -286,15 +286,14 @@ fn status_reply(handler: &Handler, lang: Lang) -> Reply {
 
 /// Where EC2 data comes from, the read in force with its drift, and a failing read.
 fn ec2_state(app: &crate::app::App, lang: Lang) -> String {
-    let source = match app.cfg.ec2_source() {
-        Ok(Some(source)) => source,
-        _ => return "not configured (ec2_inventory or ec2_command)".into(),
+    let Some(source) = app.ec2_source() else {
+        return "not configured (ec2_inventory or ec2_command)".into();
     };
     let mut parts = vec![match &source {
         crate::config::Ec2Source::Files(_) => {
             format!(
                 "files {}, re-read when they change",
-                crate::ec2::describe(&source)
+                crate::ec2::describe(source)
             )
         }
         crate::config::Ec2Source::Command { line, .. } => {

@@ -108,7 +108,7 @@ fn reconcile_reply(app: &App, cx: Cx) -> Reply {
         Some(f) => r.text(f.clone()),
         None => r,
     };
-    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
+    if app.ec2_source().is_none() {
         return Reply::user_error(Status::NotFound, Msg::Ec2NotConfigured.text(lang));
     }
     match (cx.ec2, app.ec2_fleet()) {
@@ -180,9 +180,8 @@ fn ec2_steps(
     start: &Start,
     pattern: Option<&str>,
 ) -> Option<Vec<(String, Vec<Ec2Change>)>> {
-    if !matches!(app.cfg.ec2_source(), Ok(Some(_))) {
-        return None;
-    }
+    // Nothing to say about EC2 when it is not configured.
+    app.ec2_source()?;
     let from = match start {
         Start::At(t) => *t,
         Start::Version(id) => app
