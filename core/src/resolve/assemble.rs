@@ -102,6 +102,12 @@ pub(super) fn assemble(
     let mut edges: Vec<Edge> = Vec::with_capacity(drafts.len());
     let mut ends: Vec<(u32, u32)> = Vec::with_capacity(drafts.len());
     let mut through: Vec<(u32, u32)> = Vec::new();
+    // Every statement of every edge by (row, column and text ids), for the copy-paste check.
+    let mut stated: Vec<super::doubt::Stated> = Vec::with_capacity(drafts.len() * 5 / 4);
+    let cell = |s: &Src| super::doubt::Stated {
+        row: s.row,
+        cell: (u64::from(s.col) << 32) | u64::from(s.text),
+    };
     for d in &drafts {
         let x = match (d.extra, details.get(d.detail as usize)) {
             (NO_EXTRA, None) => Extra::default(),
@@ -118,6 +124,8 @@ pub(super) fn assemble(
                 through.push((p, edges.len() as u32));
             }
         }
+        stated.push(cell(&d.src));
+        stated.extend(x.also.iter().map(cell));
         ends.push((d.from, d.to));
         edges.push(Edge {
             from: ids[d.from as usize].clone(),
@@ -135,7 +143,8 @@ pub(super) fn assemble(
         });
     }
     drop(drafts);
-    super::doubt::mark(&nodes, &mut edges, &ends, &table.sheet, &mut diags);
+    super::doubt::mark(&nodes, &mut edges, &ends, &stated, &table.sheet, &mut diags);
+    drop(stated);
     for (i, node) in nodes.iter().enumerate().skip(n_inst) {
         if node.resource == Some(ResourceKind::Other) {
             let mut d = Diagnostic::new(

@@ -22,74 +22,111 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A relation cell a row states: (column, text).
-type Cell = (Arc<str>, Arc<str>);
+/// One statement of a relation: the sheet row that made it and its cell, as the column index
+/// (high 32 bits) and the interned cell text (low 32 bits).
+#[derive(Clone, Copy)]
+pub(super) struct Stated {
+    pub(super) row: u32,
+    pub(super) cell: u64,
+}
 
-/// Marks the doubtful edges (`Edge::doubt`) and reports them.
+/// Marks the doubtful edges (`Edge::doubt`) and reports them. `stated` holds every statement
+/// of every edge, in any order.
 pub(super) fn mark(
     nodes: &[Node],
     edges: &mut [Edge],
     ends: &[(u32, u32)],
+    stated: &[Stated],
     sheet: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let pairs: HashMap<(u32, u32), usize> = ends.iter().enumerate().map(|(k, &e)| (e, k)).collect();
-    copy_paste(nodes, edges, ends, sheet, diags);
-    direction_conflicts(nodes, edges, ends, &pairs, sheet, diags);
+    debug_assert!(ends.is_sorted(), "edges come sorted by their ends");
+    copy_paste(nodes, edges, ends, stated, sheet, diags);
+    direction_conflicts(nodes, edges, ends, sheet, diags);
 }
 
 fn copy_paste(
     nodes: &[Node],
     edges: &mut [Edge],
     ends: &[(u32, u32)],
+    stated: &[Stated],
     sheet: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Which instance each sheet row describes.
-    let mut row_owner: HashMap<u32, u32> = HashMap::default();
+    let rows = nodes.iter().flat_map(|n| n.rows.iter().copied()).max();
+    let mut row_owner: Vec<u32> = vec![u32::MAX; rows.map_or(0, |r| r as usize + 1)];
     for (i, n) in nodes.iter().enumerate().filter(|(_, n)| n.is_instance()) {
         for &r in &n.rows {
-            row_owner.insert(r, i as u32);
+            row_owner[r as usize] = i as u32;
         }
     }
-    // The relation cells each instance's rows state: (column, text).
-    let mut cells: HashMap<u32, Vec<Cell>> = HashMap::default();
-    for e in edges.iter() {
-        for p in e.sources() {
-            if let Some(&owner) = row_owner.get(&p.row) {
-                cells
-                    .entry(owner)
-                    .or_default()
-                    .push((p.column.clone(), p.text.clone()));
-            }
+    // The relation cells each instance's rows state, as (column, text) ids.
+    let mut cells: Vec<Vec<u64>> = vec![Vec::new(); nodes.len()];
+    for s in stated {
+        if let Some(&owner) = row_owner.get(s.row as usize).filter(|&&o| o != u32::MAX) {
+            cells[owner as usize].push(s.cell);
         }
     }
-    let mut groups: BTreeMap<(String, Vec<Cell>), Vec<u32>> = BTreeMap::new();
-    for (owner, mut c) in cells {
-        c.sort_unstable();
-        c.dedup();
-        let role = key(&nodes[owner as usize].role);
-        if role.is_empty() {
+    // Instances of one role (roles that differ only in width, case or spaces are one) with
+    // the same cells, each group in instance order.
+    let mut role_ids: HashMap<&str, u32> = HashMap::default();
+    let mut role_keys: HashMap<String, u32> = HashMap::default();
+    let mut groups: HashMap<(u32, Vec<u64>), Vec<u32>> = HashMap::default();
+    for (owner, mut c) in cells.into_iter().enumerate() {
+        if c.is_empty() {
             continue;
         }
-        groups.entry((role, c)).or_default().push(owner);
+        let role = nodes[owner].role.as_str();
+        let role_id = match role_ids.get(role) {
+            Some(&id) => id,
+            None => {
+                let k = key(role);
+                let next = role_keys.len() as u32;
+                let id = if k.is_empty() {
+                    u32::MAX
+                } else {
+                    *role_keys.entry(k).or_insert(next)
+                };
+                role_ids.insert(role, id);
+                id
+            }
+        };
+        if role_id == u32::MAX {
+            continue;
+        }
+        c.sort_unstable();
+        c.dedup();
+        groups.entry((role_id, c)).or_default().push(owner as u32);
     }
-    let mut by_node: HashMap<u32, Vec<usize>> = HashMap::default();
-    let groups: Vec<Vec<u32>> = groups
-        .into_values()
-        .filter(|g| g.len() >= 2)
-        .map(|mut g| {
-            g.sort_unstable();
-            g
-        })
-        .collect();
+    let mut groups: Vec<Vec<u32>> = groups.into_values().filter(|g| g.len() >= 2).collect();
     if groups.is_empty() {
         return;
     }
-    for (k, &(a, b)) in ends.iter().enumerate() {
-        by_node.entry(a).or_default().push(k);
-        by_node.entry(b).or_default().push(k);
+    // Members were pushed in instance order; groups are taken in the order of their first.
+    groups.sort_unstable_by_key(|g| g[0]);
+    // The edges at each node, as offsets into one list (node i's are at[start[i]..start[i + 1]]).
+    let mut start: Vec<u32> = vec![0; nodes.len() + 1];
+    for &(a, b) in ends {
+        start[a as usize + 1] += 1;
+        start[b as usize + 1] += 1;
     }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut fill = start.clone();
+    let mut at: Vec<u32> = vec![0; ends.len() * 2];
+    for (k, &(a, b)) in ends.iter().enumerate() {
+        for n in [a, b] {
+            at[fill[n as usize] as usize] = k as u32;
+            fill[n as usize] += 1;
+        }
+    }
+    let edges_at = |n: u32| {
+        at[start[n as usize] as usize..start[n as usize + 1] as usize]
+            .iter()
+            .map(|&k| k as usize)
+    };
     for group in &groups {
         // For each instance outside the group, the two smallest members its own row names:
         // as downstream (`up`, it names them in its downstream cell) and as upstream (`down`).
@@ -98,7 +135,7 @@ fn copy_paste(
         let mut up: HashMap<u32, [u32; 2]> = HashMap::default();
         let mut down: HashMap<u32, [u32; 2]> = HashMap::default();
         for &s in group {
-            for &k in by_node.get(&s).into_iter().flatten() {
+            for k in edges_at(s) {
                 let (a, b) = ends[k];
                 let e = &edges[k];
                 if b == s && e.stated_by_from {
@@ -111,7 +148,7 @@ fn copy_paste(
         }
         let mut doubted: Vec<(u32, u32, u32)> = Vec::new();
         for &r in group {
-            for &k in by_node.get(&r).into_iter().flatten() {
+            for k in edges_at(r) {
                 let (a, b) = ends[k];
                 let e = &edges[k];
                 // Stated by r's row only, with an instance at the other end.
@@ -183,18 +220,22 @@ fn direction_conflicts(
     nodes: &[Node],
     edges: &mut [Edge],
     ends: &[(u32, u32)],
-    pairs: &HashMap<(u32, u32), usize>,
     sheet: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Conflicts grouped by the end they share and the text that stated them: the four rows of
     // a pool of copies against one configuration centre are one finding.
     let mut found: BTreeMap<(u32, Arc<str>), Vec<u32>> = BTreeMap::new();
+    // Whether each node is infrastructure, decided when first asked.
+    let mut infra_of: Vec<Option<bool>> = vec![None; nodes.len()];
+    let mut infra =
+        |i: u32| *infra_of[i as usize].get_or_insert_with(|| is_infrastructure(&nodes[i as usize]));
     for (k, &(a, b)) in ends.iter().enumerate() {
         if a >= b || !nodes[a as usize].is_instance() || !nodes[b as usize].is_instance() {
             continue;
         }
-        let Some(&back) = pairs.get(&(b, a)) else {
+        // Edges come sorted by their ends.
+        let Ok(back) = ends.binary_search(&(b, a)) else {
             continue;
         };
         let (fwd, rev) = (&edges[k], &edges[back]);
@@ -206,7 +247,6 @@ fn direction_conflicts(
         if !(upstream_both || downstream_both) || !one_each {
             continue;
         }
-        let infra = |i: u32| is_infrastructure(&nodes[i as usize]);
         let (an, bn) = (&nodes[a as usize].id, &nodes[b as usize].id);
         let side = if upstream_both {
             "upstream"
