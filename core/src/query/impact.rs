@@ -24,8 +24,9 @@ use crate::cell::parse_cell;
 use crate::graph::{Edge, NodeKind, ResourceKind, Topology};
 use crate::text::key;
 use crate::vocabulary::{classify_resource, role_is_gateway};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -161,7 +162,7 @@ pub fn impact(topo: &Topology, sel: &[usize], opts: &ImpactOptions) -> Impact {
     }
     let mut counts: BTreeMap<Effect, u32> = BTreeMap::new();
     let mut kinds: BTreeMap<Reach, u32> = BTreeMap::new();
-    let mut counted: HashSet<usize> = HashSet::new();
+    let mut counted: HashSet<usize> = HashSet::default();
     // A node on both sides counts once, by its upstream (worse) effect: upstream comes first.
     for f in &found {
         if counted.insert(f.node) {
@@ -338,17 +339,32 @@ fn analyse(
 ) -> Vec<Found> {
     let up = walk(topo, sel, false, u32::MAX, true, doubtful);
     let down = walk(topo, sel, true, u32::MAX, true, doubtful);
-    let failed_set: HashSet<usize> = failed.iter().copied().collect();
-    let thinned_set: HashSet<usize> = thinned.iter().copied().collect();
-    let is_failed = |i: usize| failed_set.contains(&i);
-    let is_thinned = |i: usize| thinned_set.contains(&i);
+    // Per node, dense: a 100k-node graph's upstream walk can reach most of it, and these are
+    // asked for every relation of every caller in every round.
+    let n = topo.nodes().len();
+    let mut state = vec![0u8; n];
+    const FAILED: u8 = 1;
+    const THINNED: u8 = 2;
+    for &i in failed {
+        state[i] |= FAILED;
+    }
+    for &i in thinned {
+        state[i] |= THINNED;
+    }
+    let is_failed = |i: usize| state[i] & FAILED != 0;
+    let is_thinned = |i: usize| state[i] & THINNED != 0;
     let selected: HashSet<usize> = sel.iter().copied().collect();
-    let up_pos: HashMap<usize, usize> = up.iter().enumerate().map(|(p, s)| (s.node, p)).collect();
+    let mut up_at_pos = vec![u32::MAX; n];
+    for (p, s) in up.iter().enumerate() {
+        up_at_pos[s.node] = p as u32;
+    }
+    let up_pos = |i: usize| Some(up_at_pos[i] as usize).filter(|&p| p != u32::MAX as usize);
+    let routers: Vec<bool> = up.iter().map(|s| routes_traffic(topo, s.node)).collect();
     // Relations cut or thinned because they pass through a failed via node: (from, to) →
     // every via node failed.
-    let mut through: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut through: HashMap<(usize, usize), bool> = HashMap::default();
     // By caller: (every via node failed, the relation is optional or on demand).
-    let mut cut_for: HashMap<usize, Vec<(bool, bool)>> = HashMap::new();
+    let mut cut_for: HashMap<usize, Vec<(bool, bool)>> = HashMap::default();
     for &v in failed {
         for (a, b, k, e) in topo.through(v) {
             if doubtful || !e.is_doubtful() {
@@ -372,12 +388,9 @@ fn analyse(
         let mut changed = false;
         for (p, s) in up.iter().enumerate() {
             let c = s.node;
-            let router = routes_traffic(topo, c);
+            let router = routers[p];
             let down_now = |y: usize| {
-                is_failed(y)
-                    || up_pos
-                        .get(&y)
-                        .is_some_and(|&q| effect[q] == Some(Effect::Broken))
+                is_failed(y) || up_pos(y).is_some_and(|q| effect[q] == Some(Effect::Broken))
             };
             let mut worst: Option<Effect> = None;
             let mut alt = false;
@@ -396,7 +409,7 @@ fn analyse(
                     alt = true;
                     raise(Effect::Degraded, &mut worst);
                     continue;
-                } else if let Some(&q) = up_pos.get(&x) {
+                } else if let Some(q) = up_pos(x) {
                     match effect[q] {
                         Some(Effect::Broken) => true,
                         Some(Effect::Exposed) => {
@@ -482,7 +495,7 @@ fn analyse(
             .filter(|f| f.effect == Effect::Broken)
             .map(|f| f.node),
     );
-    let mut fed: HashMap<usize, bool> = HashMap::new();
+    let mut fed: HashMap<usize, bool> = HashMap::default();
     let down_at: HashMap<usize, &Step> = down.iter().map(|s| (s.node, s)).collect();
     for s in &down {
         let alive = topo.incoming(s.node).any(|(p, e)| {
@@ -575,7 +588,7 @@ fn customer_routes(
         if !exposed.contains(&start) {
             continue;
         }
-        let mut parent: HashMap<usize, usize> = HashMap::new();
+        let mut parent: HashMap<usize, usize> = HashMap::default();
         let mut queue = VecDeque::from([start]);
         parent.insert(start, start);
         let mut end = None;

@@ -1,7 +1,8 @@
 //! Breadth-first walks along the relations, shared by deps and impact.
 
 use crate::graph::{Edge, Topology};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// A node reached by a breadth-first walk, with the edge that reached it.
 #[derive(Debug, Clone)]
