@@ -203,7 +203,14 @@ impl Watcher {
             Some(p) if p.what == hash && now.saturating_sub(p.since) >= self.settle => {
                 self.pending = None;
                 let file = self.path.display().to_string();
-                match aiops_core::load_bytes(&file, &bytes, &self.opts) {
+                tracing::info!(
+                    "loading a new version of {file} ({} bytes); the version in force answers until it is ready",
+                    bytes.len()
+                );
+                let started = std::time::Instant::now();
+                let loaded = aiops_core::load_bytes(&file, &bytes, &self.opts);
+                tracing::info!("loading {file} took {:.2?}", started.elapsed());
+                match loaded {
                     Ok(topo) => {
                         self.good = Some(hash);
                         self.failed = None;
