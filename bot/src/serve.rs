@@ -237,11 +237,6 @@ fn on_watch_event(app: &App, changes: &mpsc::UnboundedSender<Change>, ev: Event)
         Event::Loaded { bytes, topo, ended } => {
             app.metrics.reload("ok");
             let change = app.install(&path.display().to_string(), bytes, *topo);
-            match change.as_ref().map(|c| c.version) {
-                Some(Some(v)) => tracing::info!("the new version is in force as v{v}"),
-                Some(None) => tracing::info!("the new version is in force"),
-                None => tracing::info!("the new version holds what is in force already"),
-            }
             if let Some(problem) = ended {
                 let was = problem.describe(&path);
                 tracing::info!("inventory file usable again, with a new version (was: {was})");

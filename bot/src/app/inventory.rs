@@ -83,6 +83,7 @@ impl App {
         let old = self.current();
         let sha = sha256_hex(&bytes);
         if sha == old.sha256 {
+            tracing::info!("{source} holds the version in force already; nothing changed");
             return None;
         }
         let d = diff::diff(&old.topo, &topo);
@@ -102,6 +103,10 @@ impl App {
             version,
         });
         self.set_last_error(None);
+        match version {
+            Some(v) => tracing::info!("{source} is in force as v{v}"),
+            None => tracing::info!("{source} is in force (no history is kept)"),
+        }
         Some(Change {
             kind: ChangeKind::Update,
             headline,
