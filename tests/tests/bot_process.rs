@@ -53,16 +53,34 @@ fn bot_env(
     base
 }
 
+/// Waits up to `limit` (plus a second's grace) for the bot to exit; a bot still running then is
+/// killed and the test fails, rather than waiting for ever.
 async fn wait_exit(mut child: Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    let (status, took) = tokio::task::spawn_blocking(move || {
-        let status = child.wait().expect("wait");
-        (status, started.elapsed())
-    })
-    .await
-    .expect("join");
-    assert!(took <= limit + Duration::from_secs(1), "took {took:?}");
-    status
+    let until = Instant::now() + limit + Duration::from_secs(1);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() >= until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the bot was still running {limit:?} after it was asked to stop");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A bot started on the seed, in a fresh folder holding `AI Ops List.xlsx` and the state
+/// directory: the folder (kept alive by the caller), the inventory's path and the process.
+fn seed_bot(
+    standin: &StandIn,
+    env: &[(&str, &str)],
+) -> (tempfile::TempDir, std::path::PathBuf, Child) {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("AI Ops List.xlsx");
+    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
+    let child = spawn_bot(standin, &dir.path().join("state"), &inv, env);
+    (dir, inv, child)
 }
 
 /// Sends SIGTERM and waits for a clean exit within 5 s.
@@ -74,6 +92,29 @@ async fn stop(child: Child) {
     assert!(sent.success());
     let exit = wait_exit(child, Duration::from_secs(5)).await;
     assert!(exit.success(), "exit status {exit:?}");
+}
+
+/// A bot whose log reader has gone away (the terminal closed, the log collector restarted) keeps
+/// answering and still stops cleanly on SIGTERM: a log line it cannot write is lost, and never
+/// takes the task that wrote it down with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_whose_log_reader_went_away_still_answers_and_stops_on_sigterm() {
+    let standin = StandIn::start().await;
+    let (_dir, _inv, mut child) = seed_bot(&standin, &[("AIOPS_LOG", "debug")]);
+    wait_ready(&standin).await;
+    drop(child.stderr.take());
+    // Every command logs at debug level, now into a closed pipe.
+    for _ in 0..2 {
+        let answer = whois_jenkins(&standin).await;
+        assert!(answer.contains("CI 构建服务器"), "{answer}");
+    }
+    // SIGTERM logs "shutting down" before it closes the gateway.
+    stop(child).await;
+    assert_eq!(
+        standin.wait_for_disconnect(WAIT).await,
+        Some(1000),
+        "a clean Close frame"
+    );
 }
 
 /// Reads the bot's log in a thread, until it exits.
@@ -126,10 +167,7 @@ fn seed_with_jenkins_v2() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_answers_posts_changes_and_exits_cleanly_on_sigterm() {
     let standin = StandIn::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("AI Ops List.xlsx");
-    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
-    let child = spawn_bot(&standin, &dir.path().join("state"), &inv, &[]);
+    let (dir, inv, child) = seed_bot(&standin, &[]);
     let pid = child.id();
 
     wait_ready(&standin).await;
@@ -393,16 +431,8 @@ async fn without_any_font_package_the_bot_still_posts_the_diagram() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_diagram_that_cannot_be_drawn_is_explained_in_the_reply() {
     let standin = StandIn::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("AI Ops List.xlsx");
-    std::fs::write(&inv, aiops_core::SEED_XLSX).unwrap();
     // A family no machine has: the renderer refuses, and says which.
-    let mut child = spawn_bot(
-        &standin,
-        &dir.path().join("state"),
-        &inv,
-        &[("AIOPS_FONT_FAMILY", "No Such Family 42")],
-    );
+    let (_dir, _inv, mut child) = seed_bot(&standin, &[("AIOPS_FONT_FAMILY", "No Such Family 42")]);
     let _log = read_log(&mut child);
     wait_ready(&standin).await;
     let options = json!([{"name": "pattern", "type": 3, "value": "aie1p-ces-*"}]);

@@ -245,7 +245,14 @@ pub fn init_tracing(args: &Args) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not into journald or a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // When standard error is gone (its reader exited, a log collector restarted), a log
+        // line is lost quietly. By default the subscriber reports the failed write with
+        // `eprintln!`, which panics on the same closed pipe and takes down whatever task was
+        // logging: a command handler, or the one that closes the gateway on SIGTERM.
+        .log_internal_errors(false);
     match args.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
