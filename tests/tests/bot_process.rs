@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 #[path = "bot/alert_process.rs"]
 mod alert_process;
+#[path = "bot/reload_process.rs"]
+mod reload_process;
 
 const WAIT: Duration = Duration::from_secs(30);
 
