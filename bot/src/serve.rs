@@ -234,9 +234,14 @@ fn on_watch_event(app: &App, changes: &mpsc::UnboundedSender<Change>, ev: Event)
         None => "the last good version is in force".to_string(),
     };
     match ev {
-        Event::Loaded { bytes, topo, ended } => {
+        Event::Loaded {
+            bytes,
+            topo,
+            ended,
+            read_at,
+        } => {
             app.metrics.reload("ok");
-            let change = app.install(&path.display().to_string(), bytes, *topo);
+            let change = app.install(&path.display().to_string(), bytes, *topo, read_at);
             if let Some(problem) = ended {
                 let was = problem.describe(&path);
                 tracing::info!("inventory file usable again, with a new version (was: {was})");

@@ -30,6 +30,8 @@ pub enum Event {
     Loaded {
         bytes: Vec<u8>,
         topo: Box<Topology>,
+        /// When `bytes` were read.
+        read_at: Instant,
         /// The problem this ends.
         ended: Option<Problem>,
     },
@@ -181,6 +183,7 @@ impl Watcher {
         {
             return None;
         }
+        let read_at = Instant::now();
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
@@ -216,6 +219,7 @@ impl Watcher {
                         self.failed = None;
                         Some(Event::Loaded {
                             bytes,
+                            read_at,
                             topo: Box::new(topo),
                             ended: self.problem.take(),
                         })

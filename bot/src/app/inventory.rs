@@ -6,7 +6,8 @@ use crate::stamp::{now_unix, sha256_hex};
 use crate::store::Recorded;
 use aiops_core::diff;
 use aiops_core::{LoadError, Topology};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
+use std::time::Instant;
 
 /// An inventory that loaded cleanly.
 pub struct Loaded {
@@ -18,6 +19,9 @@ pub struct Loaded {
     pub loaded_at: i64,
     /// History id, when the store is available.
     pub version: Option<i64>,
+    /// When its bytes were read (for an upload: when it was applied). Content read earlier
+    /// never replaces it.
+    pub read_at: Instant,
 }
 
 impl Loaded {
@@ -30,6 +34,7 @@ impl Loaded {
             source: l.source,
             loaded_at: now_unix(),
             version,
+            read_at: Instant::now(),
         }
     }
 }
@@ -62,6 +67,7 @@ impl App {
             sha256: cur.sha256.clone(),
             loaded_at: cur.loaded_at,
             version: Some(v),
+            read_at: cur.read_at,
         });
         self.metrics.set_inventory_version(v as u64);
     }
@@ -78,9 +84,34 @@ impl App {
     }
 
     /// Makes `topo` the inventory in force, records it in history, and says what changed.
-    /// Returns `None` when the content is the same as what is in force.
-    pub fn install(&self, source: &str, bytes: Vec<u8>, topo: Topology) -> Option<Change> {
+    /// Returns `None` when the content is the same as what is in force, or when what is in force
+    /// was read after `read_at` (when its bytes were read).
+    ///
+    /// One install at a time: the watcher, `/inventory reload` and an applied upload can finish
+    /// loading together, and each diffs against what is in force when it comes in. The read
+    /// times keep a slow load of older content (a reload that read the file just before it
+    /// changed) from replacing a newer one that finished first: the watcher, which has seen the
+    /// newer content already, would never bring it back.
+    pub fn install(
+        &self,
+        source: &str,
+        bytes: Vec<u8>,
+        topo: Topology,
+        read_at: Instant,
+    ) -> Option<Change> {
+        let _one_at_a_time = self
+            .installing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let old = self.current();
+        if read_at < old.read_at {
+            let in_force = old.version.map_or_else(String::new, |v| format!(" (v{v})"));
+            tracing::info!(
+                "{source} was read before the version in force{in_force}, which stays; \
+                 this older read is not installed"
+            );
+            return None;
+        }
         let sha = sha256_hex(&bytes);
         if sha == old.sha256 {
             tracing::info!("{source} holds the version in force already; nothing changed");
@@ -101,6 +132,7 @@ impl App {
             source: source.to_string(),
             loaded_at: now_unix(),
             version,
+            read_at,
         });
         self.set_last_error(None);
         match version {
@@ -123,10 +155,11 @@ impl App {
         let Some(path) = self.cfg.inventory.clone() else {
             return Err(ReloadError::NoFile);
         };
+        let read_at = Instant::now();
         match crate::loading::file(&path, &self.opts) {
             Ok(l) => {
                 self.metrics.reload("ok");
-                Ok(self.install(&l.source, l.bytes, l.topo))
+                Ok(self.install(&l.source, l.bytes, l.topo, read_at))
             }
             Err(e) => {
                 self.metrics.reload("failed");
@@ -155,5 +188,110 @@ impl std::fmt::Display for ReloadError {
             ),
             ReloadError::Load(e) => write!(f, "{e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use aiops_core::synth::{csv_of, Shape};
+
+    /// An app on a small inventory that is not the seed, with its history in `dir`; and three
+    /// versions of that inventory, each one row longer than the one before.
+    fn app_and_versions(dir: &std::path::Path) -> (App, Vec<(Vec<u8>, Topology)>) {
+        let versions: Vec<_> = (40..43)
+            .map(|n| {
+                let bytes = csv_of(&Shape::SmallDomains.rows(n)).into_bytes();
+                let topo = aiops_core::load_bytes("inventory.csv", &bytes, &Default::default())
+                    .expect("loads");
+                (bytes, topo)
+            })
+            .collect();
+        let inventory = dir.join("inventory.csv");
+        std::fs::write(&inventory, &versions[0].0).expect("write");
+        let cfg = Config {
+            inventory: Some(inventory),
+            state_dir: dir.to_path_buf(),
+            ..Config::default()
+        };
+        (App::new(cfg).expect("app"), versions)
+    }
+
+    #[test]
+    fn content_read_before_the_version_in_force_never_replaces_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (app, mut versions) = app_and_versions(dir.path());
+        let (v3, v2) = (versions.pop().expect("v3"), versions.pop().expect("v2"));
+        // A reload reads v2; the file then changes, and the watcher reads and installs v3
+        // before the reload's slower load of v2 ends.
+        let reload_read = Instant::now();
+        let watcher_read = Instant::now();
+        let change = app.install("inventory.csv", v3.0.clone(), v3.1, watcher_read);
+        assert!(change.is_some(), "v3 comes into force");
+        assert!(app
+            .install("inventory.csv", v2.0.clone(), v2.1, reload_read)
+            .is_none());
+        assert_eq!(app.current().sha256, sha256_hex(&v3.0), "v3 stays in force");
+        // Read later, the same v2 content does come into force, diffed against v3.
+        let topo = aiops_core::load_bytes("inventory.csv", &v2.0, &app.opts).expect("loads");
+        let change = app
+            .install("inventory.csv", v2.0.clone(), topo, Instant::now())
+            .expect("v2 read after v3 comes into force");
+        assert!(
+            change.headline.contains("instances +0 −1"),
+            "{}",
+            change.headline
+        );
+        assert_eq!(app.current().sha256, sha256_hex(&v2.0));
+    }
+
+    /// `+A −B` after "instances" in a change headline: A − B.
+    fn instances_delta(headline: &str) -> i64 {
+        let rest = headline
+            .split("instances ")
+            .nth(1)
+            .expect("instances in the headline");
+        let mut nums = rest.split([' ', ',']).take(2).map(|n| {
+            n.trim_start_matches(['+', '−'])
+                .parse::<i64>()
+                .expect("a count")
+        });
+        let (added, removed) = (nums.next().expect("added"), nums.next().expect("removed"));
+        added - removed
+    }
+
+    #[test]
+    fn installs_that_finish_together_each_diff_against_the_one_before() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (app, versions) = app_and_versions(dir.path());
+        let app = Arc::new(app);
+        let first = app.current().sha256.clone();
+        let start = app.current().topo.instance_count() as i64;
+        let threads: Vec<_> = versions
+            .into_iter()
+            .skip(1)
+            .map(|(bytes, topo)| {
+                let app = app.clone();
+                std::thread::spawn(move || {
+                    let sha = sha256_hex(&bytes);
+                    let change = app.install("inventory.csv", bytes, topo, Instant::now());
+                    (sha, change)
+                })
+            })
+            .collect();
+        // Each diffed against what was in force when it came in (or, read earlier than what
+        // came in first, was refused): their instance counts chain from the start to the end.
+        // Diffed both against the start, they would add up to 3 or 1 against the end's 2 or 1.
+        let mut delta = 0i64;
+        for t in threads {
+            let (_, change) = t.join().expect("join");
+            if let Some(change) = change {
+                delta += instances_delta(&change.headline);
+            }
+        }
+        let end = app.current().topo.instance_count() as i64;
+        assert_eq!(start + delta, end);
+        assert_ne!(app.current().sha256, first);
     }
 }

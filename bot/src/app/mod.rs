@@ -32,6 +32,8 @@ pub struct App {
     pub lang: Lang,
     pub metrics: Arc<Metrics>,
     current: RwLock<Arc<Loaded>>,
+    /// Held for the whole of [`App::install`].
+    installing: Mutex<()>,
     status: status::Status,
     store: Mutex<Option<Store>>,
     /// Why there is no store, when there is none.
@@ -72,6 +74,7 @@ impl App {
             lang,
             metrics: Arc::new(Metrics::default()),
             current: RwLock::new(Arc::new(Loaded::new(loaded, None))),
+            installing: Mutex::new(()),
             status: Default::default(),
             store: Mutex::new(store),
             store_error,

@@ -161,7 +161,9 @@ impl Handler {
                 let name = u.name.clone();
                 match self
                     .app
-                    .blocking(move || app.install(&u.name, u.bytes, u.topo))
+                    .blocking(move || {
+                        app.install(&u.name, u.bytes, u.topo, std::time::Instant::now())
+                    })
                     .await
                 {
                     Ok(Some(ch)) => {
