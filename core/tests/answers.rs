@@ -438,3 +438,52 @@ fn a_miss_suggests_instances_whose_role_is_close() {
         other => panic!("{other:?}"),
     }
 }
+
+// A pool written as forty copied rows, contradicted by the producer's own row: every doubtful
+// relation is marked on its edge, and the one finding names a few rows and counts the rest,
+// so lint and `/inventory status` show a line, not the whole pool (at 100k rows such a finding
+// was 2 MB of text).
+#[test]
+fn a_finding_about_a_large_group_of_copied_rows_names_a_few_and_counts_the_rest() {
+    let mut csv = String::from("实例名称,服务角色,主要上游,主要下游\n");
+    csv.push_str("shop-api-01,下单接口,,shop-queue-01\n");
+    for k in 1..=40 {
+        csv.push_str(&format!(
+            "shop-queue-{k:02},订单队列,shop-api-01,shop-worker-01\n"
+        ));
+    }
+    csv.push_str("shop-worker-01,出库处理,shop-queue-01,\n");
+    let t = load_bytes("shop.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let doubtful = |end: &str| {
+        t.edges()
+            .iter()
+            .filter(|e| (&*e.from == end || &*e.to == end) && e.doubt.is_some())
+            .count()
+    };
+    // api → queue-02..40 and queue-02..40 → worker: stated only by the copies.
+    assert_eq!(
+        (doubtful("shop-api-01"), doubtful("shop-worker-01")),
+        (39, 39)
+    );
+    let copy = lint(&t)
+        .findings
+        .into_iter()
+        .find(|f| f.kind == DiagKind::CopyPaste)
+        .expect("a copy-paste finding");
+    let m = &copy.message;
+    assert!(
+        m.starts_with("rows of shop-queue-01, shop-queue-02,"),
+        "{m}"
+    );
+    assert!(m.contains("…and 32 more have word-for-word"), "{m}");
+    assert!(
+        !m.contains("shop-queue-09,"),
+        "only the first 8 rows by name: {m}"
+    );
+    assert_eq!(m.matches(" ↔ ").count(), 5, "{m}");
+    assert!(
+        m.ends_with("; …and 73 more, each marked doubtful on its relation"),
+        "{m}"
+    );
+    assert!(m.chars().count() < 1_000, "{} chars", m.chars().count());
+}

@@ -75,7 +75,7 @@ fn every_shape_resolves_as_the_resolver_without_caches_did() {
         (
             Shape::Seed,
             3_000,
-            expect_test::expect!["2502 nodes, 10494 edges, 127 diagnostics, 63f5db28781e55d4"],
+            expect_test::expect!["2502 nodes, 10494 edges, 127 diagnostics, eb702e2cfa3a19b7"],
         ),
         (
             Shape::DomainHeavy,

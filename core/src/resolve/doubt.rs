@@ -22,6 +22,11 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Rows a copy-paste finding names; the rest are counted.
+const SHOWN_ROWS: usize = 8;
+/// Doubtful relations a copy-paste finding spells out; the rest are counted.
+const SHOWN_DOUBTS: usize = 5;
+
 /// One statement of a relation: the sheet row that made it and its cell, as the column index
 /// (high 32 bits) and the interned cell text (low 32 bits).
 #[derive(Clone, Copy)]
@@ -187,14 +192,16 @@ fn copy_paste(
         if doubted.is_empty() {
             continue;
         }
-        let names = |v: &[u32]| {
-            v.iter()
-                .map(|&i| nodes[i as usize].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        // A sheet that repeats a domain's rows makes groups of thousands: the finding names a
+        // few rows and a few relations and counts the rest (each doubtful relation carries its
+        // own reason), so one finding stays a readable line, not megabytes.
+        let names: Vec<&str> = group
+            .iter()
+            .map(|&i| nodes[i as usize].id.as_str())
+            .collect();
         let lines: Vec<String> = doubted
             .iter()
+            .take(SHOWN_DOUBTS)
             .map(|&(r, o, s)| {
                 format!(
                     "{} ↔ {} (its own row names {})",
@@ -202,13 +209,17 @@ fn copy_paste(
                 )
             })
             .collect();
+        let more = match doubted.len().saturating_sub(SHOWN_DOUBTS) {
+            0 => String::new(),
+            n => format!("; …and {n} more, each marked doubtful on its relation"),
+        };
         let first = &nodes[group[0] as usize];
         let d = Diagnostic::new(
             Severity::Warning,
             DiagKind::CopyPaste,
             format!(
-                "rows of {} have word-for-word the same relation cells, as if copied; doubtful: {}",
-                names(group),
+                "rows of {} have word-for-word the same relation cells, as if copied; doubtful: {}{more}",
+                super::join_limited(&names, SHOWN_ROWS),
                 lines.join("; ")
             ),
         );
