@@ -109,7 +109,7 @@ impl Fonts {
     }
 
     fn choose(
-        db: fontdb::Database,
+        mut db: fontdb::Database,
         family: Option<&str>,
         searched: String,
     ) -> Result<Fonts, FontError> {
@@ -149,9 +149,8 @@ impl Fonts {
                 None => FontError::NoCjkFont { searched },
             });
         };
-        let (data, index) = match db.face_source(id) {
-            Some((fontdb::Source::Binary(data), index)) => (data, index),
-            _ => return Err(FontError::NoCjkFont { searched }),
+        let Some((data, index)) = shared(&mut db, id) else {
+            return Err(FontError::NoCjkFont { searched });
         };
         let fallback_id = db
             .faces()
@@ -162,13 +161,7 @@ impl Fonts {
             })
             .map(|f| (f.id, f.families.first().map(|(n, _)| n.clone())));
         let (fallback, fallback_face) = match fallback_id {
-            Some((fid, fname)) => {
-                let face = match db.face_source(fid) {
-                    Some((fontdb::Source::Binary(d), i)) => Some((d, i)),
-                    _ => None,
-                };
-                (fname, face)
-            }
+            Some((fid, fname)) => (fname, shared(&mut db, fid)),
             None => (None, None),
         };
         let embedded = std::ptr::eq(bytes(&data), EMBEDDED_CJK);
@@ -272,6 +265,21 @@ impl Measurer<'_> {
     }
 }
 
+/// A face's bytes, shared with the database: given as bytes, or the file's memory map.
+fn shared(db: &mut fontdb::Database, id: fontdb::ID) -> Option<(FontBytes, u32)> {
+    match db.face_source(id)? {
+        (fontdb::Source::Binary(data) | fontdb::Source::SharedFile(_, data), index) => {
+            Some((data, index))
+        }
+        // SAFETY: the file stays mapped for as long as these fonts live; it must not be
+        // truncated or rewritten in place meanwhile. Font files are installed by the system's
+        // package manager, which replaces a file by writing a new one and renaming it over the
+        // old, so a mapping keeps the old content. `discover` reads only font files
+        // (`.ttf`/`.otf`/`.ttc`/`.otc`) under the directories it is given.
+        (fontdb::Source::File(_), _) => unsafe { db.make_shared_face_data(id) },
+    }
+}
+
 fn bytes(data: &FontBytes) -> &[u8] {
     (**data).as_ref()
 }
@@ -342,11 +350,10 @@ fn discover_with(
         .collect();
     cjk.sort();
     let mut db = fontdb::Database::new();
-    let load = |db: &mut fontdb::Database, p: &Path| match std::fs::read(p) {
-        Ok(bytes) => !db
-            .load_font_source(fontdb::Source::Binary(Arc::new(bytes)))
-            .is_empty(),
-        Err(_) => false,
+    // Memory-mapped, not read: only the pages parsed and the glyphs drawn are touched.
+    let load = |db: &mut fontdb::Database, p: &Path| {
+        let before = db.len();
+        db.load_font_file(p).is_ok() && db.len() > before
     };
     match family {
         None => {
