@@ -75,6 +75,17 @@ async fn ask_until(standin: &StandIn, until: impl Fn() -> bool) -> Vec<Duration>
     out
 }
 
+/// Ten `/inventory status` asks, 200 ms apart, while nothing loads; sorted.
+async fn quiet_asks(standin: &StandIn) -> Vec<Duration> {
+    let mut out = Vec::new();
+    for _ in 0..10 {
+        out.push(status(standin).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    out.sort();
+    out
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -188,12 +199,7 @@ fn main() {
             .await;
         // Start-up records the version in history and warms caches; let that finish first.
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let mut idle: Vec<Duration> = Vec::new();
-        for _ in 0..10 {
-            idle.push(status(&standin).await);
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        idle.sort();
+        let idle = quiet_asks(&standin).await;
         let steady = vm(pid, "VmRSS");
         println!(
             "{n} rows (seed shape), release build. `aiops deps` on the same file, one process: \
@@ -253,12 +259,7 @@ fn main() {
             );
         }
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let mut after: Vec<Duration> = Vec::new();
-        for _ in 0..10 {
-            after.push(status(&standin).await);
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        after.sort();
+        let after = quiet_asks(&standin).await;
         println!(
             "\n`/inventory status` with C in force and nothing loading, 10 asks: p50 {:.0} ms, \
              max {:.0} ms.",
