@@ -240,3 +240,22 @@ fn carriage_return_only_lines_count_as_lines() {
     let line = rejected(&bad);
     assert!(line.contains("row 3, column B"), "{line}");
 }
+
+/// `aiops export 2>&1 | head -1` and the like: when the reader of standard error has gone,
+/// the message is lost but the exit code is still the load error's 2, not a panic's 101.
+#[test]
+fn a_bad_inventory_still_exits_2_when_nobody_reads_stderr() {
+    let dir = temp_dir();
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    // The read end is closed before aiops starts, so its first write to stderr fails.
+    drop(reader);
+    let out = aiops_tests::aiops_command()
+        .arg("--inventory")
+        .arg(dir.path().join("nope.xlsx"))
+        .arg("export")
+        .stderr(std::process::Stdio::from(writer))
+        .output()
+        .expect("aiops runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty(), "no partial output: {out:?}");
+}

@@ -14,7 +14,7 @@ pub fn emit(outcome: Outcome, format: Format) -> Status {
         Outcome::Stdout(text) => write_stdout(text.as_bytes()),
         Outcome::Done(note) => {
             if !note.is_empty() {
-                eprintln!("{}", for_terminal(&note));
+                say(&for_terminal(&note));
             }
             Status::Ok
         }
@@ -26,11 +26,15 @@ pub fn stopped(stop: Stop, format: Format) -> Status {
     match stop {
         Stop::User(reply) => reply_out(&reply, format),
         Stop::Load(e) => {
-            eprintln!("aiops: {}{}", for_terminal(&e.to_string()), load_advice(&e));
+            say(&format!(
+                "aiops: {}{}",
+                for_terminal(&e.to_string()),
+                load_advice(&e)
+            ));
             Status::UserError
         }
         Stop::Internal(e) => {
-            eprintln!("aiops: {}", for_terminal(&format!("{e:#}")));
+            say(&format!("aiops: {}", for_terminal(&format!("{e:#}"))));
             Status::Failed
         }
     }
@@ -53,7 +57,7 @@ fn load_advice(e: &LoadError) -> &'static str {
 
 fn reply_out(reply: &Reply, format: Format) -> Status {
     if reply.status != Status::Ok {
-        eprintln!("aiops: {}", for_terminal(&reply.title));
+        say(&format!("aiops: {}", for_terminal(&reply.title)));
         if format == Format::Json {
             return match json(&reply.json) {
                 Ok(text) => {
@@ -74,7 +78,7 @@ fn reply_out(reply: &Reply, format: Format) -> Status {
         Format::Mermaid => match &reply.diagram {
             Some(d) => d.to_mermaid(),
             None => {
-                eprintln!("aiops: this command has no diagram; use --format text or json");
+                say("aiops: this command has no diagram; use --format text or json");
                 return Status::UserError;
             }
         },
@@ -91,6 +95,14 @@ fn json(v: &serde_json::Value) -> Result<String, Stop> {
         .map_err(|e| Stop::Internal(anyhow::Error::new(e).context("writing JSON")))
 }
 
+/// Writes one line to standard error. If nobody reads it any more (`aiops lint 2>&1 | head -1`
+/// closed the pipe), the line is lost and the command still ends with its own exit code;
+/// `eprintln!` would panic and turn every such run into exit 101.
+fn say(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}").and_then(|()| stderr.flush());
+}
+
 /// Writes to standard output. A closed pipe (`aiops export | head`) is not an error worth a
 /// message.
 fn write_stdout(bytes: &[u8]) -> Status {
@@ -99,7 +111,7 @@ fn write_stdout(bytes: &[u8]) -> Status {
         Ok(()) => Status::Ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
-            eprintln!("aiops: writing to standard output: {e}");
+            say(&format!("aiops: writing to standard output: {e}"));
             Status::Failed
         }
     }
@@ -117,7 +129,9 @@ fn export_json(topo: &aiops_core::Topology) -> Status {
         Ok(()) => Status::Ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
         Err(e) => {
-            eprintln!("aiops: writing the export to standard output: {e}");
+            say(&format!(
+                "aiops: writing the export to standard output: {e}"
+            ));
             Status::Failed
         }
     }
