@@ -102,7 +102,8 @@ impl Geometry {
         out
     }
 
-    /// Pairs of edges that cross, not counting edges that share a box.
+    /// Pairs of edges whose lines meet (cross, or pass through one point), not counting edges
+    /// that share a box.
     pub fn crossings(&self) -> usize {
         let bbox = |pts: &[(f32, f32)]| {
             pts.iter()
@@ -153,11 +154,19 @@ impl Geometry {
     }
 }
 
-/// Whether two polylines properly cross (touching at a shared point does not count).
+/// Whether two polylines meet anywhere: crossing inside two pieces, or passing through one
+/// point that both of them have (two curves flattened through the same knot cross there, though
+/// neither piece crosses the other's inside), or touching. Pairs that share a box are left out
+/// by the caller, so their end points are never the same point.
 fn polylines_cross(a: &[(f32, f32)], b: &[(f32, f32)]) -> bool {
     let orient = |p: (f32, f32), q: (f32, f32), r: (f32, f32)| {
         (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
     };
+    // r lies within the bounding box of p..q (called only when the three are in one line).
+    let within = |p: (f32, f32), q: (f32, f32), r: (f32, f32)| {
+        r.0 >= p.0.min(q.0) && r.0 <= p.0.max(q.0) && r.1 >= p.1.min(q.1) && r.1 <= p.1.max(q.1)
+    };
+    let apart = |x: f32, y: f32| (x > 0.0 && y > 0.0) || (x < 0.0 && y < 0.0);
     for s in a.windows(2) {
         for t in b.windows(2) {
             let (p1, p2, q1, q2) = (s[0], s[1], t[0], t[1]);
@@ -165,10 +174,26 @@ fn polylines_cross(a: &[(f32, f32)], b: &[(f32, f32)]) -> bool {
             let d2 = orient(q1, q2, p2);
             let d3 = orient(p1, p2, q1);
             let d4 = orient(p1, p2, q2);
-            if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
-                && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
-            {
-                return true;
+            if !apart(d1, d2) && !apart(d3, d4) {
+                let straddle = d1 != 0.0 || d2 != 0.0 || d3 != 0.0 || d4 != 0.0;
+                if straddle
+                    && ((d1 == 0.0 && within(q1, q2, p1))
+                        || (d2 == 0.0 && within(q1, q2, p2))
+                        || (d3 == 0.0 && within(p1, p2, q1))
+                        || (d4 == 0.0 && within(p1, p2, q2))
+                        || (d1 != 0.0 && d2 != 0.0 && d3 != 0.0 && d4 != 0.0))
+                {
+                    return true;
+                }
+                // All four in one line: they meet when their extents overlap.
+                if !straddle
+                    && (within(q1, q2, p1)
+                        || within(q1, q2, p2)
+                        || within(p1, p2, q1)
+                        || within(p1, p2, q2))
+                {
+                    return true;
+                }
             }
         }
     }
@@ -225,8 +250,8 @@ pub fn to_svg(d: &Diagram, fonts: &Fonts, budget: &Budget) -> Result<String, Ren
     guarded(d, fonts, budget, |d, f, _| svg::write_svg(d, f, true))
 }
 
-/// PNG bytes of the diagram, drawn at twice its layout size where the budget allows, so text
-/// stays sharp when Discord scales it.
+/// PNG bytes of the diagram, drawn at one and a half times its layout size where the budget
+/// allows, so text stays sharp when Discord scales it.
 pub fn to_png(d: &Diagram, fonts: &Fonts, budget: &Budget) -> Result<Vec<u8>, RenderError> {
     check_size(d, budget)?;
     guarded(d, fonts, budget, |d, f, b| {
@@ -308,11 +333,12 @@ fn raster(text: &str, fonts: &Fonts, b: &Budget) -> Result<Vec<u8>, RenderError>
     let size = tree.size();
     let longest = size.width().max(size.height()).max(1.0);
     let area = (size.width() * size.height()).max(1.0);
-    // 2× keeps small pictures sharp on a phone; big ones get fewer pixels, which a phone could
-    // not show anyway, and cost less to draw and encode.
+    // 1.5× keeps small pictures sharp in Discord's 550 px preview and on a phone (2× cost a
+    // third more time to draw and encode, the larger part of a small picture's run); big ones
+    // get fewer pixels, which a phone could not show anyway, and cost less to draw and encode.
     let mut scale = (b.max_side_px as f32 / longest)
         .min((MAX_PIXELS / area).sqrt())
-        .min(2.0);
+        .min(1.5);
     for _ in 0..4 {
         let w = (size.width() * scale).ceil() as u32;
         let h = (size.height() * scale).ceil() as u32;
