@@ -538,7 +538,7 @@ fn inventory_digest(app: &App, since: i64) -> Change {
     };
     let cur = app.current();
     let d = aiops_core::diff::diff(&old, &cur.topo);
-    let (summary, full) = aiops_core::diff::summarize(&d);
+    let (summary, full) = aiops_core::diff::summarize_within(&d, crate::app::DETAIL_MAX_BYTES);
     Change {
         kind: ChangeKind::Digest,
         headline: headline(&aiops_core::diff::headline(&d)),

@@ -9,7 +9,7 @@ mod diagram;
 mod summary;
 
 pub use diagram::diagram;
-pub use summary::{headline, summarize, CHAT_LIMIT};
+pub use summary::{cut_to, headline, summarize, summarize_within, CHAT_LIMIT};
 
 use crate::diag::Severity;
 use crate::graph::{Edge, Topology};

@@ -445,3 +445,70 @@ fn environments_that_mean_production_are_no_change() {
         .iter()
         .any(|c| c.field == "env" && c.new == "dr-site"));
 }
+
+fn load_shape(shape: aiops_core::synth::Shape, rows: usize) -> Topology {
+    let csv = aiops_core::synth::csv_of(&shape.rows(rows));
+    load_bytes("synthetic.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
+}
+
+/// The number in "… and N more lines, left out …".
+fn left_out(text: &str) -> usize {
+    let last = text.lines().last().unwrap_or_default();
+    let n = last
+        .strip_prefix("… and ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("no left-out line: {last}"));
+    n.parse().unwrap_or_else(|e| panic!("{n}: {e}"))
+}
+
+/// A whole new inventory of another shape: every instance and relation changes. The full text
+/// kept under a limit stops at a whole line and counts exactly the lines it leaves out.
+#[test]
+fn the_full_detail_kept_under_a_limit_counts_what_it_leaves_out() {
+    use aiops_core::synth::Shape;
+    let old = load_shape(Shape::SmallDomains, 600);
+    let new = load_shape(Shape::HugeDomain, 600);
+    let d = diff::diff(&old, &new);
+    let (short_all, all) = diff::summarize(&d);
+    assert!(all.len() > 40_000, "{} bytes", all.len());
+    let limit = 16 * 1024;
+    let (short, kept) = diff::summarize_within(&d, limit);
+    assert_eq!(
+        short, short_all,
+        "the chat summary does not depend on the limit"
+    );
+    assert!(kept.len() <= limit, "{} bytes", kept.len());
+    assert!(all.starts_with(kept.lines().next().unwrap_or_default()));
+    // Every line kept is a line of the whole text, in order; the rest are counted.
+    let body: Vec<&str> = kept.lines().collect();
+    let (body, note) = body.split_at(body.len() - 1);
+    let whole: Vec<&str> = all.lines().collect();
+    assert_eq!(&whole[..body.len()], body);
+    let items = |ls: &[&str]| ls.iter().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(
+        left_out(note[0]),
+        items(&whole) - items(body),
+        "{}",
+        note[0]
+    );
+    assert!(note[0].contains("under 16 KiB"), "{}", note[0]);
+    // Nothing is cut when it fits.
+    assert_eq!(diff::summarize_within(&d, all.len()).1, all);
+}
+
+#[test]
+fn cutting_a_text_keeps_whole_lines_and_counts_the_rest() {
+    let text: String = (0..1000)
+        .map(|i| format!("  + ops7-node-{i:04} — 网关\n"))
+        .collect();
+    assert_eq!(diff::cut_to(&text, text.len()), text.as_str());
+    let cut = diff::cut_to(&text, 4096);
+    assert!(cut.len() <= 4096, "{} bytes", cut.len());
+    let lines: Vec<&str> = cut.lines().collect();
+    let kept = lines.len() - 1;
+    assert!(kept > 50, "{kept} lines kept");
+    assert!(text.starts_with(&lines[..kept].join("\n")));
+    assert_eq!(left_out(&cut), 1000 - kept);
+    // Too small a limit for any line: only the note.
+    assert_eq!(left_out(&diff::cut_to(&text, 10)), 1000);
+}

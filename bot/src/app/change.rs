@@ -3,6 +3,11 @@
 
 use aiops_core::diagram::Diagram;
 
+/// Largest full detail kept with a change, in bytes: half of Discord's attachment limit, leaving
+/// the rest for the diagram. A whole new inventory's detail can be tens of megabytes, which no
+/// message takes and which would otherwise be held in memory until posted.
+pub const DETAIL_MAX_BYTES: usize = 4 * 1024 * 1024;
+
 /// Why a change summary is posted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {

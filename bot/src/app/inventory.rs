@@ -118,7 +118,7 @@ impl App {
             return None;
         }
         let d = diff::diff(&old.topo, &topo);
-        let (summary, full) = diff::summarize(&d);
+        let (summary, full) = diff::summarize_within(&d, super::change::DETAIL_MAX_BYTES);
         let headline = diff::headline(&d);
         let diagram = diff::diagram(&d, &old.topo, &topo, aiops_commands::DIAGRAM_NODE_CAP);
         let version = self.record(source, &bytes, Some(&headline));

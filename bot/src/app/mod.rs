@@ -11,7 +11,7 @@ mod recent;
 mod status;
 
 pub use admission::InFlight;
-pub use change::{Change, ChangeKind};
+pub use change::{Change, ChangeKind, DETAIL_MAX_BYTES};
 pub use ec2::Fleet;
 pub use inventory::{Loaded, ReloadError};
 pub use status::{Since, WatchState};

@@ -30,8 +30,12 @@ pub async fn post_change(app: &Arc<App>, http: &serenity::http::Http, change: &C
     let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
     let text = out.description.clone();
     if change.summary != change.full {
+        // Within what the diagram's files leave of the limit, so the message is not refused.
+        let used: usize = out.files.iter().map(|f| f.data.len()).sum();
+        let room = message::DEFAULT_ATTACHMENT_LIMIT.saturating_sub(used);
+        let full = aiops_core::diff::cut_to(&change.full, room);
         out.files.push(serenity::all::CreateAttachment::bytes(
-            change.full.clone().into_bytes(),
+            full.into_owned().into_bytes(),
             "changes.txt",
         ));
     }

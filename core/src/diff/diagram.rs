@@ -4,37 +4,30 @@
 use super::{exact_index, InventoryDiff};
 use crate::diagram::{Diagram, DiagramEdge, DiagramNode, NodeClass};
 use crate::graph::{pool_label, Edge, NodeKind, Topology};
-use crate::text::dedup_keep_order;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The neighbourhood of the changes in `d` (computed from `old` to `new`), at most `cap` boxes:
 /// changed nodes first, then the other ends of changed relations, then their direct neighbours.
 pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) -> Diagram {
-    let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
-    for c in &d.changed_instances {
-        notes
-            .entry(c.id.as_str())
-            .or_default()
-            .push(format!("{} {} → {}", c.field, c.old, c.new));
-    }
-    for s in &d.new_spofs {
-        notes
-            .entry(s.as_str())
-            .or_default()
-            .push("new single point of failure".into());
-    }
-
-    let mut ids: Vec<String> = d
+    // Distinct ids in order, borrowed: only the first `cap` are drawn, the rest only counted (a
+    // whole new inventory names every node here, and owned copies of them all cost more than
+    // the diagram).
+    let mut ids = Distinct {
+        seen: HashSet::new(),
+        first: Vec::new(),
+        cap,
+    };
+    let changed = d
         .added_instances
         .iter()
         .chain(&d.removed_instances)
         .chain(d.changed_instances.iter().map(|c| &c.id))
         .chain(&d.new_spofs)
-        .chain(&d.cleared_spofs)
-        .cloned()
-        .collect();
-    dedup_keep_order(&mut ids);
-    let changed_nodes = ids.len();
+        .chain(&d.cleared_spofs);
+    for id in changed.clone() {
+        ids.add(id);
+    }
+    let changed_nodes = ids.seen.len();
     let edge_ends = d
         .added_edges
         .iter()
@@ -42,42 +35,55 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
         .map(|e| (&e.from, &e.to))
         .chain(d.changed_edges.iter().map(|e| (&e.from, &e.to)));
     for (from, to) in edge_ends {
-        ids.push(from.clone());
-        ids.push(to.clone());
+        ids.add(from);
+        ids.add(to);
     }
-    let focus: Vec<String> = ids[..changed_nodes].to_vec();
-    for id in &focus {
+    let mut next: Vec<usize> = Vec::new();
+    for id in changed {
         for topo in [new, old] {
             let Some(i) = exact_index(topo, id) else {
                 continue;
             };
-            let mut next: Vec<usize> = topo
-                .outgoing(i)
-                .chain(topo.incoming(i))
-                .map(|(j, _)| j)
-                .collect();
+            next.clear();
+            next.extend(topo.outgoing(i).chain(topo.incoming(i)).map(|(j, _)| j));
             next.sort_unstable();
-            ids.extend(next.into_iter().map(|j| topo.nodes()[j].id.clone()));
+            next.dedup();
+            for &j in &next {
+                ids.add(&topo.nodes()[j].id);
+            }
         }
     }
+    let total = ids.seen.len();
+    let ids = ids.first;
 
-    dedup_keep_order(&mut ids);
-    let total = ids.len();
-    ids.truncate(cap);
-    let pos: HashMap<&str, usize> = ids
+    let pos: HashMap<&str, usize> = ids.iter().enumerate().map(|(p, &id)| (id, p)).collect();
+    // Notes only for the boxes drawn.
+    let mut notes: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in d
+        .changed_instances
         .iter()
-        .enumerate()
-        .map(|(p, id)| (id.as_str(), p))
-        .collect();
+        .filter(|c| pos.contains_key(&*c.id))
+    {
+        notes
+            .entry(c.id.as_str())
+            .or_default()
+            .push(format!("{} {} → {}", c.field, c.old, c.new));
+    }
+    for s in d.new_spofs.iter().filter(|s| pos.contains_key(s.as_str())) {
+        notes
+            .entry(s.as_str())
+            .or_default()
+            .push("new single point of failure".into());
+    }
     let nodes = ids
         .iter()
-        .map(|id| node(id, old, new, notes.get(id.as_str())))
+        .map(|&id| node(id, old, new, notes.get(id)))
         .collect();
 
     // Relations between drawn boxes, from either inventory, keyed by position for a stable order.
     let mut rels: BTreeMap<(usize, usize), Sides> = BTreeMap::new();
     for (side, topo) in [(0, old), (1, new)] {
-        for id in &ids {
+        for &id in &ids {
             let Some(i) = exact_index(topo, id) else {
                 continue;
             };
@@ -131,6 +137,21 @@ pub fn diagram(d: &InventoryDiff, old: &Topology, new: &Topology, cap: usize) ->
         nodes,
         edges,
         caption,
+    }
+}
+
+/// Ids in the order first seen: the first `cap` kept, all of them counted.
+struct Distinct<'a> {
+    seen: HashSet<&'a str>,
+    first: Vec<&'a str>,
+    cap: usize,
+}
+
+impl<'a> Distinct<'a> {
+    fn add(&mut self, id: &'a str) {
+        if self.seen.insert(id) && self.first.len() < self.cap {
+            self.first.push(id);
+        }
     }
 }
 

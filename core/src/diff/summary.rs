@@ -58,143 +58,242 @@ pub fn headline(d: &InventoryDiff) -> String {
 /// The summary that fits [`CHAT_LIMIT`] characters, and the full text. They are equal when
 /// everything fits; otherwise the short one says that the full detail is attached.
 pub fn summarize(d: &InventoryDiff) -> (String, String) {
+    summarize_within(d, usize::MAX)
+}
+
+/// [`summarize`] with the full text kept under `full_max_bytes`: past that, the lines that
+/// would follow are counted, not written, and a last line says how many were left out. A chat
+/// attachment has a size limit, and a whole new inventory's full detail can be tens of megabytes.
+pub fn summarize_within(d: &InventoryDiff, full_max_bytes: usize) -> (String, String) {
     let sections = sections(d);
-    let full = render(d, &sections, usize::MAX);
+    let full = render(d, &sections, usize::MAX, full_max_bytes);
     if full.chars().count() <= CHAT_LIMIT {
         return (full.clone(), full);
     }
     const NOTE: &str = "… full detail attached.\n";
     let budget = CHAT_LIMIT - NOTE.chars().count();
     for cap in [10, 6, 3, 1, 0] {
-        let short = render(d, &sections, cap);
+        let short = render(d, &sections, cap, usize::MAX);
         if short.chars().count() <= budget {
             return (short + NOTE, full);
         }
     }
-    let mut short: String = render(d, &sections, 0).chars().take(budget - 1).collect();
+    let mut short: String = render(d, &sections, 0, usize::MAX)
+        .chars()
+        .take(budget - 1)
+        .collect();
     short.push('\n');
     (short + NOTE, full)
 }
 
-struct Section {
+/// A group of lines, written only when shown: the full text of a large change is most of the
+/// memory a summary takes, and the short one shows a few lines of each group.
+struct Section<'a> {
     title: &'static str,
-    lines: Vec<String>,
+    len: usize,
+    /// Appends line `i` (without its indent or newline).
+    line: Box<LineFn<'a>>,
 }
 
-fn sections(d: &InventoryDiff) -> Vec<Section> {
-    let mut risk = Vec::new();
-    for r in &d.removed_with_dependents {
-        let mut line = format!("⚠ removed but still depended on: {}", r.id);
-        if !r.dependents.is_empty() {
-            line.push_str(&format!(" ← {}", list(&r.dependents, 5)));
+type LineFn<'a> = dyn Fn(usize, &mut String) + 'a;
+
+impl<'a> Section<'a> {
+    fn new<T>(
+        title: &'static str,
+        items: &'a [T],
+        line: impl Fn(&T, &mut String) + 'a,
+    ) -> Section<'a> {
+        Section {
+            title,
+            len: items.len(),
+            line: Box::new(move |i, out| line(&items[i], out)),
         }
-        if r.still_named {
-            line.push_str(" (cells still name it)");
-        }
-        risk.push(line);
     }
-    risk.extend(
-        d.new_spofs
-            .iter()
-            .map(|s| format!("⚠ new single point of failure: {s}")),
-    );
-    let info = |i: &super::InstanceInfo, sign: &str| {
-        let mut s = format!("{sign} {}", pool_label(&i.id, i.count));
-        if !i.role.is_empty() {
-            s.push_str(&format!(" — {}", i.role));
+}
+
+fn sections(d: &InventoryDiff) -> Vec<Section<'_>> {
+    use std::fmt::Write as _;
+    let risk_len = d.removed_with_dependents.len() + d.new_spofs.len();
+    let risk = Section {
+        title: "Risk",
+        len: risk_len,
+        line: Box::new(move |i, out| {
+            let Some(r) = d.removed_with_dependents.get(i) else {
+                let s = &d.new_spofs[i - d.removed_with_dependents.len()];
+                let _ = write!(out, "⚠ new single point of failure: {s}");
+                return;
+            };
+            let _ = write!(out, "⚠ removed but still depended on: {}", r.id);
+            if !r.dependents.is_empty() {
+                let _ = write!(out, " ← {}", list(&r.dependents, 5));
+            }
+            if r.still_named {
+                out.push_str(" (cells still name it)");
+            }
+        }),
+    };
+    let info = |sign: &'static str| {
+        move |i: &super::InstanceInfo, out: &mut String| {
+            let _ = write!(out, "{sign} {}", pool_label(&i.id, i.count));
+            if !i.role.is_empty() {
+                let _ = write!(out, " — {}", i.role);
+            }
         }
-        s
     };
     vec![
-        Section {
-            title: "Risk",
-            lines: risk,
-        },
-        Section {
-            title: "Added instances",
-            lines: d.added_details.iter().map(|i| info(i, "+")).collect(),
-        },
-        Section {
-            title: "Removed instances",
-            lines: d.removed_details.iter().map(|i| info(i, "−")).collect(),
-        },
-        Section {
-            title: "Changed instances",
-            lines: d
-                .changed_instances
-                .iter()
-                .map(|c| {
-                    format!(
-                        "~ {}: {} {} → {}",
-                        c.id,
-                        c.field,
-                        shown(&c.old),
-                        shown(&c.new)
-                    )
-                })
-                .collect(),
-        },
-        Section {
-            title: "Relations added",
-            lines: d.added_edges.iter().map(|e| edge_line("+", e)).collect(),
-        },
-        Section {
-            title: "Relations removed",
-            lines: d.removed_edges.iter().map(|e| edge_line("−", e)).collect(),
-        },
-        Section {
-            title: "Relation flags changed",
-            lines: d
-                .changed_edges
-                .iter()
-                .map(|c| {
-                    format!(
-                        "~ {} → {}: {} {} → {}",
-                        c.from,
-                        c.to,
-                        c.field.replace('_', " "),
-                        yes_no(&c.old),
-                        yes_no(&c.new)
-                    )
-                })
-                .collect(),
-        },
-        Section {
-            title: "Single points of failure cleared",
-            lines: d.cleared_spofs.iter().map(|s| format!("✓ {s}")).collect(),
-        },
-        Section {
-            title: "Lint warnings new",
-            lines: d.new_warnings.iter().map(|w| format!("+ {w}")).collect(),
-        },
-        Section {
-            title: "Lint warnings cleared",
-            lines: d
-                .cleared_warnings
-                .iter()
-                .map(|w| format!("− {w}"))
-                .collect(),
-        },
+        risk,
+        Section::new("Added instances", &d.added_details, info("+")),
+        Section::new("Removed instances", &d.removed_details, info("−")),
+        Section::new("Changed instances", &d.changed_instances, |c, out| {
+            let _ = write!(
+                out,
+                "~ {}: {} {} → {}",
+                c.id,
+                c.field,
+                shown(&c.old),
+                shown(&c.new)
+            );
+        }),
+        Section::new("Relations added", &d.added_edges, |e, out| {
+            edge_line("+", e, out)
+        }),
+        Section::new("Relations removed", &d.removed_edges, |e, out| {
+            edge_line("−", e, out)
+        }),
+        Section::new("Relation flags changed", &d.changed_edges, |c, out| {
+            let _ = write!(
+                out,
+                "~ {} → {}: {} {} → {}",
+                c.from,
+                c.to,
+                c.field.replace('_', " "),
+                yes_no(&c.old),
+                yes_no(&c.new)
+            );
+        }),
+        Section::new(
+            "Single points of failure cleared",
+            &d.cleared_spofs,
+            |s, out| {
+                let _ = write!(out, "✓ {s}");
+            },
+        ),
+        Section::new("Lint warnings new", &d.new_warnings, |w, out| {
+            let _ = write!(out, "+ {w}");
+        }),
+        Section::new("Lint warnings cleared", &d.cleared_warnings, |w, out| {
+            let _ = write!(out, "− {w}");
+        }),
     ]
 }
 
-fn render(d: &InventoryDiff, sections: &[Section], cap: usize) -> String {
-    let mut out = headline(d);
-    out.push('\n');
-    for s in sections.iter().filter(|s| !s.lines.is_empty()) {
-        out.push_str(&format!("{} ({}):\n", s.title, s.lines.len()));
-        // Risk is the point of the summary: it keeps at least five lines at any size.
+/// The text with at most `cap` lines of each section (Risk keeps five at any size), within
+/// `max_bytes`: when the whole does not fit, it stops after the last line that leaves room for
+/// one saying how many lines were left out.
+fn render(d: &InventoryDiff, sections: &[Section], cap: usize, max_bytes: usize) -> String {
+    let mut w = Limited {
+        out: headline(d),
+        max: max_bytes,
+        mark: None,
+        written: 0,
+        full: false,
+    };
+    w.out.push('\n');
+    let mut line = String::new();
+    let mut items = 0usize;
+    for s in sections.iter().filter(|s| s.len > 0) {
         let cap = if s.title == "Risk" { cap.max(5) } else { cap };
-        for l in s.lines.iter().take(cap) {
-            out.push_str("  ");
-            out.push_str(l);
-            out.push('\n');
+        let shown = s.len.min(cap);
+        items += shown;
+        if w.full {
+            continue;
         }
-        if s.lines.len() > cap {
-            out.push_str(&format!("  … +{} more\n", s.lines.len() - cap));
+        line.clear();
+        line.push_str(s.title);
+        line.push_str(&format!(" ({}):\n", s.len));
+        w.push(&line, false);
+        for i in 0..shown {
+            line.clear();
+            line.push_str("  ");
+            (s.line)(i, &mut line);
+            line.push('\n');
+            if !w.push(&line, true) {
+                break;
+            }
+        }
+        if s.len > cap {
+            w.push(&format!("  … +{} more\n", s.len - cap), false);
         }
     }
-    out
+    if w.full {
+        w.out.push_str(&left_out_note(items - w.written, max_bytes));
+    }
+    w.out
+}
+
+/// Text written up to a byte limit. When a piece would pass it, the text goes back to where it
+/// first passed the limit less [`NOTE_ROOM`], so the note saying what was left out still fits.
+struct Limited {
+    out: String,
+    max: usize,
+    /// Length and item lines written when the text first reached the note's room.
+    mark: Option<(usize, usize)>,
+    written: usize,
+    full: bool,
+}
+
+impl Limited {
+    /// Appends `text` (one item line when `item`); false once the limit is reached.
+    fn push(&mut self, text: &str, item: bool) -> bool {
+        if self.full {
+            return false;
+        }
+        let end = self.out.len() + text.len();
+        if self.mark.is_none() && end > self.max.saturating_sub(NOTE_ROOM) {
+            self.mark = Some((self.out.len(), self.written));
+        }
+        if end > self.max {
+            let (len, written) = self.mark.unwrap_or((self.out.len(), self.written));
+            self.out.truncate(len);
+            self.written = written;
+            self.full = true;
+            return false;
+        }
+        self.out.push_str(text);
+        self.written += usize::from(item);
+        true
+    }
+}
+
+/// Room kept for [`left_out_note`] under a byte limit.
+const NOTE_ROOM: usize = 160;
+
+fn left_out_note(lines: usize, max_bytes: usize) -> String {
+    format!(
+        "… and {lines} more lines, left out to keep this text under {} KiB; \
+         a diff of the two versions lists them all.\n",
+        max_bytes.div_ceil(1024)
+    )
+}
+
+/// `text` cut after its last whole line that leaves room, within `max_bytes`, for a line saying
+/// how many lines were left out; `text` itself when it fits.
+pub fn cut_to(text: &str, max_bytes: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max_bytes {
+        return text.into();
+    }
+    let room = max_bytes.saturating_sub(NOTE_ROOM);
+    // The last newline at or before `room` (a newline byte is never inside a character).
+    let keep = text.as_bytes()[..room]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let rest = &text[keep..];
+    let lines = rest.lines().count();
+    let mut out = String::with_capacity(keep + NOTE_ROOM);
+    out.push_str(&text[..keep]);
+    out.push_str(&left_out_note(lines, max_bytes));
+    out.into()
 }
 
 fn shown(s: &str) -> &str {
@@ -205,11 +304,11 @@ fn shown(s: &str) -> &str {
     }
 }
 
-fn edge_line(sign: &str, e: &EdgeInfo) -> String {
-    if e.flags.is_empty() {
-        format!("{sign} {} → {}", e.from, e.to)
-    } else {
-        format!("{sign} {} → {} ({})", e.from, e.to, e.flags)
+fn edge_line(sign: &str, e: &EdgeInfo, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{sign} {} → {}", e.from, e.to);
+    if !e.flags.is_empty() {
+        let _ = write!(out, " ({})", e.flags);
     }
 }
 

@@ -229,6 +229,52 @@ async fn a_change_summary_survives_an_outage_and_says_its_title_once() {
     bot.shutdown().await;
 }
 
+/// A whole new inventory of another shape replaces the seed: its full detail is several
+/// megabytes, more than a message can carry beside the diagram. The summary is posted with the
+/// detail cut at whole lines under the bot's limit, saying how many lines were left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_too_big_to_attach_whole_is_posted_cut_with_a_count_of_the_rest() {
+    use aiops_core::synth::{self, Shape};
+    let rows = Shape::DomainHeavy.rows(14_000);
+    let xlsx = synth::xlsx(&rows).unwrap();
+    let new = aiops_core::load_bytes("inventory.xlsx", &xlsx, &Default::default()).unwrap();
+    let old = aiops_core::seed(&Default::default()).unwrap();
+    let whole = aiops_core::diff::summarize(&aiops_core::diff::diff(&old, &new)).1;
+    assert!(
+        whole.len() > aiops_bot::app::DETAIL_MAX_BYTES,
+        "{} bytes",
+        whole.len()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (bot, inv) = start_watching(&dir, 1).await;
+    let summary_path = messages_path(bot.standin.ids().summary);
+    replace(&inv, &xlsx);
+    let posted = bot
+        .standin
+        .wait_for(Duration::from_secs(120), |r| {
+            r.method == "POST" && r.path == summary_path && r.status == 200
+        })
+        .await;
+    assert!(posted.file("diagram.png").is_some(), "{}", posted.json);
+    let detail = posted.file("changes.txt").expect("the detail is attached");
+    assert!(
+        detail.len() <= aiops_bot::app::DETAIL_MAX_BYTES,
+        "{} bytes",
+        detail.len()
+    );
+    let detail = std::str::from_utf8(detail).unwrap();
+    let (kept, note) = detail.trim_end().rsplit_once('\n').unwrap();
+    assert!(
+        whole.starts_with(kept),
+        "kept lines are the whole text's first ones"
+    );
+    let items = |t: &str| t.lines().filter(|l| l.starts_with("  ")).count();
+    let expected = format!("… and {} more lines, left out", items(&whole) - items(kept));
+    assert!(note.starts_with(&expected), "{note}");
+    bot.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_says_why_history_is_off_and_how_the_bot_is_doing() {
     let blocker = tempfile::NamedTempFile::new().unwrap();
