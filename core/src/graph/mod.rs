@@ -335,19 +335,21 @@ impl Topology {
     /// (`A → B 经 V` goes A → V), and the callees of the relations that pass through it
     /// (V → B). Paths and the customer verdict walk this way.
     pub fn traffic_next(&self, i: usize) -> Vec<(usize, &Edge)> {
+        self.traffic_iter(i).collect()
+    }
+
+    /// [`Topology::traffic_next`] as it is found, without collecting it.
+    pub fn traffic_iter(&self, i: usize) -> impl Iterator<Item = (usize, &Edge)> + '_ {
         use petgraph::visit::EdgeRef;
-        let mut next: Vec<(usize, &Edge)> = Vec::new();
-        for e in self
-            .graph
+        self.graph
             .edges_directed(NodeIndex::new(i), Direction::Outgoing)
-        {
-            let k = *e.weight();
-            let edge = &self.edges[k];
-            next.push((e.target().index(), edge));
-            next.extend(self.via_nodes(k).map(|v| (v, edge)));
-        }
-        next.extend(self.through(i).map(|(_, b, _, e)| (b, e)));
-        next
+            .flat_map(move |e| {
+                let k = *e.weight();
+                let edge = &self.edges[k];
+                std::iter::once((e.target().index(), edge))
+                    .chain(self.via_nodes(k).map(move |v| (v, edge)))
+            })
+            .chain(self.through(i).map(|(_, b, _, e)| (b, e)))
     }
 
     /// Edges entering node `i` (its upstreams), with the index of the other end.

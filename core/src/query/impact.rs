@@ -593,10 +593,11 @@ fn customer_routes(
         parent.insert(start, start);
         let mut end = None;
         'bfs: while let Some(u) = queue.pop_front() {
+            // Only dead or exposed nodes take part, so the rest (all of a shared gateway's
+            // callees) are dropped before sorting.
             let mut next: Vec<(usize, bool)> = topo
-                .traffic_next(u)
-                .into_iter()
-                .filter(|(_, e)| !e.is_doubtful())
+                .traffic_iter(u)
+                .filter(|(v, e)| !e.is_doubtful() && (dead.contains(v) || exposed.contains(v)))
                 .map(|(v, e)| (v, e.is_soft()))
                 .collect();
             next.sort_unstable();
