@@ -90,8 +90,15 @@ pub fn parse_since(text: &str) -> Result<Since, BadSince> {
 /// `diff OLD NEW`: what changed from `old` to `new`. The text is the chat-sized summary; when the
 /// full detail does not fit, it is attached as `changes.txt`.
 pub fn diff(old: Context, new: Context) -> Reply {
+    diff_within(old, new, usize::MAX)
+}
+
+/// [`diff`] with the attached detail kept under `detail_max_bytes`, for a chat whose
+/// attachments have a size limit: every group shows as many of its first lines as fit (see
+/// [`diff::summarize_within`]).
+pub fn diff_within(old: Context, new: Context, detail_max_bytes: usize) -> Reply {
     let d = diff::diff(old.topo, new.topo);
-    let (short, full) = diff::summarize(&d);
+    let (short, full) = diff::summarize_within(&d, detail_max_bytes);
     let mut r = Reply::new(format!("diff {} → {}", old.source, new.source)).text(short.clone());
     r.json = d.to_json();
     if !d.is_empty() {
@@ -298,5 +305,27 @@ mod tests {
         let r = diff(ctx(&old), ctx(&new));
         assert!(r.detail.is_none() && r.attachments.is_empty());
         assert_eq!(r.json["removed_instances"][0], "aie1p-etcd-01");
+    }
+
+    #[test]
+    fn a_diff_for_a_chat_keeps_its_detail_under_the_limit_and_the_terminal_gets_all() {
+        use aiops_core::synth::{self, Shape};
+        let load = |shape: Shape| {
+            let csv = synth::csv_of(&shape.rows(400));
+            aiops_core::load_bytes("x.csv", csv.as_bytes(), &Default::default())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (old, new) = (load(Shape::SmallDomains), load(Shape::RepeatedPools));
+        let ctx = |topo| Context::new(topo, "x");
+        let bytes = |r: &Reply| r.detail.as_ref().map_or(0, |a| a.bytes.len());
+        let all = diff(ctx(&old), ctx(&new));
+        assert!(bytes(&all) > 40_000, "{} bytes", bytes(&all));
+        let chat = diff_within(ctx(&old), ctx(&new), 20_000);
+        assert!(
+            (1..=20_000).contains(&bytes(&chat)),
+            "{} bytes",
+            bytes(&chat)
+        );
+        assert_eq!(chat.blocks, all.blocks, "the summary itself is the same");
     }
 }

@@ -20,7 +20,7 @@ mod msg;
 mod reply;
 
 pub use changes::{
-    changes, diff, history, parse_since, BadSince, Since, VersionInfo, CHANGES_HOPS,
+    changes, diff, diff_within, history, parse_since, BadSince, Since, VersionInfo, CHANGES_HOPS,
     DIFF_DIAGRAM_CAP,
 };
 pub use complete::autocomplete;

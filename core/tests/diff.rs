@@ -461,37 +461,72 @@ fn left_out(text: &str) -> usize {
     n.parse().unwrap_or_else(|e| panic!("{n}: {e}"))
 }
 
+/// A text's groups: each heading ("Title (N):") with its item lines.
+fn groups(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for l in text.lines() {
+        if let Some(item) = l.strip_prefix("  ") {
+            if let Some((_, items)) = out.last_mut() {
+                items.push(item.to_string());
+            }
+        } else if l.ends_with("):") {
+            out.push((l.to_string(), Vec::new()));
+        }
+    }
+    out
+}
+
 /// A whole new inventory of another shape: every instance and relation changes. The full text
-/// kept under a limit stops at a whole line and counts exactly the lines it leaves out.
+/// kept under a limit shows every group, each with as many of its first lines as fit for all
+/// alike and how many more it has, and says so in its last line.
 #[test]
-fn the_full_detail_kept_under_a_limit_counts_what_it_leaves_out() {
+fn the_full_detail_kept_under_a_limit_shows_every_group_cut_alike() {
     use aiops_core::synth::Shape;
     let old = load_shape(Shape::SmallDomains, 600);
     let new = load_shape(Shape::HugeDomain, 600);
     let d = diff::diff(&old, &new);
     let (short_all, all) = diff::summarize(&d);
-    assert!(all.len() > 40_000, "{} bytes", all.len());
-    let limit = 16 * 1024;
+    assert!(all.len() > 200_000, "{} bytes", all.len());
+    let limit = 64 * 1024;
     let (short, kept) = diff::summarize_within(&d, limit);
     assert_eq!(
         short, short_all,
         "the chat summary does not depend on the limit"
     );
     assert!(kept.len() <= limit, "{} bytes", kept.len());
-    assert!(all.starts_with(kept.lines().next().unwrap_or_default()));
-    // Every line kept is a line of the whole text, in order; the rest are counted.
-    let body: Vec<&str> = kept.lines().collect();
-    let (body, note) = body.split_at(body.len() - 1);
-    let whole: Vec<&str> = all.lines().collect();
-    assert_eq!(&whole[..body.len()], body);
-    let items = |ls: &[&str]| ls.iter().filter(|l| l.starts_with("  ")).count();
+    let note = kept.lines().last().unwrap_or_default();
+    let each: usize = note
+        .strip_prefix("… each group above shows its first ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{note}"));
+    assert!(each >= 2, "{note}\n{kept}");
+    assert!(note.contains("under 64 KiB"), "{note}");
+    let (whole, cut) = (groups(&all), groups(&kept));
+    let heads = |g: &[(String, Vec<String>)]| g.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     assert_eq!(
-        left_out(note[0]),
-        items(&whole) - items(body),
-        "{}",
-        note[0]
+        heads(&cut),
+        heads(&whole),
+        "every group is there, with its count"
     );
-    assert!(note[0].contains("under 16 KiB"), "{}", note[0]);
+    let mut some_cut = false;
+    for ((head, lines), (_, shown)) in whole.iter().zip(&cut) {
+        let cap = if head.starts_with("Risk") {
+            each.max(5)
+        } else {
+            each
+        };
+        let n = lines.len().min(cap);
+        assert_eq!(&shown[..n], &lines[..n], "{head}: its first lines");
+        if lines.len() > cap {
+            some_cut = true;
+            assert_eq!(shown.len(), n + 1, "{head}: {shown:?}");
+            assert_eq!(shown[n], format!("… +{} more", lines.len() - cap), "{head}");
+        } else {
+            assert_eq!(shown.len(), n, "{head}");
+        }
+    }
+    assert!(some_cut);
     // Nothing is cut when it fits.
     assert_eq!(diff::summarize_within(&d, all.len()).1, all);
 }

@@ -114,7 +114,11 @@ impl Handler {
                 return Ok(Answer::text(r));
             }
         };
-        let mut reply = cmds::diff(Cx::new(&cur.topo, &cur.source), Cx::new(&topo, &name));
+        let mut reply = cmds::diff_within(
+            Cx::new(&cur.topo, &cur.source),
+            Cx::new(&topo, &name),
+            crate::app::DETAIL_MAX_BYTES,
+        );
         reply.title = format!("Upload {name}: {}", reply.title);
         let token = format!("{}-{}", cmd.id.get(), now_unix());
         self.uploads.put(

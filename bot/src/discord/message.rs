@@ -133,7 +133,20 @@ pub fn build(reply: &Reply, png: Option<Vec<u8>>, attachment_limit: usize) -> Ou
             description.push_str(&format!("\n_{}_", escape_markdown(&d.caption)));
         }
     }
-    for a in reply.detail.iter().chain(&reply.attachments) {
+    // The detail is the full text the summary was cut from, and the text says it is attached:
+    // when it does not fit whole, it goes cut at a whole line with a count of the rest.
+    if let Some(a) = &reply.detail {
+        let used: usize = files.iter().map(|f| f.data.len()).sum();
+        let room = attachment_limit.saturating_sub(used);
+        let bytes = match std::str::from_utf8(&a.bytes) {
+            Ok(text) if a.bytes.len() > room => aiops_core::diff::cut_to(text, room)
+                .into_owned()
+                .into_bytes(),
+            _ => a.bytes.clone(),
+        };
+        add(&a.name, bytes, &mut files);
+    }
+    for a in &reply.attachments {
         add(&a.name, a.bytes.clone(), &mut files);
     }
     if trimmed {
@@ -245,6 +258,33 @@ mod tests {
         let names: Vec<&str> = out.files.iter().map(|f| f.filename.as_str()).collect();
         assert_eq!(names, ["changes.txt", "extra.json"]);
         assert_eq!(out.files[0].data, b"every change");
+    }
+
+    #[test]
+    fn a_detail_too_big_for_the_limit_goes_cut_at_a_whole_line() {
+        let mut r = Reply::new("t");
+        let text: String = (0..500)
+            .map(|i| format!("  + ops7-node-{i:03}\n"))
+            .collect();
+        r.detail = Some(aiops_commands::Attachment {
+            name: "changes.txt".into(),
+            bytes: text.clone().into_bytes(),
+        });
+        let out = build(&r, None, 2048);
+        let sent = &out.files[0];
+        assert_eq!(sent.filename, "changes.txt");
+        assert!(sent.data.len() <= 2048, "{} bytes", sent.data.len());
+        let sent = std::str::from_utf8(&sent.data).unwrap_or_default();
+        let (kept, note) = sent.trim_end().rsplit_once('\n').unwrap_or_default();
+        assert!(
+            text.starts_with(&format!("{kept}\n")),
+            "whole lines: {kept}"
+        );
+        let shown = kept.lines().count();
+        assert!(
+            note.starts_with(&format!("… and {} more lines", 500 - shown)),
+            "{note}"
+        );
     }
 
     #[test]

@@ -156,9 +156,10 @@ fn changes_reply(app: &App, lang: Lang, since: &str, pattern: Option<&str>) -> R
     let reply = match pattern {
         Some(p) => cmds::changes(lang, p, since, &window),
         None => match (window.first(), window.last()) {
-            (Some((a, ta)), Some((b, tb))) if window.len() > 1 => cmds::diff(
+            (Some((a, ta)), Some((b, tb))) if window.len() > 1 => cmds::diff_within(
                 Cx::new(ta, &format!("v{}", a.id)),
                 Cx::new(tb, &format!("v{}", b.id)),
+                crate::app::DETAIL_MAX_BYTES,
             ),
             _ => Reply::new(format!("No inventory changes since {since}.")),
         },

@@ -61,29 +61,63 @@ pub fn summarize(d: &InventoryDiff) -> (String, String) {
     summarize_within(d, usize::MAX)
 }
 
-/// [`summarize`] with the full text kept under `full_max_bytes`: past that, the lines that
-/// would follow are counted, not written, and a last line says how many were left out. A chat
-/// attachment has a size limit, and a whole new inventory's full detail can be tens of megabytes.
+/// [`summarize`] with the full text kept under `full_max_bytes`: when it does not fit, every
+/// group shows as many of its first lines as fit for all of them alike, says how many more it
+/// has, and a last line says so. A chat attachment has a size limit, and a whole new
+/// inventory's full detail can be tens of megabytes.
 pub fn summarize_within(d: &InventoryDiff, full_max_bytes: usize) -> (String, String) {
     let sections = sections(d);
-    let full = render(d, &sections, usize::MAX, full_max_bytes);
+    let full = full_within(d, &sections, full_max_bytes);
     if full.chars().count() <= CHAT_LIMIT {
         return (full.clone(), full);
     }
     const NOTE: &str = "… full detail attached.\n";
     let budget = CHAT_LIMIT - NOTE.chars().count();
     for cap in [10, 6, 3, 1, 0] {
-        let short = render(d, &sections, cap, usize::MAX);
+        let short = render(d, &sections, cap, usize::MAX).0;
         if short.chars().count() <= budget {
             return (short + NOTE, full);
         }
     }
     let mut short: String = render(d, &sections, 0, usize::MAX)
+        .0
         .chars()
         .take(budget - 1)
         .collect();
     short.push('\n');
     (short + NOTE, full)
+}
+
+/// The full text within `max` bytes: all of it when it fits; else the largest number of lines
+/// per group that fits (found by halving, each try stopping at the limit), or, when not even
+/// the groups' headings fit, the text cut at the limit.
+fn full_within(d: &InventoryDiff, sections: &[Section], max: usize) -> String {
+    let (text, cut) = render(d, sections, usize::MAX, max);
+    if !cut {
+        return text;
+    }
+    let room = max.saturating_sub(NOTE_ROOM);
+    let fits = |cap: usize| !render(d, sections, cap, room).1;
+    if !fits(0) {
+        return text;
+    }
+    drop(text);
+    let (mut lo, mut hi) = (0, sections.iter().map(|s| s.len).max().unwrap_or(0));
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let mut text = render(d, sections, lo, room).0;
+    text.push_str(&format!(
+        "… each group above shows its first {lo} lines, to keep this text under {} KiB; \
+         a diff of the two versions lists them all.\n",
+        max.div_ceil(1024)
+    ));
+    text
 }
 
 /// A group of lines, written only when shown: the full text of a large change is most of the
@@ -190,7 +224,7 @@ fn sections(d: &InventoryDiff) -> Vec<Section<'_>> {
 /// The text with at most `cap` lines of each section (Risk keeps five at any size), within
 /// `max_bytes`: when the whole does not fit, it stops after the last line that leaves room for
 /// one saying how many lines were left out.
-fn render(d: &InventoryDiff, sections: &[Section], cap: usize, max_bytes: usize) -> String {
+fn render(d: &InventoryDiff, sections: &[Section], cap: usize, max_bytes: usize) -> (String, bool) {
     let mut w = Limited {
         out: headline(d),
         max: max_bytes,
@@ -228,7 +262,7 @@ fn render(d: &InventoryDiff, sections: &[Section], cap: usize, max_bytes: usize)
     if w.full {
         w.out.push_str(&left_out_note(items - w.written, max_bytes));
     }
-    w.out
+    (w.out, w.full)
 }
 
 /// Text written up to a byte limit. When a piece would pass it, the text goes back to where it
