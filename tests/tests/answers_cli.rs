@@ -52,6 +52,66 @@ fn impact_leads_with_the_customer_verdict_and_its_route() {
         .all(|r| r.as_array().unwrap().last() == Some(&Value::from(CES_ACCESS))));
 }
 
+/// A node two hops away by a doubtful relation and by a firm route as short is reached firmly:
+/// `deps` must not call it doubtful. Another team's sheet, where a direction conflict makes
+/// ops7-alpha-01 → ops7-zeta-01 doubtful and ops7-gw-01 → ops7-beta-01 → ops7-zeta-01 is firm;
+/// and the built-in one, where the apisix pool reaches kafka-server-01 both ways.
+#[test]
+fn deps_calls_a_node_doubtful_only_when_no_firm_route_as_short_reaches_it() {
+    let dir = temp_dir();
+    let inv = dir.path().join("inv.csv");
+    std::fs::write(
+        &inv,
+        "name,role,upstream,downstream\n\
+         ops7-gw-01,网关,,ops7-alpha-01；ops7-beta-01\n\
+         ops7-alpha-01,数据库,ops7-gw-01,ops7-zeta-01\n\
+         ops7-beta-01,行情服务,ops7-gw-01,ops7-zeta-01\n\
+         ops7-zeta-01,结算服务,ops7-beta-01,ops7-alpha-01\n",
+    )
+    .unwrap();
+    let export = aiops_tests::export_json(Some(&inv));
+    assert_eq!(
+        aiops_tests::edge(&export, "ops7-alpha-01", "ops7-zeta-01")["doubtful"],
+        true,
+        "the case needs the doubtful relation"
+    );
+    let found = |j: &Value, id: &str| -> Value {
+        j["matched"][0]["downstream"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not reached: {j}"))
+    };
+    let j = Test::new()
+        .inventory(&inv)
+        .args(["deps", "ops7-gw-01", "--depth", "2", "--format", "json"])
+        .run()
+        .json();
+    let zeta = found(&j, "ops7-zeta-01");
+    assert_eq!(
+        (zeta["hops"].as_u64(), zeta["doubtful"].as_bool()),
+        (Some(2), Some(false)),
+        "{zeta}"
+    );
+    Test::new()
+        .inventory(&inv)
+        .args(["deps", "ops7-gw-01", "--depth", "2"])
+        .run()
+        .stdout_has("ops7-zeta-01   结算服务  2 hops\n");
+    let j = Test::new()
+        .args(["deps", "aie1p-apisix-*", "--depth", "2", "--format", "json"])
+        .run()
+        .json();
+    let kafka = found(&j, "aie1p-kafka-server-01");
+    assert_eq!(kafka["doubtful"], false, "{kafka}");
+    assert_eq!(
+        kafka["on_demand"], false,
+        "a required route as short: {kafka}"
+    );
+}
+
 #[test]
 fn impact_one_node_asks_about_capacity_not_an_outage() {
     let whole = Test::new()

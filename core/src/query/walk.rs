@@ -43,6 +43,8 @@ pub(super) fn walk(
 ) -> Vec<Step> {
     let mut seen: HashMap<usize, usize> = start.iter().map(|&s| (s, usize::MAX)).collect();
     let mut soft_at: HashMap<usize, bool> = start.iter().map(|&s| (s, false)).collect();
+    // Whether the route that reached a node has a doubtful relation on it.
+    let mut doubt_at: HashMap<usize, bool> = start.iter().map(|&s| (s, false)).collect();
     let mut out: Vec<Step> = Vec::new();
     let mut frontier: VecDeque<(usize, u32)> = start.iter().map(|&s| (s, 0)).collect();
     while let Some((at, hops)) = frontier.pop_front() {
@@ -69,27 +71,46 @@ pub(super) fn walk(
         }
         next.sort_by_key(|&(n, _, partial)| (n, partial));
         for (n, e, partial) in next {
-            if seen.contains_key(&n) {
+            let soft = soft_at.get(&at).copied().unwrap_or(false) || e.is_soft();
+            let firm = !e.is_doubtful() && !doubt_at.get(&at).copied().unwrap_or(false);
+            if let Some(&k) = seen.get(&n) {
+                // Reached first by a worse route as short: one with a doubtful relation, or an
+                // optional or on-demand one, when this one is firm, or firm and required. The
+                // better one is the answer (`n` is not expanded yet: it is one hop further than
+                // `at`, and the walk goes hop by hop).
+                let had = (
+                    doubt_at.get(&n).copied().unwrap_or(false),
+                    soft_at.get(&n).copied().unwrap_or(false),
+                );
+                if k != usize::MAX && out[k].hops == hops + 1 && (!firm, soft) < had {
+                    out[k] = step(n, at, hops + 1, e, soft, partial);
+                    soft_at.insert(n, soft);
+                    doubt_at.insert(n, false);
+                }
                 continue;
             }
-            let soft = soft_at.get(&at).copied().unwrap_or(false) || e.is_soft();
             seen.insert(n, out.len());
             soft_at.insert(n, soft);
-            out.push(Step {
-                node: n,
-                parent: at,
-                hops: hops + 1,
-                optional: e.optional,
-                on_demand: e.on_demand,
-                via: e.via.clone(),
-                ambiguous: e.ambiguous,
-                doubtful: e.is_doubtful(),
-                soft,
-                partial,
-            });
+            doubt_at.insert(n, !firm);
+            out.push(step(n, at, hops + 1, e, soft, partial));
             frontier.push_back((n, hops + 1));
         }
     }
     out.sort_by_key(|s| (s.hops, s.node));
     out
+}
+
+fn step(node: usize, parent: usize, hops: u32, e: &Edge, soft: bool, partial: bool) -> Step {
+    Step {
+        node,
+        parent,
+        hops,
+        optional: e.optional,
+        on_demand: e.on_demand,
+        via: e.via.clone(),
+        ambiguous: e.ambiguous,
+        doubtful: e.is_doubtful(),
+        soft,
+        partial,
+    }
 }
