@@ -76,7 +76,8 @@ pub struct EdgeInfo {
 pub struct EdgeFieldChange {
     pub from: String,
     pub to: String,
-    /// `optional`, `on_demand` or `via`.
+    /// `optional`, `on_demand`, `via` or `doubtful` (the sheet contradicts it, or no longer
+    /// does: impact counts a doubtful relation only as possible).
     pub field: &'static str,
     pub old: String,
     pub new: String,
@@ -321,6 +322,13 @@ fn edges(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
         }
         if o.via != e.via {
             change("via", o.via.join("/"), e.via.join("/"));
+        }
+        if o.is_doubtful() != e.is_doubtful() {
+            change(
+                "doubtful",
+                o.is_doubtful().to_string(),
+                e.is_doubtful().to_string(),
+            );
         }
     }
 }

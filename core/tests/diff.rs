@@ -547,3 +547,48 @@ fn cutting_a_text_keeps_whole_lines_and_counts_the_rest() {
     // Too small a limit for any line: only the note.
     assert_eq!(left_out(&diff::cut_to(&text, 10)), 1000);
 }
+
+/// A relation the sheet stops contradicting is a change: impact counted it only as possible
+/// before and counts it in full now. Another team's sheet: ops7-zeta-01's row names
+/// ops7-alpha-01 as a downstream too, a direction conflict that makes alpha → zeta doubtful;
+/// the edit takes that word out.
+#[test]
+fn a_relation_no_longer_doubtful_is_a_flag_change() {
+    let sheet = |zeta_down: &str| {
+        let csv = format!(
+            "name,role,upstream,downstream\n\
+             ops7-gw-01,网关,,ops7-alpha-01；ops7-beta-01\n\
+             ops7-alpha-01,数据库,ops7-gw-01,ops7-zeta-01\n\
+             ops7-beta-01,行情服务,ops7-gw-01,ops7-zeta-01\n\
+             ops7-zeta-01,结算服务,ops7-beta-01,{zeta_down}\n"
+        );
+        load_bytes("ops7.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
+    };
+    let (old, new) = (sheet("ops7-alpha-01"), sheet(""));
+    let d = diff::diff(&old, &new);
+    let flag: Vec<_> = d
+        .changed_edges
+        .iter()
+        .map(|c| {
+            (
+                c.from.as_str(),
+                c.to.as_str(),
+                c.field,
+                c.old.as_str(),
+                c.new.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flag,
+        [("ops7-alpha-01", "ops7-zeta-01", "doubtful", "true", "false")]
+    );
+    let (short, _) = diff::summarize(&d);
+    assert!(
+        short.contains("~ ops7-alpha-01 → ops7-zeta-01: doubtful yes → no"),
+        "{short}"
+    );
+    assert!(diff::headline(&d).contains("~1"), "{}", diff::headline(&d));
+    // Read back the other way, it is doubtful again.
+    assert_eq!(diff::diff(&new, &old).changed_edges[0].new, "true");
+}

@@ -158,8 +158,8 @@ impl<'a> Distinct<'a> {
 /// A relation as the old and the new inventory state it.
 type Sides<'a> = (Option<&'a Edge>, Option<&'a Edge>);
 
-fn flags(e: &Edge) -> (bool, bool, &[String]) {
-    (e.optional, e.on_demand, &e.via)
+fn flags(e: &Edge) -> (bool, bool, &[String], bool) {
+    (e.optional, e.on_demand, &e.via, e.is_doubtful())
 }
 
 fn node(id: &str, old: &Topology, new: &Topology, notes: Option<&Vec<String>>) -> DiagramNode {
