@@ -114,7 +114,7 @@ fn full_within(d: &InventoryDiff, sections: &[Section], max: usize) -> String {
     let mut text = render(d, sections, lo, room).0;
     text.push_str(&format!(
         "… each group above shows its first {lo} lines, to keep this text under {} KiB; \
-         a diff of the two versions lists them all.\n",
+         `aiops diff` of the two versions at a terminal lists them all.\n",
         max.div_ceil(1024)
     ));
     text
@@ -305,7 +305,7 @@ const NOTE_ROOM: usize = 160;
 fn left_out_note(lines: usize, max_bytes: usize) -> String {
     format!(
         "… and {lines} more lines, left out to keep this text under {} KiB; \
-         a diff of the two versions lists them all.\n",
+         `aiops diff` of the two versions at a terminal lists them all.\n",
         max_bytes.div_ceil(1024)
     )
 }
