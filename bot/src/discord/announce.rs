@@ -6,7 +6,7 @@ use super::deliver::retrying;
 use super::message::{self, no_mentions};
 use super::state::Handler;
 use crate::app::{App, Change};
-use aiops_commands::Reply;
+use aiops_commands::{Attachment, Reply};
 use serenity::all::{ChannelId, Context, CreateMessage};
 use std::sync::Arc;
 
@@ -26,19 +26,16 @@ pub async fn post_change(app: &Arc<App>, http: &serenity::http::Http, change: &C
     if !change.diagram.nodes.is_empty() {
         reply.diagram = Some(change.diagram.clone());
     }
-    let (reply, png) = rendered(app, reply, app.lang).await;
-    let mut out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
-    let text = out.description.clone();
+    let (mut reply, png) = rendered(app, reply, app.lang).await;
     if change.summary != change.full {
-        // Within what the diagram's files leave of the limit, so the message is not refused.
-        let used: usize = out.files.iter().map(|f| f.data.len()).sum();
-        let room = message::DEFAULT_ATTACHMENT_LIMIT.saturating_sub(used);
-        let full = aiops_core::diff::cut_to(&change.full, room);
-        out.files.push(serenity::all::CreateAttachment::bytes(
-            full.into_owned().into_bytes(),
-            "changes.txt",
-        ));
+        // The message builder sends it within what the diagram's files leave of the limit.
+        reply.detail = Some(Attachment {
+            name: "changes.txt".into(),
+            bytes: change.full.clone().into_bytes(),
+        });
     }
+    let out = message::build(&reply, png, message::DEFAULT_ATTACHMENT_LIMIT);
+    let text = out.description.clone();
     let mut m = CreateMessage::new().allowed_mentions(no_mentions());
     if let Some(e) = out.embed {
         m = m.embed(e);

@@ -89,35 +89,37 @@ pub fn summarize_within(d: &InventoryDiff, full_max_bytes: usize) -> (String, St
 }
 
 /// The full text within `max` bytes: all of it when it fits; else the largest number of lines
-/// per group that fits (found by halving, each try stopping at the limit), or, when not even
-/// the groups' headings fit, the text cut at the limit.
+/// per group that fits (found by halving, each try stopping at the limit, the best kept), or,
+/// when not even the groups' headings fit, the text cut at the limit.
 fn full_within(d: &InventoryDiff, sections: &[Section], max: usize) -> String {
     let (text, cut) = render(d, sections, usize::MAX, max);
     if !cut {
         return text;
     }
     let room = max.saturating_sub(NOTE_ROOM);
-    let fits = |cap: usize| !render(d, sections, cap, room).1;
-    if !fits(0) {
+    // The text with `cap` lines a group, when it fits in `room`.
+    let fitting = |cap: usize| match render(d, sections, cap, room) {
+        (t, false) => Some(t),
+        (_, true) => None,
+    };
+    let Some(mut best) = fitting(0) else {
         return text;
-    }
+    };
     drop(text);
     let (mut lo, mut hi) = (0, sections.iter().map(|s| s.len).max().unwrap_or(0));
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
-        if fits(mid) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
+        match fitting(mid) {
+            Some(t) => (lo, best) = (mid, t),
+            None => hi = mid - 1,
         }
     }
-    let mut text = render(d, sections, lo, room).0;
-    text.push_str(&format!(
+    best.push_str(&format!(
         "… each group above shows its first {lo} lines, to keep this text under {} KiB; \
          `aiops diff` of the two versions at a terminal lists them all.\n",
         max.div_ceil(1024)
     ));
-    text
+    best
 }
 
 /// A group of lines, written only when shown: the full text of a large change is most of the

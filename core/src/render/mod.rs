@@ -162,11 +162,11 @@ fn polylines_cross(a: &[(f32, f32)], b: &[(f32, f32)]) -> bool {
     let orient = |p: (f32, f32), q: (f32, f32), r: (f32, f32)| {
         (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
     };
-    // r lies within the bounding box of p..q (called only when the three are in one line).
+    // r, in one line with p and q, lies between them.
     let within = |p: (f32, f32), q: (f32, f32), r: (f32, f32)| {
         r.0 >= p.0.min(q.0) && r.0 <= p.0.max(q.0) && r.1 >= p.1.min(q.1) && r.1 <= p.1.max(q.1)
     };
-    let apart = |x: f32, y: f32| (x > 0.0 && y > 0.0) || (x < 0.0 && y < 0.0);
+    let opposite = |x: f32, y: f32| (x > 0.0 && y < 0.0) || (x < 0.0 && y > 0.0);
     for s in a.windows(2) {
         for t in b.windows(2) {
             let (p1, p2, q1, q2) = (s[0], s[1], t[0], t[1]);
@@ -174,26 +174,14 @@ fn polylines_cross(a: &[(f32, f32)], b: &[(f32, f32)]) -> bool {
             let d2 = orient(q1, q2, p2);
             let d3 = orient(p1, p2, q1);
             let d4 = orient(p1, p2, q2);
-            if !apart(d1, d2) && !apart(d3, d4) {
-                let straddle = d1 != 0.0 || d2 != 0.0 || d3 != 0.0 || d4 != 0.0;
-                if straddle
-                    && ((d1 == 0.0 && within(q1, q2, p1))
-                        || (d2 == 0.0 && within(q1, q2, p2))
-                        || (d3 == 0.0 && within(p1, p2, q1))
-                        || (d4 == 0.0 && within(p1, p2, q2))
-                        || (d1 != 0.0 && d2 != 0.0 && d3 != 0.0 && d4 != 0.0))
-                {
-                    return true;
-                }
-                // All four in one line: they meet when their extents overlap.
-                if !straddle
-                    && (within(q1, q2, p1)
-                        || within(q1, q2, p2)
-                        || within(p1, p2, q1)
-                        || within(p1, p2, q2))
-                {
-                    return true;
-                }
+            // Crossing inside both pieces, or an end of one lying on the other.
+            if (opposite(d1, d2) && opposite(d3, d4))
+                || (d1 == 0.0 && within(q1, q2, p1))
+                || (d2 == 0.0 && within(q1, q2, p2))
+                || (d3 == 0.0 && within(p1, p2, q1))
+                || (d4 == 0.0 && within(p1, p2, q2))
+            {
+                return true;
             }
         }
     }
