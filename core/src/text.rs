@@ -115,6 +115,15 @@ pub fn ascii_words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// ASCII letters and digits in two or more words joined by `-`, `_` or `.` and nothing else.
+pub fn is_name_shaped(text: &str) -> bool {
+    let t = text.trim();
+    t.contains(['-', '_', '.'])
+        && t.split(['-', '_', '.']).filter(|w| !w.is_empty()).count() >= 2
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// Whether the text has any CJK ideograph.
 pub fn has_cjk(s: &str) -> bool {
     s.chars().any(is_cjk)

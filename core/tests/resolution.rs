@@ -407,3 +407,61 @@ fn seed_markdown_and_workbook_give_the_same_graph() {
     assert_eq!(shape(&md), shape(&xl));
     assert_eq!(md.edges()[0].source.sheet.as_ref(), "table 1");
 }
+
+/// A word written like an instance name (`ledger-db`) that no row has is not a role phrase for
+/// its first word: it never links the cell's row to `ledger-svc` and `ledger-consumer`, which
+/// share only `ledger`; it stays an external node, and lint warns that it looks like a removed,
+/// renamed or misspelt instance. A name-shaped word whose every word an instance carries
+/// (`ledger-svc` for the pool `ledger-svc-01`/`-02`) still picks them. Another team's sheet,
+/// found by a review as a new user: deleting the `ledger-db` row had linked three callers to
+/// its namesakes, with no warning.
+#[test]
+fn a_name_that_no_row_has_never_picks_its_namesakes() {
+    let csv = "name,role,upstream,downstream\n\
+               pay3-api,支付API服务,,ledger-svc；ledger-db\n\
+               ledger-svc-01,账务服务,pay3-api,ledger-db\n\
+               ledger-svc-02,账务服务,pay3-api,ledger-db\n\
+               ledger-consumer,账务消费者,,ledger-db\n";
+    let t =
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    for from in [
+        "pay3-api",
+        "ledger-svc-01",
+        "ledger-svc-02",
+        "ledger-consumer",
+    ] {
+        assert!(has(&t, from, "ledger-db"), "{from} → ledger-db");
+        for namesake in ["ledger-svc-01", "ledger-svc-02", "ledger-consumer"] {
+            if namesake != from && from != "pay3-api" {
+                assert!(!has(&t, from, namesake), "{from} → {namesake}");
+            }
+        }
+    }
+    assert_eq!(
+        t.node("ledger-db").map(|n| n.kind),
+        Some(NodeKind::External)
+    );
+    assert!(has(&t, "pay3-api", "ledger-svc-01") && has(&t, "pay3-api", "ledger-svc-02"));
+    let warned: Vec<_> = t
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == DiagKind::Unresolved && d.message.contains("'ledger-db'"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", t.diagnostics());
+    assert_eq!(warned[0].severity, aiops_core::Severity::Warning);
+    assert!(
+        warned[0].message.contains("misspelt"),
+        "{}",
+        warned[0].message
+    );
+    // An outside name that does not look like ours stays a quiet note.
+    let csv = "name,role,upstream,downstream\npay3-api,支付API服务,,partner-gateway\n";
+    let t =
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    let note = t
+        .diagnostics()
+        .iter()
+        .find(|d| d.kind == DiagKind::Unresolved)
+        .expect("a note on partner-gateway");
+    assert_eq!(note.severity, aiops_core::Severity::Info);
+}

@@ -12,7 +12,7 @@ use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
 use crate::graph::{Edge, Node, NodeKind, Provenance, ResourceKind, Topology};
 use crate::ingest::{Field, Table};
-use crate::text::column_letter;
+use crate::text::{column_letter, is_name_shaped};
 use crate::vocabulary::classify_resource;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -145,17 +145,37 @@ pub(super) fn assemble(
     drop(drafts);
     super::doubt::mark(&nodes, &mut edges, &ends, &stated, &table.sheet, &mut diags);
     drop(stated);
+    // First name tokens of the instances (`ledger` of `ledger-svc`), built when a word is left
+    // unresolved: one written like those names is more likely a removed or misspelt instance
+    // than an outside resource.
+    let mut first_tokens: Option<std::collections::HashSet<String>> = None;
     for (i, node) in nodes.iter().enumerate().skip(n_inst) {
         if node.resource == Some(ResourceKind::Other) {
-            let mut d = Diagnostic::new(
-                Severity::Info,
-                DiagKind::Unresolved,
-                format!(
-                    "'{}' matched no instance and no known kind of resource; kept as an external node \
-                     (pin it in the alias file if it is one of ours)",
-                    node.id
-                ),
-            );
+            let firsts = first_tokens.get_or_insert_with(|| {
+                nodes[..n_inst].iter().map(|n| first_token(&n.id)).collect()
+            });
+            let ours = is_name_shaped(&node.id) && firsts.contains(&first_token(&node.id));
+            let mut d = if ours {
+                Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::Unresolved,
+                    format!(
+                        "'{}' is written like this sheet's instance names, but no row has that \
+                         name (removed, renamed or misspelt?); kept as an external node",
+                        node.id
+                    ),
+                )
+            } else {
+                Diagnostic::new(
+                    Severity::Info,
+                    DiagKind::Unresolved,
+                    format!(
+                        "'{}' matched no instance and no known kind of resource; kept as an \
+                         external node (pin it in the alias file if it is one of ours)",
+                        node.id
+                    ),
+                )
+            };
             if let Some(src) = first_mention.get_mut(i - n_inst).and_then(Option::take) {
                 d = d.at(Location {
                     sheet: table.sheet.clone(),
@@ -193,4 +213,12 @@ pub(super) fn assemble(
     let mut topo = Topology::new(nodes, ids, edges, &ends, diags, prefix, through);
     topo.set_columns(columns);
     topo
+}
+
+/// A name's first token, lower case: `ledger` of `Ledger-svc-01`.
+fn first_token(name: &str) -> String {
+    name.split(['-', '_', '.'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }

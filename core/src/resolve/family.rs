@@ -30,6 +30,22 @@ impl Index<'_> {
         self.kw_all.contains_key(&head).then_some(head)
     }
 
+    /// Whether instance `i`'s name tokens or role keywords hold every one of `words`.
+    pub(super) fn carries_all(&self, i: u32, words: &[String]) -> bool {
+        let at = i as usize;
+        let tokens =
+            &self.name_tokens[self.name_start[at] as usize..self.name_start[at + 1] as usize];
+        words.iter().all(|w| {
+            self.syms.get(w).is_some_and(|t| {
+                tokens.contains(&t)
+                    || self
+                        .kw_all
+                        .get(&t)
+                        .is_some_and(|l| l.binary_search(&i).is_ok())
+            })
+        })
+    }
+
     /// Whether instance `i` is among the candidates of role head `head`.
     pub(super) fn is_candidate(&self, head: u32, i: u32) -> bool {
         // Each list is in instance order: instances are added one by one.

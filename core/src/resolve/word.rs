@@ -9,7 +9,7 @@ use crate::alias::AliasTarget;
 use crate::cell::{is_name_pattern, Mention};
 use crate::diag::{DiagKind, Diagnostic, Severity};
 use crate::error::Location;
-use crate::text::{ascii_words, key};
+use crate::text::{ascii_words, is_name_shaped, key};
 use crate::vocabulary::{names_managed_resource, qualifier_of, Qualifier};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -20,6 +20,10 @@ pub(super) struct Word {
     words: Vec<String>,
     resource: bool,
     qualifier: Qualifier,
+    /// Written like an instance name (`ledger-db`: ASCII words joined by `-`, `_` or `.`, no
+    /// spaces): as a role phrase it names only instances carrying every one of its words, so a
+    /// removed or misspelt name never picks its namesakes (`ledger-svc`) by its first word.
+    name_shaped: bool,
     /// The mention's text, interned.
     pub(super) word: u32,
     /// Its via and notes in [`Relations::details`], or [`NO_EXTRA`](super::relations::NO_EXTRA).
@@ -35,6 +39,7 @@ pub(super) fn prepare(m: Mention, texts: &mut Interner, rel: &mut Relations) -> 
         key: key(&m.text),
         resource: names_managed_resource(&words),
         qualifier: qualifier_of(&m.text, &words),
+        name_shaped: is_name_shaped(&m.text),
         words,
         m,
     }
@@ -163,7 +168,17 @@ pub(super) fn resolve<'a>(
         shared.clone()
     };
     if let Some((hits, ambiguous)) = family {
-        return Resolved::Instances(hits, ambiguous);
+        if !w.name_shaped {
+            return Resolved::Instances(hits, ambiguous);
+        }
+        let hits: Vec<u32> = hits
+            .into_iter()
+            .filter(|&i| index.carries_all(i, &w.words))
+            .collect();
+        if !hits.is_empty() {
+            let ambiguous = ambiguous && hits.len() > 1;
+            return Resolved::Instances(hits, ambiguous);
+        }
     }
     if let Some(hits) = index
         .by_role
