@@ -207,6 +207,9 @@ fn start_watcher(
     let spawned = std::thread::Builder::new()
         .name("inventory-watch".into())
         .spawn(move || {
+            // What the first reload compares the new version with, computed while nothing
+            // else loads, rather than during that reload beside a second graph.
+            app.current().standing();
             let on_event = |ev| on_watch_event(&app, &changes, ev);
             let polled = |w: &Watcher| {
                 let problem = w.problem().map(|p| p.describe(w.path()));

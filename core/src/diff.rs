@@ -151,25 +151,82 @@ fn filtered<T: Clone>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
     items.iter().filter(|x| keep(x)).cloned().collect()
 }
 
+/// What a diff compares besides instances and relations, and the costliest part of it: the
+/// single points of failure (without redundancy, not managed) and the lint warnings of one
+/// inventory. Worth keeping with a version in force, so that comparing a new version with it
+/// computes only the new side ([`diff_from`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    spofs: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl Standing {
+    /// The standing of `topo`.
+    pub fn of(topo: &Topology) -> Standing {
+        Standing {
+            spofs: spof_ids(topo),
+            warnings: warnings(topo),
+        }
+    }
+}
+
 /// Compares two resolved inventories.
 pub fn diff(old: &Topology, new: &Topology) -> InventoryDiff {
-    // SPOFs and lint of the old inventory are the costliest part and independent of the rest:
-    // they run on a second thread while this one does the new inventory and the comparison.
-    let ((old_spofs, old_warnings), new_spofs, new_warnings, mut d) = std::thread::scope(|s| {
-        let old_side = s.spawn(|| (spof_ids(old), warnings(old)));
-        let mut d = InventoryDiff::default();
-        instances(old, new, &mut d);
-        edges(old, new, &mut d);
-        let (spofs, warns) = (spof_ids(new), warnings(new));
+    // The old side's standing is independent of the rest: a second thread computes it while
+    // this one does the new inventory and the comparison.
+    let (old_standing, (d, new_standing)) = std::thread::scope(|s| {
+        let old_side = s.spawn(|| Standing::of(old));
+        let rest = (compare(old, new), Standing::of(new));
         let old_side = old_side
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (old_side, spofs, warns, d)
+        (old_side, rest)
     });
-    (d.new_spofs, d.cleared_spofs) = set_changes(&old_spofs, &new_spofs);
-    // A removed component is gone, not a single point of failure cleared.
-    d.cleared_spofs.retain(|id| exact_index(new, id).is_some());
-    (d.new_warnings, d.cleared_warnings) = set_changes(&old_warnings, &new_warnings);
+    with_standings(new, d, &old_standing, &new_standing)
+}
+
+/// [`diff`] when the old inventory's standing is known already, as it is for a version in
+/// force: only the new side's is computed (on a second thread, while this one compares
+/// instances and relations), and it is returned with the diff, to be kept with the new version.
+/// The same answer as [`diff`] when `old_standing` is `Standing::of(old)`.
+pub fn diff_from(
+    old: &Topology,
+    old_standing: &Standing,
+    new: &Topology,
+) -> (InventoryDiff, Standing) {
+    let (d, new_standing) = std::thread::scope(|s| {
+        let new_side = s.spawn(|| Standing::of(new));
+        let d = compare(old, new);
+        let new_side = new_side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (d, new_side)
+    });
+    let d = with_standings(new, d, old_standing, &new_standing);
+    (d, new_standing)
+}
+
+/// Instances and relations compared.
+fn compare(old: &Topology, new: &Topology) -> InventoryDiff {
+    let mut d = InventoryDiff::default();
+    instances(old, new, &mut d);
+    edges(old, new, &mut d);
+    d
+}
+
+fn with_standings(
+    new: &Topology,
+    mut d: InventoryDiff,
+    old: &Standing,
+    now: &Standing,
+) -> InventoryDiff {
+    (d.new_spofs, d.cleared_spofs) = set_changes(&old.spofs, &now.spofs);
+    // A removed instance is gone (or only still named, as an external node), not a single point
+    // of failure cleared: it is under removed instances, and under risk when still depended on.
+    d.cleared_spofs
+        .retain(|id| exact_index(new, id).is_some_and(|j| new.nodes()[j].is_instance()));
+    (d.new_warnings, d.cleared_warnings) = set_changes(&old.warnings, &now.warnings);
     d
 }
 
@@ -224,12 +281,17 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
                 d.removed_details.push(instance_info(old, i));
                 // Still depended on only where a remaining row still names it: a caller whose
                 // own row stated the relation, or a row naming it now that it is external.
-                // Relations only the removed row stated went with it.
+                // Relations only the removed row stated went with it, a caller whose word
+                // (`Kafka`, a glob) now picks other instances depends on those instead, and one
+                // that no longer writes the word depends on nothing.
                 let mut deps: Vec<String> = old
                     .incoming(i)
                     .filter(|(_, e)| e.stated_by_from)
+                    .filter(|&(c, e)| {
+                        exact_index(new, &old.nodes()[c].id)
+                            .is_some_and(|j| still_states_it(old, c, e, new, j))
+                    })
                     .map(|(c, _)| old.nodes()[c].id.clone())
-                    .filter(|c| exact_index(new, c).is_some())
                     .collect();
                 if let Some((j, _)) = still {
                     deps.extend(new.incoming(j).map(|(c, _)| new.nodes()[c].id.clone()));
@@ -253,6 +315,44 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
             d.added_details.push(instance_info(new, j));
         }
     }
+}
+
+/// Whether the caller (`c` in `old`, `j` in `new`) still states, in its own row, the word of its old relation `e` to an instance now removed, without that word still
+/// naming, firmly, an instance it named firmly before: `Kafka` with one broker fewer depends on
+/// the brokers left, but a word that fell back to an external node of its text (`Redis` once the
+/// only Redis instance is gone), or whose tie-break moved to an instance it did not name firmly
+/// before, still depends on what was removed. A word taken out of the cell depends on nothing.
+fn still_states_it(old: &Topology, c: usize, e: &Edge, new: &Topology, j: usize) -> bool {
+    let own = |topo: &Topology, at: usize, p: &crate::graph::Provenance| {
+        topo.nodes()[at].rows.contains(&p.row)
+    };
+    // The caller's own statements are in its downstream cell (`stated_by_from`); sheet names
+    // and column letters may differ between versions.
+    let words: Vec<&str> = e
+        .sources()
+        .filter(|q| own(old, c, q))
+        .map(|q| &*q.word)
+        .collect();
+    let by_word = |topo: &Topology, at: usize, e2: &Edge| {
+        e2.stated_by_from
+            && e2
+                .sources()
+                .any(|p| own(topo, at, p) && words.contains(&&*p.word))
+    };
+    let firm_before: HashSet<&str> = old
+        .outgoing(c)
+        .filter(|&(k, e2)| old.nodes()[k].is_instance() && !e2.is_doubtful() && by_word(old, c, e2))
+        .map(|(k, _)| old.nodes()[k].id.as_str())
+        .collect();
+    let mut now = new
+        .outgoing(j)
+        .filter(|(_, e2)| by_word(new, j, e2))
+        .peekable();
+    now.peek().is_some()
+        && !now.any(|(k, e2)| {
+            let n = &new.nodes()[k];
+            n.is_instance() && !e2.is_doubtful() && firm_before.contains(n.id.as_str())
+        })
 }
 
 fn edge_info(e: &Edge) -> EdgeInfo {

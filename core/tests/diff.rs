@@ -592,3 +592,90 @@ fn a_relation_no_longer_doubtful_is_a_flag_change() {
     // Read back the other way, it is doubtful again.
     assert_eq!(diff::diff(&new, &old).changed_edges[0].new, "true");
 }
+
+/// A version in force keeps its standing (SPOFs and warnings), so the next diff computes only the
+/// new side's: the answer is the same as a diff computing both, along a chain of versions where
+/// SPOFs and warnings appear and clear. Another team's sheet: zeta's row names alpha one-sidedly
+/// (a new warning, and alpha, now needed by two, a new SPOF) while the gateway pool loses a
+/// node, then all of it is undone, then done again.
+#[test]
+fn a_diff_from_a_kept_standing_is_the_same_diff() {
+    let sheet = |gw_nodes: usize, zeta_down: &str| {
+        let csv = aiops_core::synth::small_team_csv(gw_nodes, zeta_down);
+        load_bytes("ops7.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
+    };
+    let versions = [
+        sheet(2, ""),
+        sheet(1, "ops7-alpha-01"),
+        sheet(2, ""),
+        sheet(1, "ops7-alpha-01"),
+    ];
+    let mut kept = diff::Standing::of(&versions[0]);
+    let (mut spofs_seen, mut warnings_seen) = (0, 0);
+    for pair in versions.windows(2) {
+        let (d, standing) = diff::diff_from(&pair[0], &kept, &pair[1]);
+        assert_eq!(d, diff::diff(&pair[0], &pair[1]));
+        assert_eq!(standing, diff::Standing::of(&pair[1]));
+        spofs_seen += d.new_spofs.len() + d.cleared_spofs.len();
+        warnings_seen += d.new_warnings.len() + d.cleared_warnings.len();
+        kept = standing;
+    }
+    // The chain did move both, so the kept standing was compared, not empty on both sides.
+    assert!(spofs_seen >= 3, "{spofs_seen}");
+    assert!(warnings_seen >= 3, "{warnings_seen}");
+    // A standing that is not the old version's gives another answer: it is really used.
+    let (wrong, _) = diff::diff_from(&versions[1], &diff::Standing::default(), &versions[2]);
+    assert_ne!(wrong, diff::diff(&versions[1], &versions[2]));
+}
+
+/// Removing an instance that callers reach through a word (`Queue`, a role phrase): where the
+/// word still picks the other instances of that role it picked before, the callers depend on
+/// those and nothing is "still depended on"; where it picks none (it falls back to an external
+/// node of that text) or the callers named the instance exactly, they still depend on what was
+/// removed (the seed's `server_retired` has the third case: a tie-break that moves to an
+/// instance the word did not name firmly before). Another team's sheet, found by a review as a
+/// new user.
+#[test]
+fn a_removed_instance_is_still_depended_on_only_when_its_callers_words_pick_nothing_else() {
+    let load =
+        |csv: &str| load_bytes("ops7.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    let sheet = |api_down: &str, queues: &[&str]| {
+        let mut csv = format!(
+            "name,role,upstream,downstream\n\
+             ops7-api-01,接口服务,,{api_down}；ops7-db-01\n\
+             ops7-db-01,数据库,ops7-api-01,\n"
+        );
+        for q in queues {
+            csv.push_str(&format!("{q},Queue broker,ops7-api-01,\n"));
+        }
+        load(&csv)
+    };
+    let risk = |old: &Topology, new: &Topology| -> Vec<(String, Vec<String>)> {
+        diff::diff(old, new)
+            .removed_with_dependents
+            .into_iter()
+            .map(|r| (r.id, r.dependents))
+            .collect()
+    };
+    let two = ["ops7-queue-01", "ops7-queue-02"];
+    // The word picks the remaining broker.
+    assert_eq!(
+        risk(&sheet("Queue", &two), &sheet("Queue", &two[..1])),
+        vec![]
+    );
+    // The word picks nothing now: the caller still depends on the removed broker.
+    let lone = ["ops7-queue-02"];
+    let api = vec!["ops7-api-01".to_string()];
+    assert_eq!(
+        risk(&sheet("Queue", &lone), &sheet("Queue", &[])),
+        vec![("ops7-queue-02".to_string(), api.clone())]
+    );
+    // Named exactly, it is still named after it is gone.
+    assert_eq!(
+        risk(
+            &sheet("ops7-queue-02", &two),
+            &sheet("ops7-queue-02", &two[..1])
+        ),
+        vec![("ops7-queue-02".to_string(), api)]
+    );
+}

@@ -4,9 +4,9 @@
 use super::{App, Change, ChangeKind};
 use crate::stamp::{now_unix, sha256_hex};
 use crate::store::Recorded;
-use aiops_core::diff;
+use aiops_core::diff::{self, Standing};
 use aiops_core::{LoadError, Topology};
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::Instant;
 
 /// An inventory that loaded cleanly.
@@ -22,6 +22,10 @@ pub struct Loaded {
     /// When its bytes were read (for an upload: when it was applied). Content read earlier
     /// never replaces it.
     pub read_at: Instant,
+    /// Its single points of failure and lint warnings, which a diff with the next version
+    /// compares: computed once (by the diff that installed it, or by [`Loaded::standing`]), so
+    /// that a reload computes only the new side's, and holds one graph's worth less memory.
+    standing: Arc<OnceLock<Standing>>,
 }
 
 impl Loaded {
@@ -35,7 +39,13 @@ impl Loaded {
             loaded_at: now_unix(),
             version,
             read_at: Instant::now(),
+            standing: Arc::default(),
         }
+    }
+
+    /// Its standing, computed now if no diff has computed it yet.
+    pub fn standing(&self) -> &Standing {
+        self.standing.get_or_init(|| Standing::of(&self.topo))
     }
 }
 
@@ -68,6 +78,7 @@ impl App {
             loaded_at: cur.loaded_at,
             version: Some(v),
             read_at: cur.read_at,
+            standing: cur.standing.clone(),
         });
         self.metrics.set_inventory_version(v as u64);
     }
@@ -117,7 +128,7 @@ impl App {
             tracing::info!("{source} holds the version in force already; nothing changed");
             return None;
         }
-        let d = diff::diff(&old.topo, &topo);
+        let (d, standing) = diff::diff_from(&old.topo, old.standing(), &topo);
         let (summary, full) = diff::summarize_within(&d, super::change::DETAIL_MAX_BYTES);
         let headline = diff::headline(&d);
         let diagram = diff::diagram(&d, &old.topo, &topo, aiops_commands::DIAGRAM_NODE_CAP);
@@ -133,6 +144,7 @@ impl App {
             loaded_at: now_unix(),
             version,
             read_at,
+            standing: Arc::new(OnceLock::from(standing)),
         });
         self.set_last_error(None);
         match version {
@@ -290,5 +302,49 @@ mod tests {
         let end = app.current().topo.instance_count() as i64;
         assert_eq!(start + delta, end);
         assert_ne!(app.current().sha256, first);
+    }
+
+    /// Each install diffs against the standing kept with the version in force, and keeps the new
+    /// version's: along a chain where a SPOF and a warning appear, clear and appear again, every
+    /// change's full text is the one a diff computing both sides gives. Another team's sheet.
+    #[test]
+    fn installs_compare_with_the_standing_kept_in_force() {
+        let sheet = |gw_nodes: usize, zeta_down: &str| {
+            aiops_core::synth::small_team_csv(gw_nodes, zeta_down).into_bytes()
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let inventory = dir.path().join("inventory.csv");
+        let versions = [
+            sheet(2, ""),
+            sheet(1, "ops7-alpha-01"),
+            sheet(2, ""),
+            sheet(1, "ops7-alpha-01"),
+        ];
+        std::fs::write(&inventory, &versions[0]).expect("write");
+        let cfg = Config {
+            inventory: Some(inventory),
+            state_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let app = App::new(cfg).expect("app");
+        let load = |b: &[u8]| aiops_core::load_bytes("inventory.csv", b, &app.opts).expect("loads");
+        let mut spof_changes = 0;
+        for pair in versions.windows(2) {
+            let (old, new) = (load(&pair[0]), load(&pair[1]));
+            let change = app
+                .install(
+                    "inventory.csv",
+                    pair[1].clone(),
+                    new.clone(),
+                    Instant::now(),
+                )
+                .expect("a new version");
+            let (_, full) =
+                diff::summarize_within(&diff::diff(&old, &new), super::super::DETAIL_MAX_BYTES);
+            assert_eq!(change.full, full);
+            spof_changes += usize::from(change.headline.contains("SPOFs"));
+            assert_eq!(app.current().standing(), &Standing::of(&new));
+        }
+        assert_eq!(spof_changes, 3, "every step moves the SPOF");
     }
 }
