@@ -124,7 +124,7 @@ impl Reply {
     }
 
     /// Plain text for a terminal or a chat code block: the title, then each block, tables with
-    /// aligned columns (CJK counted as two columns wide).
+    /// aligned columns (CJK counted as two columns wide). Not the diagram, nor its caption.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.title);
@@ -144,11 +144,8 @@ impl Reply {
                 }
             }
         }
-        if let Some(d) = &self.diagram {
-            if !d.caption.is_empty() {
-                let _ = writeln!(out, "\n{}", d.caption);
-            }
-        }
+        // The diagram's caption describes a picture the text does not show ("Diagram shows 30
+        // of 504 nodes"); the text itself lists everything.
         out
     }
 }
