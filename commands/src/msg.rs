@@ -255,6 +255,8 @@ pub enum Msg<'a> {
     // spof
     /// `spof: …`, after the command.
     SpofTitle(usize),
+    /// The sheet names no entry point; the instances nothing calls stand in for them.
+    SpofUncalledRoots(usize),
     PoolHasReplicas,
     PoolUnknownSize,
     ManagedResource,
@@ -775,6 +777,12 @@ impl Msg<'_> {
                 "{n} component(s) whose loss cuts entry points or callers off",
                 "{n} 个组件，失去后会切断入口或调用方"
             ),
+            Msg::SpofUncalledRoots(n) => tr!(
+                lang,
+                "The sheet names no entry point (a client or load balancer that nothing calls), so \
+                 the {n} instance(s) nothing calls are taken as where traffic starts.",
+                "表格没有写明入口（不被任何组件调用的客户端或负载均衡），因此把不被调用的 {n} 个实例当作流量起点。"
+            ),
             Msg::PoolHasReplicas => fixed("pool, has replicas", "节点池，有副本"),
             Msg::PoolUnknownSize => fixed("pool of unknown size (one row)", "节点池，规模未知（仅一行）"),
             Msg::ManagedResource => fixed(
@@ -1017,5 +1025,9 @@ fn lint_section(k: DiagKind) -> (&'static str, &'static str) {
             "看起来像关系的列（保留为属性）",
         ),
         DiagKind::NameCase => ("Names repeated in other capitals", "大小写不同的重复名称"),
+        DiagKind::FlagConflict => (
+            "Relations whose rows disagree on optional or on demand",
+            "可选/按需标注不一致的关系",
+        ),
     }
 }

@@ -44,6 +44,9 @@ pub enum DiagKind {
     RelationLikeColumn,
     /// A name repeated in other capitals: read as the same instance.
     NameCase,
+    /// A relation some of whose statements mark it optional or on demand and others do not: it
+    /// is read as required.
+    FlagConflict,
 }
 
 impl DiagKind {
@@ -60,13 +63,14 @@ impl DiagKind {
             DiagKind::PatternMatchedNothing => 4,
             DiagKind::Unresolved => 5,
             DiagKind::Ambiguous => 6,
-            DiagKind::ConflictingDuplicate => 7,
-            DiagKind::MissingColumn => 8,
-            DiagKind::OneSided => 9,
-            DiagKind::NameCase => 10,
-            DiagKind::SkippedRow => 11,
-            DiagKind::NonProduction => 12,
-            DiagKind::Encoding => 13,
+            DiagKind::FlagConflict => 7,
+            DiagKind::ConflictingDuplicate => 8,
+            DiagKind::MissingColumn => 9,
+            DiagKind::OneSided => 10,
+            DiagKind::NameCase => 11,
+            DiagKind::SkippedRow => 12,
+            DiagKind::NonProduction => 13,
+            DiagKind::Encoding => 14,
         }
     }
 }

@@ -465,3 +465,91 @@ fn a_name_that_no_row_has_never_picks_its_namesakes() {
         .expect("a note on partner-gateway");
     assert_eq!(note.severity, aiops_core::Severity::Info);
 }
+
+/// A relation both rows state, only one of them marking it optional (or on demand), is read as
+/// required, the safe reading for impact, and lint says the rows disagree, naming both rows;
+/// marked in both, it is optional and nothing is said. Another team's sheet, found by a review
+/// as a new user: the one-sided mark changed nothing and nobody was told.
+#[test]
+fn rows_that_disagree_on_optional_are_read_as_required_and_reported() {
+    let load = |api: &str, cache: &str| {
+        let csv = format!(
+            "name,role,upstream,downstream\n\
+             pay3-api,支付API服务,,pay3-cache{api}\n\
+             pay3-cache,缓存,pay3-api{cache},\n"
+        );
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
+    };
+    let conflicts = |t: &Topology| -> Vec<String> {
+        t.diagnostics()
+            .iter()
+            .filter(|d| d.kind == DiagKind::FlagConflict)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    for (mark, what) in [("（可选）", "optional"), ("（按需）", "on demand")] {
+        let t = load(mark, "");
+        let e = edge(&t, "pay3-api", "pay3-cache");
+        assert!(!e.optional && !e.on_demand, "{mark}: read as required");
+        let c = conflicts(&t);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert!(
+            c[0].contains("rows 2, 3") && c[0].contains(what),
+            "{}",
+            c[0]
+        );
+        let t = load(mark, mark);
+        let e = edge(&t, "pay3-api", "pay3-cache");
+        assert!(e.optional || e.on_demand, "{mark} in both rows");
+        assert!(conflicts(&t).is_empty());
+    }
+    assert!(conflicts(&load("", "")).is_empty());
+}
+
+/// On a sheet whose names share a common prefix (`wallet-`), a pool's base name with the prefix
+/// (`wallet-worker` for `wallet-worker-01`/`-02`) names the pool: the prefix, which every name
+/// carries, is no word of the phrase. A name written like an instance's sibling but read as a
+/// managed resource by its kind (`wallet-mysql-ro` beside `wallet-mysql`) is warned about like
+/// any other missing name. Another team's sheet, found by a review as a new user.
+#[test]
+fn a_pool_base_name_with_the_common_prefix_names_the_pool() {
+    let csv = "name,role,upstream,downstream\n\
+               wallet-gw,API 网关,公网用户,wallet-worker\n\
+               wallet-worker-01,钱包异步任务,wallet-gw,wallet-mysql；wallet-mysql-ro\n\
+               wallet-worker-02,钱包异步任务,wallet-gw,wallet-mysql；wallet-mysql-ro\n\
+               wallet-mysql,MySQL,wallet-worker,\n";
+    let t = aiops_core::load_bytes("wallet.csv", csv.as_bytes(), &LoadOptions::default())
+        .expect("loads");
+    assert!(has(&t, "wallet-gw", "wallet-worker-01") && has(&t, "wallet-gw", "wallet-worker-02"));
+    assert!(has(&t, "wallet-worker-01", "wallet-mysql"));
+    assert!(t.node("wallet-worker").is_none(), "no made-up node");
+    let warned: Vec<&str> = t
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == aiops_core::Severity::Warning && d.kind == DiagKind::Unresolved)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].contains("'wallet-mysql-ro'") && warned[0].contains("wallet-mysql,"),
+        "{}",
+        warned[0]
+    );
+}
+
+/// Optional on one side and on demand on the other is soft either way: both flags are kept,
+/// and the rows do not disagree on whether the relation is needed.
+#[test]
+fn optional_on_one_side_and_on_demand_on_the_other_is_soft() {
+    let csv = "name,role,upstream,downstream\n\
+               pay3-api,支付API服务,,pay3-audit（按需）\n\
+               pay3-audit,审计,pay3-api（可选）,\n";
+    let t =
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    let e = edge(&t, "pay3-api", "pay3-audit");
+    assert!(e.optional && e.on_demand);
+    assert!(!t
+        .diagnostics()
+        .iter()
+        .any(|d| d.kind == DiagKind::FlagConflict));
+}

@@ -4,7 +4,8 @@
 use super::externals::Externals;
 use super::interner::Interner;
 use super::relations::{
-    Extra, Relations, Src, AMBIGUOUS, BY_FROM, BY_TO, NO_EXTRA, ON_DEMAND, OPTIONAL,
+    Extra, Relations, Src, AMBIGUOUS, BY_FROM, BY_TO, NO_EXTRA, ON_DEMAND, ON_DEMAND_SAID,
+    OPTIONAL, OPTIONAL_SAID, SOFT,
 };
 use super::rows::{Instance, DETAIL_FIELDS};
 use super::via::ViaIndex;
@@ -124,14 +125,47 @@ pub(super) fn assemble(
                 through.push((p, edges.len() as u32));
             }
         }
+        for (said, all, what, mark) in [
+            (OPTIONAL_SAID, OPTIONAL, "optional", "（可选）"),
+            (ON_DEMAND_SAID, ON_DEMAND, "on demand", "（按需）"),
+        ] {
+            if d.flags & said != 0 && d.flags & all == 0 && d.flags & SOFT == 0 {
+                let mut rows: Vec<u32> = std::iter::once(d.src.row)
+                    .chain(x.also.iter().map(|s| s.row))
+                    .collect();
+                rows.sort_unstable();
+                rows.dedup();
+                let rows: Vec<String> = rows.iter().map(u32::to_string).collect();
+                diags.push(
+                    Diagnostic::new(
+                        Severity::Warning,
+                        DiagKind::FlagConflict,
+                        format!(
+                            "{} → {}: rows {} state it, and only some mark it {what} ({mark}); \
+                             read as required (mark it in every statement, or in none)",
+                            ids[d.from as usize],
+                            ids[d.to as usize],
+                            rows.join(", ")
+                        ),
+                    )
+                    .at(Location {
+                        sheet: table.sheet.clone(),
+                        row: d.src.row,
+                        column: Some(column_letter(d.src.col as usize)),
+                    }),
+                );
+            }
+        }
         stated.push(cell(&d.src));
         stated.extend(x.also.iter().map(cell));
         ends.push((d.from, d.to));
         edges.push(Edge {
             from: ids[d.from as usize].clone(),
             to: ids[d.to as usize].clone(),
-            optional: d.flags & OPTIONAL != 0,
-            on_demand: d.flags & ON_DEMAND != 0,
+            optional: d.flags & OPTIONAL != 0
+                || d.flags & (SOFT | OPTIONAL_SAID) == SOFT | OPTIONAL_SAID,
+            on_demand: d.flags & ON_DEMAND != 0
+                || d.flags & (SOFT | ON_DEMAND_SAID) == SOFT | ON_DEMAND_SAID,
             via: x.via,
             ambiguous: d.flags & AMBIGUOUS != 0,
             note: x.note,
@@ -147,44 +181,71 @@ pub(super) fn assemble(
     drop(stated);
     // First name tokens of the instances (`ledger` of `ledger-svc`), built when a word is left
     // unresolved: one written like those names is more likely a removed or misspelt instance
-    // than an outside resource.
+    // than an outside resource. A word read as a managed resource by its kind (`wallet-redis-02`)
+    // is one when it shares its first two name tokens with an instance (`wallet-redis-01`).
     let mut first_tokens: Option<std::collections::HashSet<String>> = None;
+    let mut stems: Option<std::collections::HashMap<String, usize>> = None;
     for (i, node) in nodes.iter().enumerate().skip(n_inst) {
-        if node.resource == Some(ResourceKind::Other) {
-            let firsts = first_tokens.get_or_insert_with(|| {
-                nodes[..n_inst].iter().map(|n| first_token(&n.id)).collect()
-            });
-            let ours = is_name_shaped(&node.id) && firsts.contains(&first_token(&node.id));
-            let mut d = if ours {
+        let mut d = match node.resource {
+            Some(ResourceKind::Other) => {
+                let firsts = first_tokens.get_or_insert_with(|| {
+                    nodes[..n_inst].iter().map(|n| first_token(&n.id)).collect()
+                });
+                if is_name_shaped(&node.id) && firsts.contains(&first_token(&node.id)) {
+                    Diagnostic::new(
+                        Severity::Warning,
+                        DiagKind::Unresolved,
+                        format!(
+                            "'{}' is written like this sheet's instance names, but no row has \
+                             that name (removed, renamed or misspelt?); kept as an external node",
+                            node.id
+                        ),
+                    )
+                } else {
+                    Diagnostic::new(
+                        Severity::Info,
+                        DiagKind::Unresolved,
+                        format!(
+                            "'{}' matched no instance and no known kind of resource; kept as an \
+                             external node (pin it in the alias file if it is one of ours)",
+                            node.id
+                        ),
+                    )
+                }
+            }
+            Some(_) if is_name_shaped(&node.id) => {
+                let stems = stems.get_or_insert_with(|| {
+                    let mut m = std::collections::HashMap::new();
+                    for (at, n) in nodes[..n_inst].iter().enumerate() {
+                        if let Some(k) = stem(&n.id) {
+                            m.entry(k).or_insert(at);
+                        }
+                    }
+                    m
+                });
+                let Some(&at) = stem(&node.id).and_then(|k| stems.get(&k)) else {
+                    continue;
+                };
                 Diagnostic::new(
                     Severity::Warning,
                     DiagKind::Unresolved,
                     format!(
-                        "'{}' is written like this sheet's instance names, but no row has that \
-                         name (removed, renamed or misspelt?); kept as an external node",
-                        node.id
+                        "'{}' is written like the name of {}, but no row has it (removed, renamed \
+                         or misspelt?); kept as an external resource",
+                        node.id, nodes[at].id
                     ),
                 )
-            } else {
-                Diagnostic::new(
-                    Severity::Info,
-                    DiagKind::Unresolved,
-                    format!(
-                        "'{}' matched no instance and no known kind of resource; kept as an \
-                         external node (pin it in the alias file if it is one of ours)",
-                        node.id
-                    ),
-                )
-            };
-            if let Some(src) = first_mention.get_mut(i - n_inst).and_then(Option::take) {
-                d = d.at(Location {
-                    sheet: table.sheet.clone(),
-                    row: src.row,
-                    column: Some(column_letter(src.col as usize)),
-                });
             }
-            diags.push(d);
+            _ => continue,
+        };
+        if let Some(src) = first_mention.get_mut(i - n_inst).and_then(Option::take) {
+            d = d.at(Location {
+                sheet: table.sheet.clone(),
+                row: src.row,
+                column: Some(column_letter(src.col as usize)),
+            });
         }
+        diags.push(d);
     }
     let columns: Vec<Field> = table.fields.iter().flatten().copied().collect();
     for (field, what) in [
@@ -221,4 +282,16 @@ fn first_token(name: &str) -> String {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase()
+}
+
+/// A name's first two tokens, lower case (`wallet-redis` of `Wallet-Redis-01`); none for a name
+/// of one token.
+fn stem(name: &str) -> Option<String> {
+    let mut t = name.split(['-', '_', '.']).filter(|t| !t.is_empty());
+    let (a, b) = (t.next()?, t.next()?);
+    Some(format!(
+        "{}-{}",
+        a.to_ascii_lowercase(),
+        b.to_ascii_lowercase()
+    ))
 }

@@ -26,8 +26,16 @@ impl Index<'_> {
     /// The symbol of a role phrase's first significant word, when some instance carries it:
     /// the key of its candidates in `kw_all`.
     pub(super) fn family_head(&self, words: &[String]) -> Option<u32> {
-        let head = self.syms.get(role_heads(words).first()?)?;
+        let head = self.syms.get(self.heads(words).first()?)?;
         self.kw_all.contains_key(&head).then_some(head)
+    }
+
+    /// [`role_heads`] without the inventory's common prefix, which every name carries and so
+    /// picks nothing: `wallet-worker` on a sheet of `wallet-*` names is a phrase for `worker`.
+    fn heads<'w>(&self, words: &'w [String]) -> Vec<&'w String> {
+        let mut heads = role_heads(words);
+        heads.retain(|h| Some(h.as_str()) != self.prefix.as_deref());
+        heads
     }
 
     /// Whether instance `i`'s name tokens or role keywords hold every one of `words`.
@@ -72,7 +80,7 @@ impl Index<'_> {
         me: u32,
         exclude_me: bool,
     ) -> Family {
-        let heads = role_heads(words);
+        let heads = self.heads(words);
         let head = heads.first()?;
         let head = self.syms.get(head)?;
         self.kw_all.get(&head)?;

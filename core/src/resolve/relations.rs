@@ -25,6 +25,12 @@ pub(super) const ON_DEMAND: u8 = 2;
 pub(super) const AMBIGUOUS: u8 = 4;
 pub(super) const BY_FROM: u8 = 8;
 pub(super) const BY_TO: u8 = 16;
+/// Some statement of the relation says optional (on demand), whether or not all do: with
+/// [`OPTIONAL`] (`ON_DEMAND`) unset, its statements disagree.
+pub(super) const OPTIONAL_SAID: u8 = 32;
+pub(super) const ON_DEMAND_SAID: u8 = 64;
+/// Every statement says optional or on demand (not necessarily the same one).
+pub(super) const SOFT: u8 = 128;
 pub(super) const NO_EXTRA: u32 = u32::MAX;
 
 /// One relation while the sheet is read: 36 bytes, so hundreds of thousands stay cheap to
@@ -125,10 +131,10 @@ impl Relations {
         let m = &w.m;
         let mut flags = if by_from { BY_FROM } else { BY_TO };
         if m.optional {
-            flags |= OPTIONAL;
+            flags |= OPTIONAL | OPTIONAL_SAID | SOFT;
         }
         if m.on_demand {
-            flags |= ON_DEMAND;
+            flags |= ON_DEMAND | ON_DEMAND_SAID | SOFT;
         }
         if ambiguous {
             flags |= AMBIGUOUS;
@@ -145,7 +151,8 @@ impl Relations {
 
     /// Sorts the statements by (from, to), in sheet order within a pair, and folds each pair's
     /// statements into its first. An edge is optional (on demand, ambiguous) only if every
-    /// statement of it says so.
+    /// statement of it says so, or if every statement says optional or on demand and some say
+    /// optional (on demand): `（按需）` on one side and `（可选）` on the other is soft either way.
     pub(super) fn merge(&mut self) {
         let Relations {
             drafts,
@@ -159,8 +166,9 @@ impl Relations {
             if (s.from, s.to) != (d.from, d.to) {
                 return false;
             }
-            let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS;
-            d.flags = (d.flags & s.flags & soft) | ((d.flags | s.flags) & (BY_FROM | BY_TO));
+            let soft = OPTIONAL | ON_DEMAND | AMBIGUOUS | SOFT;
+            let any = BY_FROM | BY_TO | OPTIONAL_SAID | ON_DEMAND_SAID;
+            d.flags = (d.flags & s.flags & soft) | ((d.flags | s.flags) & any);
             // The same mention again adds no via or notes.
             if s.detail != NO_EXTRA && s.detail != d.detail {
                 if let Some(Detail { via, note }) = details.get(s.detail as usize) {
