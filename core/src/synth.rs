@@ -345,20 +345,21 @@ pub fn xlsx(rows: &[[String; 4]]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     wb.save_to_buffer()
 }
 
-/// A four-instance sheet of another team (`ops7-`), CSV: a gateway pool of `gw_nodes` rows
-/// calling two services, one of which calls a settlement service whose downstream cell is
-/// `zeta_down`. Naming `ops7-alpha-01` there is one-sided (a lint warning) and makes alpha, then
-/// needed by two, a single point of failure: versions of it move SPOFs and warnings together.
-pub fn small_team_csv(gw_nodes: usize, zeta_down: &str) -> String {
-    let mut csv = String::from("name,role,upstream,downstream\n");
-    for _ in 0..gw_nodes {
-        csv.push_str("ops7-gw-node,网关,,ops7-alpha-01；ops7-beta-01\n");
+/// A four-instance sheet of another team (`ops7-`), CSV: a gateway that clients call, calling
+/// a database and a service pool of `beta_nodes` rows, which calls a settlement service whose
+/// downstream cell is `zeta_down`. With one beta row the pool is a single point of failure; naming
+/// `ops7-alpha-01` in `zeta_down` is one-sided (a lint warning): versions of it move SPOFs and
+/// warnings.
+pub fn small_team_csv(beta_nodes: usize, zeta_down: &str) -> String {
+    let mut csv = String::from(
+        "name,role,upstream,downstream\n\
+         ops7-gw-node,网关,客户端,ops7-alpha-01；ops7-beta-01\n\
+         ops7-alpha-01,数据库,ops7-gw-node,\n",
+    );
+    for _ in 0..beta_nodes {
+        csv.push_str("ops7-beta-01,行情服务,ops7-gw-node,ops7-zeta-01\n");
     }
-    csv.push_str(&format!(
-        "ops7-alpha-01,数据库,ops7-gw-node,\n\
-         ops7-beta-01,行情服务,ops7-gw-node,ops7-zeta-01\n\
-         ops7-zeta-01,结算服务,ops7-beta-01,{zeta_down}\n"
-    ));
+    csv.push_str(&format!("ops7-zeta-01,结算服务,ops7-beta-01,{zeta_down}\n"));
     csv
 }
 

@@ -595,13 +595,13 @@ fn a_relation_no_longer_doubtful_is_a_flag_change() {
 
 /// A version in force keeps its standing (SPOFs and warnings), so the next diff computes only the
 /// new side's: the answer is the same as a diff computing both, along a chain of versions where
-/// SPOFs and warnings appear and clear. Another team's sheet: zeta's row names alpha one-sidedly
-/// (a new warning, and alpha, now needed by two, a new SPOF) while the gateway pool loses a
-/// node, then all of it is undone, then done again.
+/// SPOFs and warnings appear and clear. Another team's sheet: the beta pool loses its second node
+/// (a new SPOF) while zeta's row names alpha one-sidedly (a new warning), then both are undone,
+/// then done again.
 #[test]
 fn a_diff_from_a_kept_standing_is_the_same_diff() {
-    let sheet = |gw_nodes: usize, zeta_down: &str| {
-        let csv = aiops_core::synth::small_team_csv(gw_nodes, zeta_down);
+    let sheet = |beta_nodes: usize, zeta_down: &str| {
+        let csv = aiops_core::synth::small_team_csv(beta_nodes, zeta_down);
         load_bytes("ops7.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
     };
     let versions = [

@@ -424,3 +424,58 @@ fn via_words_resolve_in_the_stating_rows_naming_domain() {
         assert!(!ids.contains(&other), "{gateway}: {ids:?}");
     }
 }
+
+/// A single instance that every caller calls only through an optional or on-demand link is no
+/// single point of failure: `impact` calls its callers degraded, and `spof` agrees. The same
+/// instance called through a required link is one. Another team's sheet, found by a review as a
+/// new user: `spof` ranked such a cache fourth while `impact` said "optional link only".
+#[test]
+fn an_instance_called_only_through_optional_links_is_no_spof() {
+    let sheet = |note: &str| {
+        let csv = format!(
+            "name,role,upstream,downstream\n\
+             pay3-gw,支付网关,公网用户,pay3-api\n\
+             pay3-api,支付API服务,pay3-gw,pay3-cache{note}；pay3-db\n\
+             pay3-api,支付API服务,pay3-gw,pay3-cache{note}；pay3-db\n\
+             pay3-cache,缓存,pay3-api{note},\n\
+             pay3-db,数据库,pay3-api,\n\
+             pay3-cron,对账任务,,pay3-cache{note}\n"
+        );
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads")
+    };
+    let listed = |t: &Topology| query::spof(t).iter().any(|s| s.id == "pay3-cache");
+    for note in ["（可选）", "（按需）"] {
+        let t = sheet(note);
+        assert!(!listed(&t), "{note}: {:?}", query::spof(&t));
+        assert!(query::spof(&t).iter().any(|s| s.id == "pay3-db"));
+    }
+    assert!(listed(&sheet("")));
+}
+
+/// A sheet that names no entry point (no client or load balancer above its rows) still has
+/// single points of failure: the instances nothing calls stand in for the entry points, as
+/// `impact` already reads such a sheet (losing led-b breaks led-a). Before, `spof` listed none.
+/// Another team's sheet, found by a review as a new user. A sheet with entry points keeps them.
+#[test]
+fn a_sheet_without_entry_points_takes_its_uncalled_instances_as_roots() {
+    let csv = "name,role,upstream,downstream\n\
+               led-a,前端,,led-b\n\
+               led-a,前端,,led-b\n\
+               led-b,服务,led-a,led-c\n\
+               led-c,数据库,led-b,\n";
+    let t =
+        aiops_core::load_bytes("led.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    let (roots, fallback) = query::traffic_roots(&t);
+    assert!(fallback);
+    assert_eq!(roots, vec![t.index("led-a").expect("led-a")]);
+    let ids: Vec<String> = query::spof(&t).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["led-b", "led-c"]);
+    let impact = query::impact(
+        &t,
+        &[t.index("led-b").expect("led-b")],
+        &query::ImpactOptions::default(),
+    );
+    assert_eq!(impact.counts.get(&query::Effect::Broken), Some(&1));
+    let (roots, fallback) = query::traffic_roots(&topo());
+    assert!(!fallback && !roots.is_empty());
+}

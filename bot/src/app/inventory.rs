@@ -309,8 +309,8 @@ mod tests {
     /// change's full text is the one a diff computing both sides gives. Another team's sheet.
     #[test]
     fn installs_compare_with_the_standing_kept_in_force() {
-        let sheet = |gw_nodes: usize, zeta_down: &str| {
-            aiops_core::synth::small_team_csv(gw_nodes, zeta_down).into_bytes()
+        let sheet = |beta_nodes: usize, zeta_down: &str| {
+            aiops_core::synth::small_team_csv(beta_nodes, zeta_down).into_bytes()
         };
         let dir = tempfile::tempdir().expect("tempdir");
         let inventory = dir.path().join("inventory.csv");

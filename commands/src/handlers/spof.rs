@@ -13,6 +13,9 @@ pub fn spof(ctx: Context) -> Reply {
     let lang = ctx.lang;
     let list = query::spof(ctx.topo);
     let mut r = Reply::new(format!("spof: {}", Msg::SpofTitle(list.len()).text(lang)));
+    if let (roots, true) = query::traffic_roots(ctx.topo) {
+        r = r.text(Msg::SpofUncalledRoots(roots.len()).text(lang));
+    }
     r = r.table(
         list.iter()
             .enumerate()
@@ -81,4 +84,33 @@ pub fn spof(ctx: Context) -> Reply {
     ));
     r.json = json!({ "spofs": list });
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+
+    /// On a sheet with no entry point the reply says what it took as roots instead, in the
+    /// asker's language; on one with entry points it says nothing of the kind.
+    #[test]
+    fn the_reply_says_when_uncalled_instances_stand_in_for_entry_points() {
+        let csv = "name,role,upstream,downstream\nq-a,前端,,q-b\nq-b,服务,q-a,\n";
+        let topo =
+            aiops_core::load_bytes("q.csv", csv.as_bytes(), &Default::default()).expect("loads");
+        let text = spof(Context::new(&topo, "q.csv")).to_text();
+        assert!(text.contains("names no entry point"), "{text}");
+        assert!(text.contains("1. ") && text.contains("q-b"), "{text}");
+        let zh = spof(Context {
+            lang: Lang::Zh,
+            ..Context::new(&topo, "q.csv")
+        })
+        .to_text();
+        assert!(zh.contains("没有写明入口"), "{zh}");
+        let csv = "name,role,upstream,downstream\nq-a,前端,客户端,q-b\nq-b,服务,q-a,\n";
+        let topo =
+            aiops_core::load_bytes("q.csv", csv.as_bytes(), &Default::default()).expect("loads");
+        let text = spof(Context::new(&topo, "q.csv")).to_text();
+        assert!(!text.contains("names no entry point"), "{text}");
+    }
 }

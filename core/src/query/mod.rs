@@ -19,4 +19,4 @@ pub use select::{
     nearest, select, select_explained, QueryError, Rule, Selection, MAX_PATTERN_CHARS,
 };
 pub(crate) use spof::spof_at;
-pub use spof::{spof, Spof};
+pub use spof::{spof, traffic_roots, Spof};

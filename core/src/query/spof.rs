@@ -31,7 +31,8 @@ pub struct Spof {
 /// Single points of failure, ranked: single instances before pools, then by how many entry
 /// points reach them, then by how much they cut off plus how many call them directly.
 ///
-/// A node is listed when its loss cuts entry points off from what they need:
+/// A node is listed when its loss cuts entry points off from what they need (never one that
+/// every caller calls only through an optional or on-demand link):
 /// - it dominates others in the flow graph rooted at the entry points (every route from any
 ///   entry point to them passes through it), or
 /// - it is a single instance (count 1) that an entry point's traffic reaches, or that two or
@@ -93,14 +94,40 @@ impl SpofAt {
     }
 }
 
-pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
+/// Where traffic starts, as `spof` reads it: the entry points (external nodes nothing calls:
+/// clients, load balancers), or, on a sheet that names none, the instances nothing calls; with
+/// `true` in the second case. Without that fallback such a sheet had no single point of
+/// failure at all, while `impact` said what breaks.
+pub fn traffic_roots(topo: &Topology) -> (Vec<usize>, bool) {
     let n = topo.nodes().len();
     let entries: Vec<usize> = (0..n).filter(|&i| topo.is_entry_point(i)).collect();
+    if !entries.is_empty() {
+        return (entries, false);
+    }
+    let uncalled: Vec<usize> = (0..n)
+        .filter(|&i| topo.nodes()[i].is_instance() && topo.in_degree(i) == 0)
+        .collect();
+    let fallback = !uncalled.is_empty();
+    (uncalled, fallback)
+}
+
+pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
+    let n = topo.nodes().len();
+    let (entries, _) = traffic_roots(topo);
+    let mut is_root = vec![false; n];
+    for &e in &entries {
+        is_root[e] = true;
+    }
     let children = topo.immediately_dominated(&entries);
     let reach = EntryReach::new(topo, &entries);
     let mut out = Vec::new();
     for i in 0..n {
-        if topo.is_entry_point(i) {
+        if is_root[i] {
+            continue;
+        }
+        // Called only through optional or on-demand links: its loss degrades its callers (as
+        // `impact` says), it cuts nobody off.
+        if topo.in_degree(i) > 0 && topo.incoming(i).all(|(_, e)| e.optional || e.on_demand) {
             continue;
         }
         let node = &topo.nodes()[i];
