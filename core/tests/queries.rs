@@ -479,3 +479,22 @@ fn a_sheet_without_entry_points_takes_its_uncalled_instances_as_roots() {
     let (roots, fallback) = query::traffic_roots(&topo());
     assert!(!fallback && !roots.is_empty());
 }
+
+/// The entry points `spof` says a node is needed by are those whose traffic reaches it through
+/// required links: an entry point that reaches it only through an optional one is degraded by its
+/// loss, not cut off (as `impact` says). Another team's sheet, found by a review as a new user.
+#[test]
+fn spof_counts_only_entry_points_that_need_a_node() {
+    let csv = "name,role,upstream,downstream\n\
+               pay3-gw,支付网关,客户端,pay3-db\n\
+               pay3-ops,运营后台,ALB ops,pay3-db（可选）\n\
+               pay3-db,数据库,pay3-gw；pay3-ops（可选）,\n";
+    let t =
+        aiops_core::load_bytes("pay3.csv", csv.as_bytes(), &LoadOptions::default()).expect("loads");
+    let s = query::spof(&t);
+    let db = s
+        .iter()
+        .find(|s| s.id == "pay3-db")
+        .expect("pay3-db is a SPOF");
+    assert_eq!(db.entry_points, ["客户端"]);
+}

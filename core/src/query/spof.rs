@@ -179,8 +179,8 @@ pub(crate) fn spof_at(topo: &Topology) -> Vec<SpofAt> {
 /// a node; later ones are not counted.
 const MAX_TRACKED_ENTRY_POINTS: usize = 1024;
 
-/// Which entry points reach each node: one bit per entry point, spread forward along the
-/// edges until nothing changes (cycles included).
+/// Which entry points need each node: one bit per entry point, spread forward along the
+/// required edges (not optional, not on demand) until nothing changes (cycles included).
 struct EntryReach<'e> {
     entries: &'e [usize],
     words: usize,
@@ -204,7 +204,11 @@ impl<'e> EntryReach<'e> {
         }
         while let Some(u) = work.pop_front() {
             queued[u] = false;
-            for (v, _) in topo.outgoing(u) {
+            // Traffic that needs the next node: an optional or on-demand link does not.
+            for (v, _) in topo
+                .outgoing(u)
+                .filter(|(_, e)| !e.optional && !e.on_demand)
+            {
                 let mut changed = false;
                 for w in 0..words {
                     let add = bits[u * words + w] & !bits[v * words + w];
