@@ -207,8 +207,8 @@ fn start_watcher(
     let spawned = std::thread::Builder::new()
         .name("inventory-watch".into())
         .spawn(move || {
-            // What the first reload compares the new version with, computed while nothing
-            // else loads, rather than during that reload beside a second graph.
+            // What the first reload compares the new version with, computed now, while nothing
+            // loads, so that the first reload does not compute it before its diff.
             app.current().standing();
             let on_event = |ev| on_watch_event(&app, &changes, ev);
             let polled = |w: &Watcher| {

@@ -175,14 +175,10 @@ impl Standing {
 pub fn diff(old: &Topology, new: &Topology) -> InventoryDiff {
     // The old side's standing is independent of the rest: a second thread computes it while
     // this one does the new inventory and the comparison.
-    let (old_standing, (d, new_standing)) = std::thread::scope(|s| {
-        let old_side = s.spawn(|| Standing::of(old));
-        let rest = (compare(old, new), Standing::of(new));
-        let old_side = old_side
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (old_side, rest)
-    });
+    let (old_standing, (d, new_standing)) = on_two_threads(
+        || Standing::of(old),
+        || (compare(old, new), Standing::of(new)),
+    );
     with_standings(new, d, &old_standing, &new_standing)
 }
 
@@ -195,16 +191,21 @@ pub fn diff_from(
     old_standing: &Standing,
     new: &Topology,
 ) -> (InventoryDiff, Standing) {
-    let (d, new_standing) = std::thread::scope(|s| {
-        let new_side = s.spawn(|| Standing::of(new));
-        let d = compare(old, new);
-        let new_side = new_side
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (d, new_side)
-    });
+    let (new_standing, d) = on_two_threads(|| Standing::of(new), || compare(old, new));
     let d = with_standings(new, d, old_standing, &new_standing);
     (d, new_standing)
+}
+
+/// `a` on a second thread while this one runs `b`; a panic in `a` goes on in this thread.
+fn on_two_threads<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
 }
 
 /// Instances and relations compared.
@@ -317,8 +318,9 @@ fn instances(old: &Topology, new: &Topology, d: &mut InventoryDiff) {
     }
 }
 
-/// Whether the caller (`c` in `old`, `j` in `new`) still states, in its own row, the word of its old relation `e` to an instance now removed, without that word still
-/// naming, firmly, an instance it named firmly before: `Kafka` with one broker fewer depends on
+/// Whether the caller (`c` in `old`, `j` in `new`) still states, in its own row, the word of
+/// its old relation `e` to an instance now removed, without that word still naming, firmly, an
+/// instance it named firmly before: `Kafka` with one broker fewer depends on
 /// the brokers left, but a word that fell back to an external node of its text (`Redis` once the
 /// only Redis instance is gone), or whose tie-break moved to an instance it did not name firmly
 /// before, still depends on what was removed. A word taken out of the cell depends on nothing.

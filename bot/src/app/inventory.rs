@@ -24,7 +24,8 @@ pub struct Loaded {
     pub read_at: Instant,
     /// Its single points of failure and lint warnings, which a diff with the next version
     /// compares: computed once (by the diff that installed it, or by [`Loaded::standing`]), so
-    /// that a reload computes only the new side's, and holds one graph's worth less memory.
+    /// that a reload computes only the new side's. It saves that CPU, not peak memory: a
+    /// reload's peak is in loading the new file beside the graph in force.
     standing: Arc<OnceLock<Standing>>,
 }
 
